@@ -1,0 +1,9 @@
+//! `maeul sortition …`: command-line front end of the maeul-sortition engine.
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum Command {}
+
+pub fn run(command: Command) -> anyhow::Result<()> {
+    match command {}
+}
