@@ -1,1 +1,15 @@
-//! maeul-domain
+//! maeul-domain: the platform's pure rules. No I/O, no storage, no web: types and decisions only.
+//!
+//! Everything a handler or a repository needs to *decide* (may this person do that here? is this input valid?
+//! may this residency move to that state?) lives here so it can be unit-tested without a server.
+
+pub mod access;
+pub mod account;
+pub mod lang;
+pub mod residency;
+pub mod scope;
+
+pub use access::{Action, Actor, Grant, Role};
+pub use lang::Lang;
+pub use residency::{ResidencyBasis, ResidencyStatus};
+pub use scope::{Scope, ScopeKind, ScopeRef, ScopeTree};

@@ -1,1 +1,91 @@
-//! maeul-web
+//! maeul-web: the HTTP face of the platform — HTML pages for people, a JSON API for programs.
+//!
+//! Handlers are thin: they parse input, ask `maeul-domain` whether the actor may act, call `maeul-db`,
+//! and render. Cross-cutting parts live in their own modules: request context (language, user,
+//! CSRF), errors, rate limiting, translations, the mail sender.
+
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use maeul_db::Db;
+use maeul_domain::ScopeTree;
+
+pub mod api;
+pub mod auth;
+pub mod context;
+pub mod csrf;
+pub mod demo;
+pub mod error;
+pub mod i18n;
+pub mod mailer;
+pub mod pages;
+pub mod ratelimit;
+mod routes;
+pub mod static_files;
+
+pub use routes::router;
+
+/// Settings of a running server.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The public address of the site, used in e-mailed links (e.g. `https://maeul.seoul.go.kr`).
+    pub base_url: String,
+    /// Mark cookies `Secure` (serve over HTTPS in production).
+    pub secure_cookies: bool,
+    /// Accounts created in demo mode, shown on the login page so visitors can try every role.
+    pub demo: bool,
+}
+
+/// Everything a handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub i18n: Arc<i18n::I18n>,
+    /// The city's scope tree, cached: it is read by almost every page and changes only by seeding.
+    scopes: Arc<RwLock<Arc<ScopeTree>>>,
+    pub login_limiter: Arc<ratelimit::RateLimiter>,
+}
+
+impl AppState {
+    pub async fn new(db: Db, config: Config) -> Result<AppState, maeul_db::DbError> {
+        let state = AppState {
+            db,
+            config: Arc::new(config),
+            i18n: Arc::new(i18n::I18n::default()),
+            scopes: Arc::default(),
+            login_limiter: Arc::new(ratelimit::RateLimiter::new(
+                5,
+                std::time::Duration::from_secs(15 * 60),
+            )),
+        };
+        state.reload_scopes().await?;
+        Ok(state)
+    }
+
+    /// The current scope tree.
+    pub fn scopes(&self) -> Arc<ScopeTree> {
+        self.scopes.read().expect("scope cache lock").clone()
+    }
+
+    /// Re-reads the scope tree after scopes were added.
+    pub async fn reload_scopes(&self) -> Result<(), maeul_db::DbError> {
+        let tree =
+            ScopeTree::new(self.db.load_scopes().await?).map_err(maeul_db::DbError::Invalid)?;
+        *self.scopes.write().expect("scope cache lock") = Arc::new(tree);
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("backend", &self.db.backend())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Convenience for the binary and the tests: the full application for a database.
+pub async fn app(db: Db, config: Config) -> Result<Router, maeul_db::DbError> {
+    Ok(router(AppState::new(db, config).await?))
+}

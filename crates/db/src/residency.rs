@@ -1,0 +1,161 @@
+//! Declared and verified residence (domain workflow 1), and the resident register it is checked against.
+use maeul_domain::residency::{ResidencyDecision, decide};
+use maeul_domain::{ResidencyBasis, ResidencyStatus};
+
+use crate::audit::INSERT_AUDIT;
+use crate::{Db, DbError, DbResult, db_run, now};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ResidencyRow {
+    pub user_id: i64,
+    pub scope_id: i64,
+    pub basis: String,
+    pub status: String,
+    pub declared_at: i64,
+    pub decided_at: Option<i64>,
+    pub decision_note: Option<String>,
+}
+
+impl ResidencyRow {
+    pub fn status(&self) -> Option<ResidencyStatus> {
+        ResidencyStatus::parse(&self.status)
+    }
+}
+
+/// A pending declaration, with the declarer's name, for the verification queue.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PendingResidency {
+    pub user_id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub scope_id: i64,
+    pub basis: String,
+    pub declared_at: i64,
+}
+
+impl Db {
+    /// Records a declaration of home neighbourhood. If the register already lists this identity in that
+    /// neighbourhood the residence is verified at once; otherwise it waits for an official.
+    pub async fn declare_residency(
+        &self,
+        user_id: i64,
+        scope_id: i64,
+        basis: ResidencyBasis,
+        identity_hash: Option<&str>,
+    ) -> DbResult<ResidencyStatus> {
+        let at = now();
+        db_run!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let on_register = match identity_hash {
+                Some(h) => sqlx::query_scalar::<_, i64>(
+                    "SELECT COUNT(*) FROM register_entries WHERE identity_hash = $1 AND scope_id = $2")
+                    .bind(h).bind(scope_id).fetch_one(&mut *tx).await? > 0,
+                None => false,
+            };
+            let (status, note) = if on_register {
+                (ResidencyStatus::Verified, Some("register"))
+            } else {
+                (ResidencyStatus::Pending, None)
+            };
+            sqlx::query(
+                "INSERT INTO residencies (user_id, scope_id, basis, status, identity_hash, declared_at, decided_by, decided_at, decision_note)
+                 VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)
+                 ON CONFLICT (user_id) DO UPDATE SET scope_id = excluded.scope_id, basis = excluded.basis,
+                   status = excluded.status, identity_hash = excluded.identity_hash, declared_at = excluded.declared_at,
+                   decided_by = NULL, decided_at = excluded.decided_at, decision_note = excluded.decision_note")
+                .bind(user_id).bind(scope_id).bind(basis.as_str()).bind(status.as_str()).bind(identity_hash)
+                .bind(at).bind(on_register.then_some(at)).bind(note)
+                .execute(&mut *tx).await?;
+            sqlx::query(INSERT_AUDIT)
+                .bind(user_id).bind("residency.declare").bind(format!("user:{user_id}"))
+                .bind(format!("scope {scope_id}, {}", status.as_str())).bind(at)
+                .execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(status)
+        })
+    }
+
+    pub async fn residency_of(&self, user_id: i64) -> DbResult<Option<ResidencyRow>> {
+        Ok(db_run!(self, pool => sqlx::query_as::<_, ResidencyRow>(
+            "SELECT user_id, scope_id, basis, status, declared_at, decided_at, decision_note FROM residencies WHERE user_id = $1")
+            .bind(user_id).fetch_optional(pool).await?))
+    }
+
+    /// Pending declarations in scopes whose code starts with `code_prefix` (MOIS codes nest: a dong's code
+    /// starts with its gu's), oldest first.
+    pub async fn pending_residencies_under(
+        &self,
+        code_prefix: &str,
+        limit: i64,
+    ) -> DbResult<Vec<PendingResidency>> {
+        const SQL: &str = "SELECT r.user_id, u.email, u.display_name, r.scope_id, r.basis, r.declared_at
+                           FROM residencies r JOIN users u ON u.id = r.user_id JOIN scopes s ON s.id = r.scope_id
+                           WHERE r.status = 'pending' AND s.code LIKE $1 ORDER BY r.declared_at, r.user_id LIMIT $2";
+        let pattern = format!("{code_prefix}%");
+        Ok(
+            db_run!(self, pool => sqlx::query_as::<_, PendingResidency>(SQL).bind(&pattern).bind(limit).fetch_all(pool).await?),
+        )
+    }
+
+    /// Applies an official's decision. The update only happens if the residency is still in the state the
+    /// decision was made from, so two officials deciding at once cannot both win.
+    pub async fn decide_residency(
+        &self,
+        user_id: i64,
+        decision: ResidencyDecision,
+        by: i64,
+        note: Option<&str>,
+    ) -> DbResult<ResidencyStatus> {
+        let current = self.residency_of(user_id).await?.ok_or(DbError::NotFound)?;
+        let from = current.status().ok_or_else(|| {
+            DbError::Invalid(format!("unknown residency status {}", current.status))
+        })?;
+        let to = decide(from, decision).map_err(|e| DbError::Invalid(e.into()))?;
+        let at = now();
+        db_run!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(
+                "UPDATE residencies SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4
+                 WHERE user_id = $5 AND status = $6")
+                .bind(to.as_str()).bind(by).bind(at).bind(note).bind(user_id).bind(from.as_str())
+                .execute(&mut *tx).await?.rows_affected();
+            if n == 0 {
+                return Err(DbError::Invalid("the residence changed meanwhile; reload and try again".into()));
+            }
+            sqlx::query(INSERT_AUDIT)
+                .bind(by).bind(format!("residency.{}", to.as_str())).bind(format!("user:{user_id}"))
+                .bind(note.unwrap_or("")).bind(at)
+                .execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(to)
+    }
+
+    /// Imports register rows (keyed identity hash, neighbourhood) and verifies every pending declaration
+    /// they match — all in one transaction. Returns (rows new to the register, residences verified).
+    pub async fn import_register(&self, rows: &[(String, i64)], by: i64) -> DbResult<(u64, u64)> {
+        let at = now();
+        db_run!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut inserted = 0;
+            for (hash, scope_id) in rows {
+                inserted += sqlx::query(
+                    "INSERT INTO register_entries (identity_hash, scope_id, imported_by, imported_at) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (identity_hash, scope_id) DO NOTHING")
+                    .bind(hash).bind(scope_id).bind(by).bind(at)
+                    .execute(&mut *tx).await?.rows_affected();
+            }
+            let verified = sqlx::query(
+                "UPDATE residencies SET status = 'verified', decided_by = $1, decided_at = $2, decision_note = 'register'
+                 WHERE status = 'pending' AND identity_hash IS NOT NULL AND EXISTS (
+                   SELECT 1 FROM register_entries e WHERE e.identity_hash = residencies.identity_hash AND e.scope_id = residencies.scope_id)")
+                .bind(by).bind(at).execute(&mut *tx).await?.rows_affected();
+            sqlx::query(INSERT_AUDIT)
+                .bind(by).bind("register.import").bind("register")
+                .bind(format!("{} rows, {inserted} new, {verified} verified", rows.len())).bind(at)
+                .execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok((inserted, verified))
+        })
+    }
+}

@@ -1,0 +1,91 @@
+//! The page of a scope: the city, a district or a neighbourhood, with what belongs to it.
+use axum::extract::{Path, State};
+use axum::response::Response;
+use maeul_domain::{Scope, ScopeKind};
+
+use crate::AppState;
+use crate::context::Ctx;
+use crate::error::PageError;
+use crate::pages::render;
+
+pub struct ChildCard<'a> {
+    pub scope: &'a Scope,
+    pub count: usize,
+}
+
+#[derive(askama::Template)]
+#[template(path = "scope.html")]
+struct ScopePage<'a> {
+    ctx: &'a Ctx,
+    scope: &'a Scope,
+    alt_name: &'a str,
+    path: Vec<&'a Scope>,
+    children_title: String,
+    children: Vec<ChildCard<'a>>,
+    is_home: bool,
+    /// (anchor, title message, empty-state message) of each capability section.
+    sections: &'static [(&'static str, &'static str, &'static str)],
+}
+
+/// The capabilities every scope hosts; each section fills in as its capability lands.
+const SECTIONS: &[(&str, &str, &str)] = &[
+    ("proposals", "section-proposals", "section-proposals-empty"),
+    (
+        "committees",
+        "section-committees",
+        "section-committees-empty",
+    ),
+    ("budget", "section-budget", "section-budget-empty"),
+    ("plan", "section-plan", "section-plan-empty"),
+    (
+        "evaluation",
+        "section-evaluation",
+        "section-evaluation-empty",
+    ),
+];
+
+pub async fn scope_page(
+    State(_): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> Result<Response, PageError> {
+    let tree = ctx.scopes.clone();
+    let scope = tree.by_code(&code).ok_or(PageError::NotFound)?;
+    let children = tree
+        .children(scope.id)
+        .map(|c| ChildCard {
+            scope: c,
+            count: tree.children(c.id).count(),
+        })
+        .collect();
+    let children_title = match scope.kind {
+        ScopeKind::City => ctx.t("scope-districts"),
+        _ => ctx.t("scope-neighbourhoods"),
+    };
+    let is_home = ctx
+        .signed_in
+        .as_ref()
+        .and_then(|s| s.actor.home.as_ref())
+        .is_some_and(|home| home.id == scope.id);
+    render(&ScopePage {
+        ctx: &ctx,
+        scope,
+        alt_name: scope.name(ctx.other_lang()),
+        path: tree.path(scope),
+        children_title,
+        children,
+        is_home,
+        sections: SECTIONS,
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "about_data.html")]
+struct AboutDataPage<'a> {
+    ctx: &'a Ctx,
+}
+
+/// Where the city's data comes from, with the attributions its licences ask for.
+pub async fn about_data(ctx: Ctx) -> Result<Response, PageError> {
+    render(&AboutDataPage { ctx: &ctx })
+}
