@@ -23,6 +23,7 @@ pub mod scopes;
 pub mod secrets;
 pub mod seed;
 pub mod settings;
+pub mod testing;
 pub mod users;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
