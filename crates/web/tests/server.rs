@@ -1,0 +1,964 @@
+//! The real server on a free port, on SQLite and on PostgreSQL: pages, forms, API and the
+//! authorization matrix, driven over HTTP like a browser or a program would.
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use maeul_db::testing::TestDb;
+use maeul_db::{Backend, Db};
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+
+macro_rules! backend_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { if let Some(app) = super::App::start(maeul_db::Backend::Sqlite).await { super::$name(app).await } }) *
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { if let Some(app) = super::App::start(maeul_db::Backend::Postgres).await { super::$name(app).await } }) *
+        }
+    };
+}
+
+backend_tests!(
+    health_names_the_backend,
+    language_follows_accept_language_then_the_switch,
+    scopes_api_lists_the_whole_city,
+    scope_pages_render_at_every_level,
+    forms_without_the_csrf_token_are_refused,
+    registration_signs_in_and_escapes_names,
+    bad_registrations_change_nothing,
+    sign_in_is_rate_limited,
+    api_tokens_authenticate_and_revoke,
+    api_errors_are_json,
+    residence_is_verified_only_within_authority,
+    authorization_matrix,
+    password_reset_through_the_outbox,
+    register_import_is_all_or_nothing,
+    security_headers_and_cookie_flags,
+);
+
+/// A running server with the demo city and its accounts.
+struct App {
+    base: String,
+    db: Db,
+    passwords: HashMap<&'static str, String>,
+    _db_guard: TestDb,
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects (so tests see them).
+struct Browser {
+    http: reqwest::Client,
+    base: String,
+    csrf: String,
+}
+
+impl App {
+    async fn start(backend: Backend) -> Option<App> {
+        let t = TestDb::new(backend).await?;
+        let credentials = maeul_web::demo::seed(&t.db)
+            .await
+            .unwrap()
+            .expect("fresh database gets demo accounts");
+        let passwords = credentials
+            .into_iter()
+            .map(|c| (c.email, c.password))
+            .collect();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let config = maeul_web::Config {
+            base_url: base.clone(),
+            secure_cookies: false,
+            demo: true,
+        };
+        let app = maeul_web::app(t.db.clone(), config).await.unwrap();
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        Some(App {
+            base,
+            db: t.db.clone(),
+            passwords,
+            _db_guard: t,
+        })
+    }
+
+    fn browser(&self) -> Browser {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap();
+        Browser {
+            http,
+            base: self.base.clone(),
+            csrf: String::new(),
+        }
+    }
+
+    async fn signed_in(&self, email: &str) -> Browser {
+        let mut b = self.browser();
+        let password = self
+            .passwords
+            .get(email)
+            .cloned()
+            .unwrap_or_else(|| "long enough password".into());
+        let (status, _) = b.login(email, &password).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "demo sign-in of {email}");
+        b
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Browser {
+    async fn get(&mut self, path: &str) -> (StatusCode, String) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let body = r.text().await.unwrap();
+        if let Some(token) = body
+            .split("name=\"_csrf\" value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+        {
+            self.csrf = token.to_owned();
+        }
+        (status, body)
+    }
+
+    async fn get_lang(&mut self, path: &str, accept: &str) -> String {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("accept-language", accept)
+            .send()
+            .await
+            .unwrap();
+        r.text().await.unwrap()
+    }
+
+    /// Posts a form with the CSRF token of the last page seen (fetching `/` first if none was).
+    async fn post(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String, Option<String>) {
+        if self.csrf.is_empty() {
+            self.get("/").await;
+        }
+        let mut form: Vec<(&str, &str)> = vec![("_csrf", &self.csrf)];
+        form.extend_from_slice(fields);
+        let body = serde_urlencoded::to_string(&form).unwrap();
+        self.post_raw(path, body).await
+    }
+
+    async fn post_raw(&mut self, path: &str, body: String) -> (StatusCode, String, Option<String>) {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let location = r
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_owned());
+        (status, r.text().await.unwrap(), location)
+    }
+
+    async fn login(&mut self, email: &str, password: &str) -> (StatusCode, String) {
+        self.get("/login").await;
+        let (status, body, _) = self
+            .post(
+                "/login",
+                &[
+                    ("email", email),
+                    ("password", password),
+                    ("next", "/account"),
+                ],
+            )
+            .await;
+        (status, body)
+    }
+
+    async fn register(&mut self, name: &str, email: &str, password: &str) -> StatusCode {
+        self.get("/register").await;
+        let fields = [
+            ("display_name", name),
+            ("email", email),
+            ("password", password),
+            ("password_confirm", password),
+        ];
+        self.post("/register", &fields).await.0
+    }
+}
+
+fn official_email() -> &'static str {
+    "official@demo.maeul.kr"
+}
+
+// --- tests ---------------------------------------------------------------------------------------------
+
+async fn health_names_the_backend(app: App) {
+    let body: serde_json::Value = reqwest::get(app.url("/healthz"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let expected = app.db.backend().as_str();
+    assert_eq!(
+        body,
+        serde_json::json!({"status": "ok", "database": expected})
+    );
+}
+
+async fn language_follows_accept_language_then_the_switch(app: App) {
+    let mut b = app.browser();
+    let ko = b.get_lang("/", "ko-KR,ko;q=0.9").await;
+    assert!(ko.contains("<html lang=\"ko\">") && ko.contains("서울특별시, 주민과 함께 결정합니다"));
+    let en = b.get_lang("/", "en-US,en;q=0.9").await;
+    assert!(en.contains("<html lang=\"en\">") && en.contains("Seoul decides with its residents"));
+    b.get("/").await;
+    let (status, _, location) = b
+        .post("/lang", &[("lang", "en"), ("back", "/scopes/11110")])
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/scopes/11110"))
+    );
+    let remembered = b.get_lang("/scopes/11110", "ko").await;
+    assert!(
+        remembered.contains("<html lang=\"en\">") && remembered.contains("Jongno-gu"),
+        "the choice beats the header"
+    );
+    let (_, _, location) = b
+        .post(
+            "/lang",
+            &[("lang", "ko"), ("back", "https://evil.example/")],
+        )
+        .await;
+    assert_eq!(location.as_deref(), Some("/"), "never redirect off-site");
+}
+
+async fn scopes_api_lists_the_whole_city(app: App) {
+    let scopes: Vec<serde_json::Value> = reqwest::get(app.url("/api/v1/scopes"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(scopes.len(), 452);
+    let kinds = |k: &str| scopes.iter().filter(|s| s["kind"] == k).count();
+    assert_eq!(
+        (kinds("city"), kinds("district"), kinds("neighbourhood")),
+        (1, 25, 426)
+    );
+    let dong = scopes.iter().find(|s| s["code"] == "1111051500").unwrap();
+    assert_eq!(dong["name_ko"], "청운효자동");
+    assert_eq!(dong["parent_code"], "11110");
+    assert!(scopes.iter().find(|s| s["kind"] == "city").unwrap()["parent_code"].is_null());
+    let jongno: serde_json::Value = reqwest::get(app.url("/api/v1/scopes/11110"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(jongno["name_en"], "Jongno-gu");
+    assert_eq!(jongno["children"].as_array().unwrap().len(), 17);
+}
+
+async fn scope_pages_render_at_every_level(app: App) {
+    let mut b = app.browser();
+    let (status, city) = b.get("/scopes/11").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        city.matches("class=\"card\"").count(),
+        25,
+        "the city lists its 25 districts"
+    );
+    let (_, district) = b.get("/scopes/11110").await;
+    assert!(district.contains("종로구") && district.contains("/scopes/1111051500"));
+    assert_eq!(district.matches("class=\"card\"").count(), 17);
+    let (_, dong) = b.get("/scopes/1111051500").await;
+    assert!(dong.contains("청운효자동") && dong.contains("aria-current=\"page\""));
+    assert!(
+        dong.contains("href=\"/scopes/11110\""),
+        "breadcrumb back to the district"
+    );
+    let (status, missing) = b.get("/scopes/99999").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(missing.contains("페이지를 찾을 수 없습니다"));
+    let en = b.get_lang("/no/such/page", "en").await;
+    assert!(en.contains("Page not found"));
+}
+
+async fn forms_without_the_csrf_token_are_refused(app: App) {
+    let mut b = app.browser();
+    b.get("/register").await;
+    let form = "display_name=x&email=x%40example.kr&password=long+enough+password&password_confirm=long+enough+password";
+    let (status, body, _) = b.post_raw("/register", form.into()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.contains("양식이 만료되었습니다"));
+    let (status, _, _) = b
+        .post_raw(
+            "/register",
+            format!("_csrf=forged{}&{form}", "x".repeat(37)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // A cross-site POST carrying a valid token but another Origin is refused too.
+    let r = b
+        .http
+        .post(app.url("/register"))
+        .header("origin", "https://evil.example")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("_csrf={}&{form}", b.csrf))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(
+        app.db
+            .user_by_email("x@example.kr")
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing was created"
+    );
+}
+
+async fn registration_signs_in_and_escapes_names(app: App) {
+    let mut b = app.browser();
+    let status = b
+        .register(
+            "<script>alert(1)</script>",
+            "New@Example.kr",
+            "long enough password",
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, page) = b.get("/account").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("new@example.kr"), "e-mail normalised");
+    assert!(
+        page.contains("&#60;script&#62;alert(1)&#60;/script&#62;")
+            || page.contains("&lt;script&gt;")
+    );
+    assert!(!page.contains("<script>alert(1)"), "names are escaped");
+    let user = app
+        .db
+        .user_by_email("new@example.kr")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(user.password_hash.starts_with("$argon2id$"));
+    let (status, _, _) = b.post("/logout", &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _) = b.get("/account").await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "signed out: the account page redirects to sign-in"
+    );
+}
+
+async fn bad_registrations_change_nothing(app: App) {
+    let before = app.db.user_count().await.unwrap();
+    let mut b = app.browser();
+    b.get("/register").await;
+    let fields = [
+        ("display_name", ""),
+        ("email", "not-an-email"),
+        ("password", "short"),
+        ("password_confirm", "other"),
+    ];
+    let (status, page, _) = b.post("/register", &fields).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for id in [
+        "display_name-error",
+        "email-error",
+        "password-error",
+        "password_confirm-error",
+    ] {
+        assert!(
+            page.contains(&format!("id=\"{id}\"")),
+            "field message {id} missing"
+        );
+    }
+    assert!(page.contains("aria-invalid=\"true\""));
+    assert!(
+        page.contains("value=\"not-an-email\""),
+        "entered values are kept"
+    );
+    assert!(
+        !page.contains("value=\"short\""),
+        "passwords are never echoed"
+    );
+    // An e-mail already in use.
+    let status = b
+        .register("Someone", "resident@demo.maeul.kr", "long enough password")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.db.user_count().await.unwrap(), before);
+}
+
+async fn sign_in_is_rate_limited(app: App) {
+    let mut b = app.browser();
+    for _ in 0..5 {
+        let (status, page) = b.login("resident@demo.maeul.kr", "wrong password!").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(page.contains("이메일 또는 비밀번호가 올바르지 않습니다"));
+    }
+    let right = app.passwords["resident@demo.maeul.kr"].clone();
+    let (status, page) = b.login("resident@demo.maeul.kr", &right).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password waits out the window"
+    );
+    assert!(page.contains("15분"));
+    let (status, _) = app
+        .browser()
+        .login("admin@demo.maeul.kr", &app.passwords["admin@demo.maeul.kr"])
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the same address is blocked for other accounts too"
+    );
+}
+
+async fn api_tokens_authenticate_and_revoke(app: App) {
+    let http = reqwest::Client::new();
+    let password = &app.passwords[official_email()];
+    let r = http
+        .post(app.url("/api/v1/auth/token"))
+        .json(
+            &serde_json::json!({"email": official_email(), "password": password, "label": "test"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let created: serde_json::Value = r.json().await.unwrap();
+    let token = created["token"].as_str().unwrap().to_owned();
+    let me: serde_json::Value = http
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["email"], official_email());
+    assert_eq!(
+        me["roles"],
+        serde_json::json!([{"role": "official", "scope_code": "11110"}])
+    );
+    let r = http
+        .delete(app.url("/api/v1/auth/token"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = http
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "a revoked token no longer works"
+    );
+    let r = http
+        .post(app.url("/api/v1/auth/token"))
+        .json(&serde_json::json!({"email": official_email(), "password": "wrong"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+}
+
+async fn api_errors_are_json(app: App) {
+    let http = reqwest::Client::new();
+    let r = http.get(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unauthorized");
+    let r = http
+        .post(app.url("/api/v1/auth/token"))
+        .header("content-type", "application/json")
+        .body("{\"email\": 1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(body["error"]["message"].as_str().unwrap().len() > 5);
+    let r = http
+        .post(app.url("/api/v1/auth/token"))
+        .body("email=x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let r = http
+        .get(app.url("/api/v1/scopes/00000"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        r.json::<serde_json::Value>().await.unwrap()["error"]["code"],
+        "not_found"
+    );
+    let doc: serde_json::Value = http
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/api/v1/scopes",
+        "/api/v1/scopes/{code}",
+        "/api/v1/me",
+        "/api/v1/auth/token",
+        "/api/v1/auth/tokens/{id}",
+    ] {
+        assert!(
+            doc["paths"].get(path).is_some(),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+}
+
+/// A newcomer declares a home in Jongno-gu: an official of Gangnam-gu cannot verify it, Jongno's can.
+async fn residence_is_verified_only_within_authority(app: App) {
+    let mut resident = app.browser();
+    assert_eq!(
+        resident
+            .register("새 주민", "new@example.kr", "long enough password")
+            .await,
+        StatusCode::SEE_OTHER
+    );
+    resident.get("/account").await;
+    let (status, _, location) = resident
+        .post(
+            "/account/residency",
+            &[("scope", "1111051500"), ("basis", "resident")],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (
+            StatusCode::SEE_OTHER,
+            Some("/account?notice=notice-residency-pending")
+        )
+    );
+    let new_id = app
+        .db
+        .user_by_email("new@example.kr")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+
+    // An official of another district.
+    let gangnam = app
+        .db
+        .create_user(
+            "gangnam@example.kr",
+            "강남 공무원",
+            &maeul_web::auth::hash_password("long enough password".into()).await,
+            "ko",
+        )
+        .await
+        .unwrap();
+    let gangnam_scope = app
+        .db
+        .load_scopes()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.code == "11680")
+        .unwrap()
+        .id;
+    app.db
+        .grant_role(gangnam, maeul_domain::Role::Official, gangnam_scope, None)
+        .await
+        .unwrap();
+    let mut other = app.signed_in("gangnam@example.kr").await;
+    let (_, queue) = other.get("/manage/residency").await;
+    assert!(
+        !queue.contains("new@example.kr"),
+        "another district's queue does not list the newcomer"
+    );
+    let (status, _, _) = other
+        .post(&format!("/manage/residency/{new_id}/verify"), &[])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let mut official = app.signed_in(official_email()).await;
+    let (_, queue) = official.get("/manage/residency").await;
+    assert!(queue.contains("new@example.kr"));
+    let (status, _, _) = official
+        .post(&format!("/manage/residency/{new_id}/verify"), &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, account) = resident.get("/account").await;
+    assert!(account.contains("status-verified"));
+    // Deciding twice is refused with a message, not an internal error.
+    let (status, _, _) = official
+        .post(&format!("/manage/residency/{new_id}/reject"), &[])
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+/// Every demo role against every protected page and action, in its own scope and outside it.
+async fn authorization_matrix(app: App) {
+    // A pending resident in Jongno-gu (the demo official's district) and one in Gangnam-gu.
+    let tree = maeul_domain::ScopeTree::new(app.db.load_scopes().await.unwrap()).unwrap();
+    let in_jongno = app
+        .db
+        .create_user("p1@example.kr", "p1", "h", "ko")
+        .await
+        .unwrap();
+    let in_gangnam = app
+        .db
+        .create_user("p2@example.kr", "p2", "h", "ko")
+        .await
+        .unwrap();
+    let cheongun = tree.by_code("1111051500").unwrap().id;
+    let gangnam_dong = tree
+        .all()
+        .iter()
+        .find(|s| s.code.starts_with("11680") && s.code.len() == 10)
+        .unwrap()
+        .id;
+    let basis = maeul_domain::ResidencyBasis::Resident;
+
+    // (email, may open /manage/residency, may open /admin, may verify in Jongno, may verify in Gangnam,
+    //  may grant a role in Jongno)
+    let matrix: &[(&str, bool, bool, bool, bool, bool)] = &[
+        ("resident@demo.maeul.kr", false, false, false, false, false),
+        ("member@demo.maeul.kr", false, false, false, false, false),
+        ("official@demo.maeul.kr", true, false, true, false, false),
+        ("staff@demo.maeul.kr", false, false, false, false, false),
+        ("evaluator@demo.maeul.kr", false, false, false, false, false),
+        ("moderator@demo.maeul.kr", false, false, false, false, false),
+        ("admin@demo.maeul.kr", true, true, true, true, true),
+    ];
+    for &(email, manage, admin, verify_own, verify_other, grant) in matrix {
+        app.db
+            .declare_residency(in_jongno, cheongun, basis, None)
+            .await
+            .unwrap();
+        app.db
+            .declare_residency(in_gangnam, gangnam_dong, basis, None)
+            .await
+            .unwrap();
+        let mut b = app.signed_in(email).await;
+        let expect = |allowed: bool| {
+            if allowed {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            }
+        };
+        assert_eq!(
+            b.get("/manage/residency").await.0,
+            expect(manage),
+            "{email} GET /manage/residency"
+        );
+        assert_eq!(b.get("/admin").await.0, expect(admin), "{email} GET /admin");
+        b.get("/account").await;
+        let acted = |allowed: bool| {
+            if allowed {
+                StatusCode::SEE_OTHER
+            } else {
+                StatusCode::FORBIDDEN
+            }
+        };
+        let (status, _, _) = b
+            .post(&format!("/manage/residency/{in_jongno}/verify"), &[])
+            .await;
+        assert_eq!(status, acted(verify_own), "{email} verifies in Jongno-gu");
+        let (status, _, _) = b
+            .post(&format!("/manage/residency/{in_gangnam}/verify"), &[])
+            .await;
+        assert_eq!(
+            status,
+            acted(verify_other),
+            "{email} verifies in Gangnam-gu"
+        );
+        let fields = [
+            ("email", "p1@example.kr"),
+            ("role", "moderator"),
+            ("scope", "11110"),
+        ];
+        let (status, _, _) = b.post("/admin/roles", &fields).await;
+        assert_eq!(status, acted(grant), "{email} grants a role in Jongno-gu");
+        let expected_grants = usize::from(grant);
+        assert_eq!(
+            app.db.grants_of(in_jongno).await.unwrap().len(),
+            expected_grants,
+            "after {email}"
+        );
+        for g in app
+            .db
+            .all_grants()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|g| g.user_id == in_jongno)
+        {
+            app.db.revoke_grant(g.id, in_jongno).await.unwrap();
+        }
+    }
+    // The official of Jongno-gu cannot import register rows for another district.
+    let mut official = app.signed_in(official_email()).await;
+    official.get("/manage/residency").await;
+    let (status, page) = upload_register(
+        &official,
+        "name,birth_date,neighbourhood_code\n김민지,1990-03-07,1168051000\n",
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("담당 범위 밖"), "{page}");
+}
+
+async fn upload_register(b: &Browser, csv: &str) -> (StatusCode, String) {
+    let part = reqwest::multipart::Part::text(csv.to_owned())
+        .file_name("register.csv")
+        .mime_str("text/csv")
+        .unwrap();
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let r = b
+        .http
+        .post(format!("{}/manage/register?_csrf={}", b.base, b.csrf))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+async fn password_reset_through_the_outbox(app: App) {
+    let mut b = app.browser();
+    b.get("/password/forgot").await;
+    let (status, page, _) = b
+        .post("/password/forgot", &[("email", "resident@demo.maeul.kr")])
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("재설정 링크를 보냈습니다"));
+    let (_, unknown, _) = b
+        .post("/password/forgot", &[("email", "nobody@example.kr")])
+        .await;
+    assert!(
+        unknown.contains("재설정 링크를 보냈습니다"),
+        "the same answer for unknown addresses"
+    );
+    let mails = app.db.recent_mails(10).await.unwrap();
+    assert_eq!(mails.len(), 1, "only the real account gets mail");
+    assert_eq!(mails[0].to_addr, "resident@demo.maeul.kr");
+    let link = mails[0]
+        .body
+        .split_whitespace()
+        .find(|w| w.contains("/password/reset/"))
+        .unwrap();
+    let path = link.trim_start_matches(&app.base).to_owned();
+    let (status, form) = b.get(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("name=\"password_confirm\""));
+    let (status, _, location) = b
+        .post(
+            &path,
+            &[
+                ("password", "a brand new password"),
+                ("password_confirm", "a brand new password"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (
+            StatusCode::SEE_OTHER,
+            Some("/login?notice=notice-password-reset")
+        )
+    );
+    let (status, _, _) = b
+        .post(
+            &path,
+            &[
+                ("password", "another new password"),
+                ("password_confirm", "another new password"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::GONE, "a link works once");
+    let (status, _) = app
+        .browser()
+        .login("resident@demo.maeul.kr", "a brand new password")
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // The admin reads the outbox.
+    let mut admin = app.signed_in("admin@demo.maeul.kr").await;
+    let (_, page) = admin.get("/admin").await;
+    assert!(page.contains("[마을] 비밀번호 재설정"));
+}
+
+async fn register_import_is_all_or_nothing(app: App) {
+    let tree = maeul_domain::ScopeTree::new(app.db.load_scopes().await.unwrap()).unwrap();
+    let kim = app
+        .db
+        .create_user("kim@example.kr", "김민지", "h", "ko")
+        .await
+        .unwrap();
+    let identity = app.db.identity_hash("김민지|1990-03-07").await.unwrap();
+    let cheongun = tree.by_code("1111051500").unwrap().id;
+    app.db
+        .declare_residency(
+            kim,
+            cheongun,
+            maeul_domain::ResidencyBasis::Resident,
+            Some(&identity),
+        )
+        .await
+        .unwrap();
+    let mut official = app.signed_in(official_email()).await;
+    official.get("/manage/residency").await;
+    let bad = "name,birth_date,neighbourhood_code\n김민지,1990-03-07,1111051500\n박서준,1985-13-01,1111051500\n,1990-01-01,1111051500\n이영희,1970-01-01,9999999999\n";
+    let (status, page) = upload_register(&official, bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for line in ["3행", "4행", "5행"] {
+        assert!(page.contains(line), "problem on {line} not reported");
+    }
+    assert!(!page.contains("2행:"), "line 2 is fine");
+    assert_eq!(
+        app.db.residency_of(kim).await.unwrap().unwrap().status,
+        "pending",
+        "nothing imported"
+    );
+    let (status, page) = upload_register(&official, "wrong,header\n").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("name,birth_date,neighbourhood_code"));
+    let good = "\u{feff}name,birth_date,neighbourhood_code\n김 민지,19900307,1111051500\n박서준,1985-11-30,1111053000\n";
+    let (status, page) = upload_register(&official, good).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("id=\"import-result\""));
+    assert_eq!(
+        app.db.residency_of(kim).await.unwrap().unwrap().status,
+        "verified"
+    );
+    // Without the CSRF token the upload is refused.
+    let mut no_token = official;
+    no_token.csrf = "x".into();
+    let (status, _) = upload_register(&no_token, good).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn security_headers_and_cookie_flags(app: App) {
+    let r = reqwest::get(app.url("/")).await.unwrap();
+    let h = r.headers();
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'")
+    );
+    let csrf_cookie = h
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|c| c.starts_with("maeul_csrf="))
+        .unwrap();
+    assert!(csrf_cookie.contains("HttpOnly") && csrf_cookie.contains("SameSite=Strict"));
+    let http = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    let page = http.get(app.url("/login")).send().await.unwrap();
+    let cookie = page.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let body = page.text().await.unwrap();
+    let token = body
+        .split("name=\"_csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let password = &app.passwords["resident@demo.maeul.kr"];
+    let form = serde_urlencoded::to_string([
+        ("_csrf", token),
+        ("email", "resident@demo.maeul.kr"),
+        ("password", password),
+        ("next", "/"),
+    ])
+    .unwrap();
+    let r = http
+        .post(app.url("/login"))
+        .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let session = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|c| c.starts_with("maeul_session="))
+        .unwrap();
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax"),
+        "{session}"
+    );
+    let value = session
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("maeul_session=");
+    // The database holds only the session's hash.
+    assert!(app.db.session_user(value).await.unwrap().is_none());
+    assert!(
+        app.db
+            .session_user(&maeul_db::secrets::token_hash(value))
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
