@@ -135,6 +135,9 @@ pub struct RepStatement {
     pub repness_test: f64,
     #[serde(rename = "best-agree")]
     pub best_agree: bool,
+    /// Agree count, carried by the best-agree entry (which may still be repful for disagree).
+    #[serde(rename = "n-agree", skip_serializing_if = "Option::is_none")]
+    pub n_agree: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -169,6 +172,7 @@ impl RepCandidate {
             repness: r,
             repness_test: f64::from(rt as f32),
             best_agree,
+            n_agree: best_agree.then_some(self.na as u32),
         }
     }
 
@@ -242,7 +246,7 @@ pub fn representative_statements(
             }
             if sufficient.is_empty() {
                 return match (best_agree, best) {
-                    (Some(b), _) => vec![b.finalize(statements, Side::Agree, true)],
+                    (Some(b), _) => vec![b.finalize(statements, b.natural_side(), true)],
                     (None, Some(b)) => vec![b.finalize(statements, b.natural_side(), false)],
                     (None, None) => Vec::new(),
                 };
@@ -254,7 +258,7 @@ pub fn representative_statements(
                 .collect();
             ranked.sort_by(|a, b| metric(b).total_cmp(&metric(a)));
             if let Some(b) = best_agree {
-                ranked.insert(0, b.finalize(statements, Side::Agree, true));
+                ranked.insert(0, b.finalize(statements, b.natural_side(), true));
             }
             ranked.truncate(5);
             let (mut agrees, disagrees): (Vec<_>, Vec<_>) = ranked
