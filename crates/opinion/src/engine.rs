@@ -23,6 +23,9 @@ pub struct Options {
     /// Seed of the PCA cold-start vectors (the only random choice).
     pub seed: u64,
     pub pca: PcaOptions,
+    /// Scale projections by sqrt(statements / votes) (current polismath). Off = the plain projection of the
+    /// imputed matrix, which reproduces the groups of some early (2014) Pol.is exports better.
+    pub sparsity_scaling: bool,
     pub base_k: usize,
     pub base_steps: usize,
     pub max_k: usize,
@@ -41,6 +44,7 @@ impl Default for Options {
         Options {
             seed: 0,
             pca: PcaOptions::default(),
+            sparsity_scaling: true,
             base_k: 100,
             base_steps: 100,
             max_k: 5,
@@ -430,7 +434,7 @@ impl OpinionState {
             &options.pca,
         );
         lap(&mut timings.pca);
-        let projections = project_participants(matrix, &moderated_out, &pca);
+        let projections = project_participants(matrix, &moderated_out, &pca, options.sparsity_scaling);
         let (statement_positions, statement_extremity) = project_statements(&pca);
         lap(&mut timings.projection);
 

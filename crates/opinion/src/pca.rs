@@ -288,11 +288,13 @@ pub fn power_pca(
 
 /// Sparsity-aware projection of every participant: (x − centre)·pc over the cells voted, scaled by
 /// sqrt(n_columns / n_votes) so that people who voted on few statements are not pulled to the centre.
-/// Moderated-out columns count as votes (polismath zeroes them, nils included).
+/// Moderated-out columns count as votes (polismath zeroes them, nils included). Without `sparsity_scaling`
+/// the plain projection of the imputed matrix is returned (older polismath states, see README).
 pub fn project_participants(
     matrix: &VoteMatrix,
     moderated_out: &[bool],
     pca: &Pca,
+    sparsity_scaling: bool,
 ) -> Vec<[f64; 2]> {
     let n_cols = matrix.n_columns();
     let n_moderated_out = moderated_out.iter().filter(|&&m| m).count();
@@ -310,7 +312,7 @@ pub fn project_participants(
                 p[0] += x * pca.comps[0][c];
                 p[1] += x * pca.comps[1][c];
             }
-            let scale = (n_cols as f64 / n_votes.max(1) as f64).sqrt();
+            let scale = if sparsity_scaling { (n_cols as f64 / n_votes.max(1) as f64).sqrt() } else { 1.0 };
             [p[0] * scale, p[1] * scale]
         })
         .collect()
@@ -369,7 +371,7 @@ mod tests {
         for (c, &x) in pca.comps[0].iter().enumerate() {
             assert!((x.abs() - expected).abs() < 1e-12, "column {c}: {x}");
         }
-        let proj = project_participants(&m, &[false; 6], &pca);
+        let proj = project_participants(&m, &[false; 6], &pca, true);
         assert!(
             proj[0][0] * proj[15][0] < 0.0,
             "the camps are on opposite sides"

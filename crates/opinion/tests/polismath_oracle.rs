@@ -268,7 +268,7 @@ fn pca_center_components_and_projections_match() {
                 );
             }
             // Participant projections, through the base-cluster means polismath stores.
-            let projections = project_participants(&o.matrix, &o.moderated_out, &pca);
+            let projections = project_participants(&o.matrix, &o.moderated_out, &pca, true);
             for cluster in base_clusters_of(o) {
                 let mean: f64 = cluster
                     .members
