@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test of maeul: the Rust suites (domain, engines, storage and server on SQLite AND PostgreSQL,
+# CLI), then the browser suite in headless Chromium with axe-core. Installs and starts what is missing
+# (PostgreSQL, Chromium, npm packages). With CI=true, nothing may be skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if pg_url=$(scripts/ensure-postgres.sh | tail -n 1); then
+  export MAEUL_TEST_POSTGRES="$pg_url"
+elif [ "${CI:-}" = "true" ]; then
+  echo "CI=true and PostgreSQL could not be started: failing" >&2
+  exit 1
+else
+  echo "WARNING: PostgreSQL unavailable; its suites will say SKIPPED" >&2
+fi
+
+echo "== Rust test suites (SQLite and PostgreSQL)"
+cargo test --workspace --locked
+
+echo "== Browser suite (headless Chromium, axe-core)"
+cargo build --locked -p maeul
+MAEUL_BIN="$PWD/target/debug/maeul" scripts/e2e.sh
