@@ -6,6 +6,7 @@
 pub mod access;
 pub mod account;
 pub mod lang;
+pub mod proposal;
 pub mod residency;
 pub mod scope;
 

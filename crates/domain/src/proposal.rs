@@ -1,0 +1,567 @@
+//! Resident proposals and petitions (domain workflow 4, the Democracy Seoul pattern) and the threshold
+//! ladder that turns support into obligations.
+//!
+//! ```text
+//! draft ─submit→ submitted ─accept→ collecting ─(forum rung | panel)→ forum ─┐
+//!                   └─reject→ rejected      │                            │
+//!                                            ├─deadline→ expired          ├─answer→ answered ─adopt→ adopted
+//!                                            └───────────────answer──────┘          └─close→ closed
+//! ```
+//! Support rungs create obligations (a department or the head of the scope must answer by a due date);
+//! the state records where the proposal is, the obligations what is owed on it.
+
+/// Where a proposal is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProposalState {
+    Draft,
+    Submitted,
+    Rejected,
+    Collecting,
+    Forum,
+    Answered,
+    Adopted,
+    Closed,
+    Expired,
+}
+
+impl ProposalState {
+    pub const ALL: [ProposalState; 9] = [
+        ProposalState::Draft,
+        ProposalState::Submitted,
+        ProposalState::Rejected,
+        ProposalState::Collecting,
+        ProposalState::Forum,
+        ProposalState::Answered,
+        ProposalState::Adopted,
+        ProposalState::Closed,
+        ProposalState::Expired,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProposalState::Draft => "draft",
+            ProposalState::Submitted => "submitted",
+            ProposalState::Rejected => "rejected",
+            ProposalState::Collecting => "collecting",
+            ProposalState::Forum => "forum",
+            ProposalState::Answered => "answered",
+            ProposalState::Adopted => "adopted",
+            ProposalState::Closed => "closed",
+            ProposalState::Expired => "expired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Whether residents may add or withdraw support.
+    pub fn accepts_support(self) -> bool {
+        self == ProposalState::Collecting
+    }
+
+    /// Public once moderation accepted it (rejected proposals stay visible to their author only).
+    pub fn is_public(self) -> bool {
+        !matches!(
+            self,
+            ProposalState::Draft | ProposalState::Submitted | ProposalState::Rejected
+        )
+    }
+}
+
+/// What a proposal's count is measured in, for a rung.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Measure {
+    Supporters,
+    ForumParticipants,
+}
+
+/// Who owes an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Responder {
+    /// The responsible department (담당 부서).
+    Department,
+    /// The head of the scope: the mayor, the district head, or the neighbourhood council chair.
+    Head,
+}
+
+/// What reaching a rung does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Effect {
+    RequireAnswer(Responder),
+    OpenForum,
+}
+
+/// One rung of a scope's ladder: reaching `threshold` of `measure` has `effect`; answers are due
+/// `answer_days` after the rung is reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rung {
+    pub measure: Measure,
+    pub threshold: u32,
+    pub effect: Effect,
+    pub answer_days: u32,
+}
+
+/// A scope's threshold ladder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ladder {
+    pub rungs: Vec<Rung>,
+}
+
+impl Ladder {
+    /// Democracy Seoul's rules: 50 supporters → the department answers; 100 → a public forum opens;
+    /// 1,000 forum participants → the head of the scope answers.
+    pub fn democracy_seoul() -> Ladder {
+        Ladder {
+            rungs: vec![
+                Rung {
+                    measure: Measure::Supporters,
+                    threshold: 50,
+                    effect: Effect::RequireAnswer(Responder::Department),
+                    answer_days: 30,
+                },
+                Rung {
+                    measure: Measure::Supporters,
+                    threshold: 100,
+                    effect: Effect::OpenForum,
+                    answer_days: 0,
+                },
+                Rung {
+                    measure: Measure::ForumParticipants,
+                    threshold: 1000,
+                    effect: Effect::RequireAnswer(Responder::Head),
+                    answer_days: 30,
+                },
+            ],
+        }
+    }
+
+    /// Checks a configured ladder: positive thresholds, increasing within a measure, at most one forum rung.
+    pub fn validate(&self) -> Result<(), String> {
+        for measure in [Measure::Supporters, Measure::ForumParticipants] {
+            let thresholds: Vec<u32> = self
+                .rungs
+                .iter()
+                .filter(|r| r.measure == measure)
+                .map(|r| r.threshold)
+                .collect();
+            if thresholds.iter().any(|&t| t == 0) {
+                return Err("a rung's threshold must be at least 1".into());
+            }
+            if thresholds.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(format!("{measure:?} thresholds must increase strictly"));
+            }
+        }
+        if self
+            .rungs
+            .iter()
+            .filter(|r| r.effect == Effect::OpenForum)
+            .count()
+            > 1
+        {
+            return Err("a ladder opens at most one forum".into());
+        }
+        if self
+            .rungs
+            .iter()
+            .any(|r| r.effect == Effect::OpenForum && r.measure == Measure::ForumParticipants)
+        {
+            return Err("a forum cannot be opened by forum participants".into());
+        }
+        Ok(())
+    }
+
+    /// The rungs crossed when `measure` goes from `before` to `after` (only upward moves cross:
+    /// a withdrawn support never takes back an obligation already owed).
+    pub fn crossed(&self, measure: Measure, before: u32, after: u32) -> Vec<Rung> {
+        self.rungs
+            .iter()
+            .filter(|r| r.measure == measure && before < r.threshold && r.threshold <= after)
+            .copied()
+            .collect()
+    }
+}
+
+/// Something that happens to a proposal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProposalEvent {
+    Submit,
+    Accept,
+    Reject {
+        reason: String,
+    },
+    /// The support count changed (after a support or a withdrawal).
+    SupportCount {
+        before: u32,
+        after: u32,
+    },
+    /// A panel of the scope opens the forum below the threshold.
+    PanelOpensForum {
+        reason: String,
+    },
+    ForumParticipants {
+        before: u32,
+        after: u32,
+    },
+    /// An official answer was given (by the responder the obligation names).
+    Answer(Responder),
+    Adopt,
+    Close,
+    DeadlinePassed,
+}
+
+/// The result of an event: the new state and the obligations it created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub state: ProposalState,
+    pub new_obligations: Vec<(Responder, u32)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransitionError {
+    #[error("a {state} proposal cannot {event}")]
+    NotAllowed {
+        state: &'static str,
+        event: &'static str,
+    },
+    #[error("a reason is required")]
+    ReasonRequired,
+}
+
+fn event_name(event: &ProposalEvent) -> &'static str {
+    match event {
+        ProposalEvent::Submit => "be submitted",
+        ProposalEvent::Accept => "be accepted",
+        ProposalEvent::Reject { .. } => "be rejected",
+        ProposalEvent::SupportCount { .. } => "collect support",
+        ProposalEvent::PanelOpensForum { .. } => "open a forum",
+        ProposalEvent::ForumParticipants { .. } => "count forum participants",
+        ProposalEvent::Answer(_) => "be answered",
+        ProposalEvent::Adopt => "be adopted",
+        ProposalEvent::Close => "be closed",
+        ProposalEvent::DeadlinePassed => "expire",
+    }
+}
+
+/// Applies `event` to a proposal in `state` under `ladder`.
+pub fn apply(
+    state: ProposalState,
+    ladder: &Ladder,
+    event: &ProposalEvent,
+) -> Result<Outcome, TransitionError> {
+    use ProposalEvent as E;
+    use ProposalState as S;
+    let stay = |state| {
+        Ok(Outcome {
+            state,
+            new_obligations: vec![],
+        })
+    };
+    let not_allowed = || {
+        Err(TransitionError::NotAllowed {
+            state: state.as_str(),
+            event: event_name(event),
+        })
+    };
+    match (state, event) {
+        (S::Draft, E::Submit) => stay(S::Submitted),
+        (S::Submitted, E::Accept) => stay(S::Collecting),
+        (S::Submitted, E::Reject { reason }) => {
+            if reason.trim().is_empty() {
+                Err(TransitionError::ReasonRequired)
+            } else {
+                stay(S::Rejected)
+            }
+        }
+        (S::Collecting | S::Forum, E::SupportCount { before, after }) => {
+            let mut outcome = Outcome {
+                state,
+                new_obligations: vec![],
+            };
+            for rung in ladder.crossed(Measure::Supporters, *before, *after) {
+                match rung.effect {
+                    Effect::RequireAnswer(who) => {
+                        outcome.new_obligations.push((who, rung.answer_days))
+                    }
+                    Effect::OpenForum => outcome.state = S::Forum,
+                }
+            }
+            Ok(outcome)
+        }
+        (S::Collecting, E::PanelOpensForum { reason }) => {
+            if reason.trim().is_empty() {
+                Err(TransitionError::ReasonRequired)
+            } else {
+                stay(S::Forum)
+            }
+        }
+        (S::Forum, E::ForumParticipants { before, after }) => {
+            let new_obligations = ladder
+                .crossed(Measure::ForumParticipants, *before, *after)
+                .into_iter()
+                .filter_map(|r| match r.effect {
+                    Effect::RequireAnswer(who) => Some((who, r.answer_days)),
+                    Effect::OpenForum => None,
+                })
+                .collect();
+            Ok(Outcome {
+                state,
+                new_obligations,
+            })
+        }
+        (S::Collecting | S::Forum | S::Answered, E::Answer(_)) => stay(S::Answered),
+        (S::Collecting | S::Forum | S::Answered, E::Adopt) => stay(S::Adopted),
+        (S::Collecting | S::Forum | S::Answered, E::Close) => stay(S::Closed),
+        (S::Collecting, E::DeadlinePassed) => stay(S::Expired),
+        _ => not_allowed(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ProposalEvent as E;
+    use ProposalState as S;
+
+    fn seoul() -> Ladder {
+        Ladder::democracy_seoul()
+    }
+
+    #[test]
+    fn the_happy_path_of_a_petition() {
+        let l = seoul();
+        let mut state = apply(S::Draft, &l, &E::Submit).unwrap().state;
+        assert_eq!(state, S::Submitted);
+        state = apply(state, &l, &E::Accept).unwrap().state;
+        assert_eq!(state, S::Collecting);
+        let at_49 = apply(
+            state,
+            &l,
+            &E::SupportCount {
+                before: 48,
+                after: 49,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            at_49,
+            Outcome {
+                state: S::Collecting,
+                new_obligations: vec![]
+            }
+        );
+        let at_50 = apply(
+            state,
+            &l,
+            &E::SupportCount {
+                before: 49,
+                after: 50,
+            },
+        )
+        .unwrap();
+        assert_eq!(at_50.new_obligations, vec![(Responder::Department, 30)]);
+        let at_100 = apply(
+            state,
+            &l,
+            &E::SupportCount {
+                before: 99,
+                after: 100,
+            },
+        )
+        .unwrap();
+        assert_eq!(at_100.state, S::Forum);
+        let big = apply(
+            S::Forum,
+            &l,
+            &E::ForumParticipants {
+                before: 999,
+                after: 1000,
+            },
+        )
+        .unwrap();
+        assert_eq!(big.new_obligations, vec![(Responder::Head, 30)]);
+        assert_eq!(
+            apply(S::Forum, &l, &E::Answer(Responder::Head))
+                .unwrap()
+                .state,
+            S::Answered
+        );
+        assert_eq!(apply(S::Answered, &l, &E::Adopt).unwrap().state, S::Adopted);
+    }
+
+    #[test]
+    fn a_jump_past_several_rungs_fires_each_once() {
+        let out = apply(
+            S::Collecting,
+            &seoul(),
+            &E::SupportCount {
+                before: 10,
+                after: 150,
+            },
+        )
+        .unwrap();
+        assert_eq!(out.state, S::Forum);
+        assert_eq!(out.new_obligations, vec![(Responder::Department, 30)]);
+        let again = apply(
+            S::Forum,
+            &seoul(),
+            &E::SupportCount {
+                before: 150,
+                after: 151,
+            },
+        )
+        .unwrap();
+        assert!(
+            again.new_obligations.is_empty(),
+            "rungs already passed do not fire again"
+        );
+    }
+
+    #[test]
+    fn withdrawals_never_cross_or_revoke() {
+        let out = apply(
+            S::Collecting,
+            &seoul(),
+            &E::SupportCount {
+                before: 50,
+                after: 49,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            Outcome {
+                state: S::Collecting,
+                new_obligations: vec![]
+            }
+        );
+        let back_up = apply(
+            S::Collecting,
+            &seoul(),
+            &E::SupportCount {
+                before: 49,
+                after: 50,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            back_up.new_obligations.len(),
+            1,
+            "re-crossing re-fires; storage keeps obligations unique per rung"
+        );
+    }
+
+    #[test]
+    fn panels_open_forums_below_the_threshold_with_a_reason() {
+        let forum = E::PanelOpensForum {
+            reason: "분쟁 조정 필요".into(),
+        };
+        assert_eq!(
+            apply(S::Collecting, &seoul(), &forum).unwrap().state,
+            S::Forum
+        );
+        let silent = E::PanelOpensForum {
+            reason: "  ".into(),
+        };
+        assert_eq!(
+            apply(S::Collecting, &seoul(), &silent),
+            Err(TransitionError::ReasonRequired)
+        );
+    }
+
+    #[test]
+    fn moderation_needs_a_reason_to_reject() {
+        assert_eq!(
+            apply(S::Submitted, &seoul(), &E::Reject { reason: "".into() }),
+            Err(TransitionError::ReasonRequired)
+        );
+        assert_eq!(
+            apply(
+                S::Submitted,
+                &seoul(),
+                &E::Reject {
+                    reason: "광고".into()
+                }
+            )
+            .unwrap()
+            .state,
+            S::Rejected
+        );
+    }
+
+    /// Every (state, event) pair not in the diagram is refused.
+    #[test]
+    fn everything_else_is_refused() {
+        let events = [
+            E::Submit,
+            E::Accept,
+            E::Reject { reason: "r".into() },
+            E::SupportCount {
+                before: 0,
+                after: 1,
+            },
+            E::PanelOpensForum { reason: "r".into() },
+            E::ForumParticipants {
+                before: 0,
+                after: 1,
+            },
+            E::Answer(Responder::Department),
+            E::Adopt,
+            E::Close,
+            E::DeadlinePassed,
+        ];
+        let allowed: &[(S, usize)] = &[
+            (S::Draft, 0),
+            (S::Submitted, 1),
+            (S::Submitted, 2),
+            (S::Collecting, 3),
+            (S::Forum, 3),
+            (S::Collecting, 4),
+            (S::Forum, 5),
+            (S::Collecting, 6),
+            (S::Forum, 6),
+            (S::Answered, 6),
+            (S::Collecting, 7),
+            (S::Forum, 7),
+            (S::Answered, 7),
+            (S::Collecting, 8),
+            (S::Forum, 8),
+            (S::Answered, 8),
+            (S::Collecting, 9),
+        ];
+        for state in S::ALL {
+            for (i, event) in events.iter().enumerate() {
+                let ok = apply(state, &seoul(), event).is_ok();
+                assert_eq!(ok, allowed.contains(&(state, i)), "{state:?} + {event:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn support_only_while_collecting_and_visibility() {
+        for state in S::ALL {
+            assert_eq!(state.accepts_support(), state == S::Collecting);
+            assert_eq!(ProposalState::parse(state.as_str()), Some(state));
+        }
+        assert!(!S::Rejected.is_public() && !S::Draft.is_public() && S::Expired.is_public());
+    }
+
+    #[test]
+    fn ladders_are_validated() {
+        assert!(seoul().validate().is_ok());
+        let mut bad = seoul();
+        bad.rungs[1].threshold = 40;
+        assert!(bad.validate().unwrap_err().contains("increase"));
+        let mut zero = seoul();
+        zero.rungs[0].threshold = 0;
+        assert!(zero.validate().is_err());
+        let mut two_forums = seoul();
+        two_forums.rungs.push(Rung {
+            measure: Measure::Supporters,
+            threshold: 500,
+            effect: Effect::OpenForum,
+            answer_days: 0,
+        });
+        assert!(two_forums.validate().is_err());
+    }
+}
