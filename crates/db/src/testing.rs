@@ -21,7 +21,13 @@ enum Cleanup {
 }
 
 fn unique_name() -> String {
-    format!("maeul_test_{}", crate::secrets::random_token().to_lowercase().replace(['-', '_'], "")[..16].to_owned())
+    format!(
+        "maeul_test_{}",
+        crate::secrets::random_token()
+            .to_lowercase()
+            .replace(['-', '_'], "")[..16]
+            .to_owned()
+    )
 }
 
 fn in_ci() -> bool {
@@ -35,19 +41,32 @@ impl TestDb {
             Backend::Sqlite => {
                 let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
                 let url = format!("sqlite://{}", path.display());
-                let db = Db::connect(&url).await.expect("open a temporary SQLite database");
+                let db = Db::connect(&url)
+                    .await
+                    .expect("open a temporary SQLite database");
                 db.migrate().await.expect("migrate SQLite");
-                Some(TestDb { db, url, cleanup: Cleanup::File(path) })
+                Some(TestDb {
+                    db,
+                    url,
+                    cleanup: Cleanup::File(path),
+                })
             }
             Backend::Postgres => {
-                let admin_url = std::env::var("MAEUL_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_POSTGRES.into());
+                let admin_url = std::env::var("MAEUL_TEST_POSTGRES")
+                    .unwrap_or_else(|_| DEFAULT_POSTGRES.into());
                 let admin = match sqlx::PgPool::connect(&admin_url).await {
                     Ok(pool) => pool,
                     Err(e) if !in_ci() => {
-                        eprintln!("SKIPPED (PostgreSQL unreachable at {}: {e}); CI=true makes this a failure", crate::redact_url(&admin_url));
+                        eprintln!(
+                            "SKIPPED (PostgreSQL unreachable at {}: {e}); CI=true makes this a failure",
+                            crate::redact_url(&admin_url)
+                        );
                         return None;
                     }
-                    Err(e) => panic!("CI=true and PostgreSQL is unreachable at {}: {e}", crate::redact_url(&admin_url)),
+                    Err(e) => panic!(
+                        "CI=true and PostgreSQL is unreachable at {}: {e}",
+                        crate::redact_url(&admin_url)
+                    ),
                 };
                 let name = unique_name();
                 sqlx::query(&format!("CREATE DATABASE {name}"))
@@ -56,9 +75,15 @@ impl TestDb {
                     .expect("create a test database");
                 admin.close().await;
                 let url = replace_database(&admin_url, &name);
-                let db = Db::connect(&url).await.expect("connect to the test database");
+                let db = Db::connect(&url)
+                    .await
+                    .expect("connect to the test database");
                 db.migrate().await.expect("migrate PostgreSQL");
-                Some(TestDb { db, url, cleanup: Cleanup::Database { admin_url, name } })
+                Some(TestDb {
+                    db,
+                    url,
+                    cleanup: Cleanup::Database { admin_url, name },
+                })
             }
         }
     }
@@ -66,9 +91,13 @@ impl TestDb {
 
 /// `postgres://u@h:p/old?x` → `postgres://u@h:p/new?x`
 fn replace_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let scheme_end = base.find("://").map_or(0, |i| i + 3);
-    let host_end = base[scheme_end..].find('/').map_or(base.len(), |i| scheme_end + i);
+    let host_end = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
     let mut out = format!("{}/{name}", &base[..host_end]);
     if let Some(q) = query {
         out.push('?');
@@ -89,9 +118,13 @@ impl Drop for TestDb {
                 // Dropping needs a connection of its own, outside the test's runtime.
                 let (admin_url, name) = (admin_url.clone(), name.clone());
                 let _ = std::thread::spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()?;
                     rt.block_on(async {
-                        let admin = sqlx::PgPool::connect(&admin_url).await.map_err(std::io::Error::other)?;
+                        let admin = sqlx::PgPool::connect(&admin_url)
+                            .await
+                            .map_err(std::io::Error::other)?;
                         sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                             .execute(&admin)
                             .await
@@ -109,8 +142,17 @@ impl Drop for TestDb {
 mod tests {
     #[test]
     fn database_name_is_replaced() {
-        assert_eq!(super::replace_database("postgres://p@h:5432/postgres", "t1"), "postgres://p@h:5432/t1");
-        assert_eq!(super::replace_database("postgres://p@h/x?sslmode=disable", "t1"), "postgres://p@h/t1?sslmode=disable");
-        assert_eq!(super::replace_database("postgres://p@h", "t1"), "postgres://p@h/t1");
+        assert_eq!(
+            super::replace_database("postgres://p@h:5432/postgres", "t1"),
+            "postgres://p@h:5432/t1"
+        );
+        assert_eq!(
+            super::replace_database("postgres://p@h/x?sslmode=disable", "t1"),
+            "postgres://p@h/t1?sslmode=disable"
+        );
+        assert_eq!(
+            super::replace_database("postgres://p@h", "t1"),
+            "postgres://p@h/t1"
+        );
     }
 }

@@ -6,9 +6,13 @@ use maeul_db::testing::TestDb;
 use maeul_db::{Backend, Db};
 
 fn migration_files(backend: &str) -> Vec<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(backend);
-    let mut names: Vec<String> =
-        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(backend);
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     names
 }
@@ -47,7 +51,9 @@ async fn columns(db: &Db) -> BTreeMap<String, Vec<String>> {
 #[tokio::test]
 async fn migrated_schemas_match() {
     let sqlite = TestDb::new(Backend::Sqlite).await.unwrap();
-    let Some(postgres) = TestDb::new(Backend::Postgres).await else { return };
+    let Some(postgres) = TestDb::new(Backend::Postgres).await else {
+        return;
+    };
     let (s, p) = (columns(&sqlite.db).await, columns(&postgres.db).await);
     assert!(s.len() >= 10, "expected the foundation tables, got {s:?}");
     assert_eq!(s, p, "SQLite and PostgreSQL schemas differ");
@@ -56,10 +62,21 @@ async fn migrated_schemas_match() {
 #[tokio::test]
 async fn sqlite_runs_in_wal_mode_with_a_busy_timeout() {
     let t = TestDb::new(Backend::Sqlite).await.unwrap();
-    let Db::Sqlite(pool) = &t.db else { unreachable!() };
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(pool).await.unwrap();
-    let timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(pool).await.unwrap();
-    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(pool).await.unwrap();
+    let Db::Sqlite(pool) = &t.db else {
+        unreachable!()
+    };
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(pool)
+        .await
+        .unwrap();
     assert_eq!(mode, "wal");
     assert!(timeout >= 5000, "busy_timeout {timeout}");
     assert_eq!(fk, 1);
@@ -74,15 +91,25 @@ async fn backup_copies_a_live_sqlite_database() {
         let db = t.db.clone();
         tokio::spawn(async move {
             for i in 0..200 {
-                db.create_user(&format!("w{i}@example.kr"), "n", "h", "ko").await.unwrap();
+                db.create_user(&format!("w{i}@example.kr"), "n", "h", "ko")
+                    .await
+                    .unwrap();
             }
         })
     };
-    let path = std::env::temp_dir().join(format!("maeul-backup-{}.db", maeul_db::secrets::random_token()));
+    let path = std::env::temp_dir().join(format!(
+        "maeul-backup-{}.db",
+        maeul_db::secrets::random_token()
+    ));
     t.db.backup_to(path.to_str().unwrap()).await.unwrap();
     writer.await.unwrap();
-    assert!(t.db.backup_to(path.to_str().unwrap()).await.is_err(), "never overwrite an existing file");
-    let copy = Db::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+    assert!(
+        t.db.backup_to(path.to_str().unwrap()).await.is_err(),
+        "never overwrite an existing file"
+    );
+    let copy = Db::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
     assert_eq!(copy.scope_count().await.unwrap(), 452);
     let users = copy.user_count().await.unwrap();
     assert!((0..=200).contains(&users));

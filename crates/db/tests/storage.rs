@@ -51,7 +51,9 @@ async fn seeded(db: &Db) -> ScopeTree {
 }
 
 async fn user(db: &Db, email: &str) -> i64 {
-    db.create_user(email, "테스트", "$argon2id$not-a-real-hash", "ko").await.unwrap()
+    db.create_user(email, "테스트", "$argon2id$not-a-real-hash", "ko")
+        .await
+        .unwrap()
 }
 
 async fn migrations_are_idempotent(db: Db) {
@@ -62,14 +64,20 @@ async fn migrations_are_idempotent(db: Db) {
 
 async fn seoul_seeds_once_with_every_scope(db: Db) {
     assert!(db.seed_seoul_if_empty().await.unwrap());
-    assert!(!db.seed_seoul_if_empty().await.unwrap(), "a second seed must do nothing");
+    assert!(
+        !db.seed_seoul_if_empty().await.unwrap(),
+        "a second seed must do nothing"
+    );
     let tree = ScopeTree::new(db.load_scopes().await.unwrap()).unwrap();
     let count = |kind| tree.all().iter().filter(|s| s.kind == kind).count();
     assert_eq!(count(ScopeKind::City), 1);
     assert_eq!(count(ScopeKind::District), 25);
     assert_eq!(count(ScopeKind::Neighbourhood), 426);
     let jongno = tree.by_code("11110").unwrap();
-    assert_eq!((jongno.name_ko.as_str(), jongno.name_en.as_str()), ("종로구", "Jongno-gu"));
+    assert_eq!(
+        (jongno.name_ko.as_str(), jongno.name_en.as_str()),
+        ("종로구", "Jongno-gu")
+    );
     assert_eq!(tree.children(jongno.id).count(), 17);
     let songpa = tree.by_code("11710").unwrap();
     assert_eq!(tree.children(songpa.id).count(), 27);
@@ -80,27 +88,72 @@ async fn seoul_seeds_once_with_every_scope(db: Db) {
 
 async fn scope_inserts_are_all_or_nothing(db: Db) {
     use maeul_db::scopes::NewScope;
-    let city = NewScope { code: "11", kind: ScopeKind::City, parent_id: None, name_ko: "서울", name_en: "Seoul" };
+    let city = NewScope {
+        code: "11",
+        kind: ScopeKind::City,
+        parent_id: None,
+        name_ko: "서울",
+        name_en: "Seoul",
+    };
     db.insert_scopes(&[city]).await.unwrap();
     let batch = [
-        NewScope { code: "26", kind: ScopeKind::City, parent_id: None, name_ko: "부산", name_en: "Busan" },
-        NewScope { code: "11", kind: ScopeKind::City, parent_id: None, name_ko: "중복", name_en: "dup" },
+        NewScope {
+            code: "26",
+            kind: ScopeKind::City,
+            parent_id: None,
+            name_ko: "부산",
+            name_en: "Busan",
+        },
+        NewScope {
+            code: "11",
+            kind: ScopeKind::City,
+            parent_id: None,
+            name_ko: "중복",
+            name_en: "dup",
+        },
     ];
-    assert!(matches!(db.insert_scopes(&batch).await, Err(DbError::Conflict(_))));
-    assert_eq!(db.scope_count().await.unwrap(), 1, "the failed batch must leave nothing behind");
-    let bad_code = [NewScope { code: "1x", kind: ScopeKind::City, parent_id: None, name_ko: "x", name_en: "x" }];
-    assert!(matches!(db.insert_scopes(&bad_code).await, Err(DbError::Invalid(_))));
+    assert!(matches!(
+        db.insert_scopes(&batch).await,
+        Err(DbError::Conflict(_))
+    ));
+    assert_eq!(
+        db.scope_count().await.unwrap(),
+        1,
+        "the failed batch must leave nothing behind"
+    );
+    let bad_code = [NewScope {
+        code: "1x",
+        kind: ScopeKind::City,
+        parent_id: None,
+        name_ko: "x",
+        name_en: "x",
+    }];
+    assert!(matches!(
+        db.insert_scopes(&bad_code).await,
+        Err(DbError::Invalid(_))
+    ));
 }
 
 async fn accounts_and_duplicate_emails(db: Db) {
     let id = user(&db, "kim@example.kr").await;
     let found = db.user_by_email("kim@example.kr").await.unwrap().unwrap();
-    assert_eq!((found.id, found.display_name.as_str(), found.lang.as_str()), (id, "테스트", "ko"));
-    assert!(matches!(db.create_user("kim@example.kr", "x", "h", "en").await, Err(DbError::Conflict("email"))));
+    assert_eq!(
+        (found.id, found.display_name.as_str(), found.lang.as_str()),
+        (id, "테스트", "ko")
+    );
+    assert!(matches!(
+        db.create_user("kim@example.kr", "x", "h", "en").await,
+        Err(DbError::Conflict("email"))
+    ));
     assert_eq!(db.user_count().await.unwrap(), 1);
     db.set_user_lang(id, "en").await.unwrap();
     assert_eq!(db.user_by_id(id).await.unwrap().unwrap().lang, "en");
-    assert!(db.user_by_email("nobody@example.kr").await.unwrap().is_none());
+    assert!(
+        db.user_by_email("nobody@example.kr")
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 async fn sessions_expire_and_end(db: Db) {
@@ -109,7 +162,10 @@ async fn sessions_expire_and_end(db: Db) {
     db.create_session(id, "live", now + 3600).await.unwrap();
     db.create_session(id, "old", now - 1).await.unwrap();
     assert_eq!(db.session_user("live").await.unwrap().unwrap().id, id);
-    assert!(db.session_user("old").await.unwrap().is_none(), "expired sessions are not honoured");
+    assert!(
+        db.session_user("old").await.unwrap().is_none(),
+        "expired sessions are not honoured"
+    );
     assert_eq!(db.purge_expired().await.unwrap(), 1);
     db.delete_session("live").await.unwrap();
     assert!(db.session_user("live").await.unwrap().is_none());
@@ -121,8 +177,13 @@ async fn changing_a_password_ends_other_sessions(db: Db) {
     for s in ["here", "phone", "laptop"] {
         db.create_session(id, s, later).await.unwrap();
     }
-    db.change_password(id, "new-hash", Some("here")).await.unwrap();
-    assert_eq!(db.user_by_id(id).await.unwrap().unwrap().password_hash, "new-hash");
+    db.change_password(id, "new-hash", Some("here"))
+        .await
+        .unwrap();
+    assert_eq!(
+        db.user_by_id(id).await.unwrap().unwrap().password_hash,
+        "new-hash"
+    );
     assert!(db.session_user("here").await.unwrap().is_some());
     assert!(db.session_user("phone").await.unwrap().is_none());
     assert!(db.session_user("laptop").await.unwrap().is_none());
@@ -134,10 +195,22 @@ async fn api_tokens_are_revocable(db: Db) {
     let token_id = db.create_api_token(a, "hash-a", "script").await.unwrap();
     let (owner, tid) = db.api_token_user("hash-a").await.unwrap().unwrap();
     assert_eq!((owner.id, tid), (a, token_id));
-    assert!(matches!(db.revoke_api_token(b, token_id).await, Err(DbError::NotFound)), "not b's token");
+    assert!(
+        matches!(
+            db.revoke_api_token(b, token_id).await,
+            Err(DbError::NotFound)
+        ),
+        "not b's token"
+    );
     db.revoke_api_token(a, token_id).await.unwrap();
     assert!(db.api_token_user("hash-a").await.unwrap().is_none());
-    assert!(matches!(db.revoke_api_token(a, token_id).await, Err(DbError::NotFound)), "already revoked");
+    assert!(
+        matches!(
+            db.revoke_api_token(a, token_id).await,
+            Err(DbError::NotFound)
+        ),
+        "already revoked"
+    );
     let listed = db.api_tokens_of(a).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert!(listed[0].revoked_at.is_some());
@@ -147,16 +220,38 @@ async fn password_reset_links_work_once(db: Db) {
     let id = user(&db, "r@example.kr").await;
     let now = maeul_db::now();
     db.create_session(id, "sess", now + 3600).await.unwrap();
-    db.create_password_reset(id, "link", now + 3600).await.unwrap();
-    db.create_password_reset(id, "stale", now - 1).await.unwrap();
+    db.create_password_reset(id, "link", now + 3600)
+        .await
+        .unwrap();
+    db.create_password_reset(id, "stale", now - 1)
+        .await
+        .unwrap();
     assert!(db.password_reset_valid("link").await.unwrap());
     assert!(!db.password_reset_valid("stale").await.unwrap());
-    assert!(matches!(db.reset_password("stale", "h2").await, Err(DbError::NotFound)));
+    assert!(matches!(
+        db.reset_password("stale", "h2").await,
+        Err(DbError::NotFound)
+    ));
     assert_eq!(db.reset_password("link", "h2").await.unwrap(), id);
-    assert_eq!(db.user_by_id(id).await.unwrap().unwrap().password_hash, "h2");
-    assert!(db.session_user("sess").await.unwrap().is_none(), "a reset ends every session");
-    assert!(matches!(db.reset_password("link", "h3").await, Err(DbError::NotFound)), "links work once");
-    assert_eq!(db.user_by_id(id).await.unwrap().unwrap().password_hash, "h2");
+    assert_eq!(
+        db.user_by_id(id).await.unwrap().unwrap().password_hash,
+        "h2"
+    );
+    assert!(
+        db.session_user("sess").await.unwrap().is_none(),
+        "a reset ends every session"
+    );
+    assert!(
+        matches!(
+            db.reset_password("link", "h3").await,
+            Err(DbError::NotFound)
+        ),
+        "links work once"
+    );
+    assert_eq!(
+        db.user_by_id(id).await.unwrap().unwrap().password_hash,
+        "h2"
+    );
 }
 
 async fn roles_are_granted_once_and_revoked(db: Db) {
@@ -164,15 +259,28 @@ async fn roles_are_granted_once_and_revoked(db: Db) {
     let admin = user(&db, "admin@example.kr").await;
     let official = user(&db, "o@example.kr").await;
     let jongno = tree.by_code("11110").unwrap().id;
-    let grant = db.grant_role(official, Role::Official, jongno, Some(admin)).await.unwrap();
-    assert!(matches!(db.grant_role(official, Role::Official, jongno, Some(admin)).await, Err(DbError::Conflict(_))));
+    let grant = db
+        .grant_role(official, Role::Official, jongno, Some(admin))
+        .await
+        .unwrap();
+    assert!(matches!(
+        db.grant_role(official, Role::Official, jongno, Some(admin))
+            .await,
+        Err(DbError::Conflict(_))
+    ));
     let grants = db.grants_of(official).await.unwrap();
     assert_eq!(grants.len(), 1);
-    assert_eq!((grants[0].role, grants[0].scope_id), (Role::Official, jongno));
+    assert_eq!(
+        (grants[0].role, grants[0].scope_id),
+        (Role::Official, jongno)
+    );
     assert_eq!(db.all_grants().await.unwrap()[0].email, "o@example.kr");
     db.revoke_grant(grant, admin).await.unwrap();
     assert!(db.grants_of(official).await.unwrap().is_empty());
-    assert!(matches!(db.revoke_grant(grant, admin).await, Err(DbError::NotFound)));
+    assert!(matches!(
+        db.revoke_grant(grant, admin).await,
+        Err(DbError::NotFound)
+    ));
     let audit = db.recent_audit(10).await.unwrap();
     assert_eq!(audit[0].action, "role.revoke");
     assert_eq!(audit[1].action, "role.grant");
@@ -184,23 +292,78 @@ async fn residency_lifecycle(db: Db) {
     let kim = user(&db, "kim@example.kr").await;
     let lee = user(&db, "lee@example.kr").await;
     let cheongun = tree.by_code("1111051500").unwrap().id; // Jongno-gu
-    let gangnam_dong = tree.all().iter().find(|s| s.code.starts_with("11680") && s.kind == ScopeKind::Neighbourhood).unwrap().id;
-    assert_eq!(db.declare_residency(kim, cheongun, ResidencyBasis::Resident, None).await.unwrap(), ResidencyStatus::Pending);
-    assert_eq!(db.declare_residency(lee, gangnam_dong, ResidencyBasis::Worker, None).await.unwrap(), ResidencyStatus::Pending);
+    let gangnam_dong = tree
+        .all()
+        .iter()
+        .find(|s| s.code.starts_with("11680") && s.kind == ScopeKind::Neighbourhood)
+        .unwrap()
+        .id;
+    assert_eq!(
+        db.declare_residency(kim, cheongun, ResidencyBasis::Resident, None)
+            .await
+            .unwrap(),
+        ResidencyStatus::Pending
+    );
+    assert_eq!(
+        db.declare_residency(lee, gangnam_dong, ResidencyBasis::Worker, None)
+            .await
+            .unwrap(),
+        ResidencyStatus::Pending
+    );
     let jongno_queue = db.pending_residencies_under("11110", 100).await.unwrap();
-    assert_eq!(jongno_queue.iter().map(|p| p.user_id).collect::<Vec<_>>(), vec![kim]);
-    assert_eq!(db.pending_residencies_under("11", 100).await.unwrap().len(), 2);
+    assert_eq!(
+        jongno_queue.iter().map(|p| p.user_id).collect::<Vec<_>>(),
+        vec![kim]
+    );
+    assert_eq!(
+        db.pending_residencies_under("11", 100).await.unwrap().len(),
+        2
+    );
 
-    assert_eq!(db.decide_residency(kim, ResidencyDecision::Verify, official, None).await.unwrap(), ResidencyStatus::Verified);
-    assert!(matches!(db.decide_residency(kim, ResidencyDecision::Verify, official, None).await, Err(DbError::Invalid(_))));
-    assert_eq!(db.residency_of(kim).await.unwrap().unwrap().status(), Some(ResidencyStatus::Verified));
-    assert_eq!(db.decide_residency(kim, ResidencyDecision::Revoke, official, Some("moved")).await.unwrap(), ResidencyStatus::Revoked);
-    assert_eq!(db.decide_residency(lee, ResidencyDecision::Reject, official, None).await.unwrap(), ResidencyStatus::Rejected);
+    assert_eq!(
+        db.decide_residency(kim, ResidencyDecision::Verify, official, None)
+            .await
+            .unwrap(),
+        ResidencyStatus::Verified
+    );
+    assert!(matches!(
+        db.decide_residency(kim, ResidencyDecision::Verify, official, None)
+            .await,
+        Err(DbError::Invalid(_))
+    ));
+    assert_eq!(
+        db.residency_of(kim).await.unwrap().unwrap().status(),
+        Some(ResidencyStatus::Verified)
+    );
+    assert_eq!(
+        db.decide_residency(kim, ResidencyDecision::Revoke, official, Some("moved"))
+            .await
+            .unwrap(),
+        ResidencyStatus::Revoked
+    );
+    assert_eq!(
+        db.decide_residency(lee, ResidencyDecision::Reject, official, None)
+            .await
+            .unwrap(),
+        ResidencyStatus::Rejected
+    );
     // Declaring again starts over.
-    assert_eq!(db.declare_residency(lee, cheongun, ResidencyBasis::Resident, None).await.unwrap(), ResidencyStatus::Pending);
+    assert_eq!(
+        db.declare_residency(lee, cheongun, ResidencyBasis::Resident, None)
+            .await
+            .unwrap(),
+        ResidencyStatus::Pending
+    );
     let row = db.residency_of(lee).await.unwrap().unwrap();
-    assert_eq!((row.scope_id, row.basis.as_str(), row.decided_at), (cheongun, "resident", None));
-    assert!(matches!(db.decide_residency(9999, ResidencyDecision::Verify, official, None).await, Err(DbError::NotFound)));
+    assert_eq!(
+        (row.scope_id, row.basis.as_str(), row.decided_at),
+        (cheongun, "resident", None)
+    );
+    assert!(matches!(
+        db.decide_residency(9999, ResidencyDecision::Verify, official, None)
+            .await,
+        Err(DbError::NotFound)
+    ));
 }
 
 async fn register_import_verifies_matching_declarations(db: Db) {
@@ -214,31 +377,63 @@ async fn register_import_verifies_matching_declarations(db: Db) {
     let kim_id = db.identity_hash("김민지|1990-03-07").await.unwrap();
     let park_id = db.identity_hash("박서준|1985-11-30").await.unwrap();
     assert_ne!(kim_id, "김민지|1990-03-07", "only a keyed hash is stored");
-    db.declare_residency(kim, cheongun, ResidencyBasis::Resident, Some(&kim_id)).await.unwrap();
+    db.declare_residency(kim, cheongun, ResidencyBasis::Resident, Some(&kim_id))
+        .await
+        .unwrap();
     // Park is on the register, but for another neighbourhood than declared: stays pending.
-    db.declare_residency(park, sajik, ResidencyBasis::Resident, Some(&park_id)).await.unwrap();
-    let rows = vec![(kim_id.clone(), cheongun), (park_id.clone(), cheongun), (kim_id.clone(), cheongun)];
+    db.declare_residency(park, sajik, ResidencyBasis::Resident, Some(&park_id))
+        .await
+        .unwrap();
+    let rows = vec![
+        (kim_id.clone(), cheongun),
+        (park_id.clone(), cheongun),
+        (kim_id.clone(), cheongun),
+    ];
     let (new_rows, verified) = db.import_register(&rows, official).await.unwrap();
     assert_eq!((new_rows, verified), (2, 1));
-    assert_eq!(db.residency_of(kim).await.unwrap().unwrap().status(), Some(ResidencyStatus::Verified));
-    assert_eq!(db.residency_of(park).await.unwrap().unwrap().status(), Some(ResidencyStatus::Pending));
+    assert_eq!(
+        db.residency_of(kim).await.unwrap().unwrap().status(),
+        Some(ResidencyStatus::Verified)
+    );
+    assert_eq!(
+        db.residency_of(park).await.unwrap().unwrap().status(),
+        Some(ResidencyStatus::Pending)
+    );
     // Someone on the register who declares afterwards is verified at once.
     let newcomer_id = db.identity_hash("박서준|1985-11-30").await.unwrap();
     assert_eq!(
-        db.declare_residency(newcomer, cheongun, ResidencyBasis::Resident, Some(&newcomer_id)).await.unwrap(),
+        db.declare_residency(
+            newcomer,
+            cheongun,
+            ResidencyBasis::Resident,
+            Some(&newcomer_id)
+        )
+        .await
+        .unwrap(),
         ResidencyStatus::Verified
     );
 }
 
 async fn outbox_records_delivery(db: Db) {
-    let first = db.enqueue_mail("a@example.kr", "제목", "본문").await.unwrap();
-    let second = db.enqueue_mail("b@example.kr", "subject", "body").await.unwrap();
+    let first = db
+        .enqueue_mail("a@example.kr", "제목", "본문")
+        .await
+        .unwrap();
+    let second = db
+        .enqueue_mail("b@example.kr", "subject", "body")
+        .await
+        .unwrap();
     assert_eq!(db.unsent_mails(5, 10).await.unwrap().len(), 2);
     db.mark_mail_sent(first).await.unwrap();
     for _ in 0..5 {
-        db.mark_mail_failed(second, "connection refused").await.unwrap();
+        db.mark_mail_failed(second, "connection refused")
+            .await
+            .unwrap();
     }
-    assert!(db.unsent_mails(5, 10).await.unwrap().is_empty(), "sent and exhausted mail is not retried");
+    assert!(
+        db.unsent_mails(5, 10).await.unwrap().is_empty(),
+        "sent and exhausted mail is not retried"
+    );
     let recent = db.recent_mails(10).await.unwrap();
     assert_eq!(recent[0].attempts, 5);
     assert_eq!(recent[0].last_error.as_deref(), Some("connection refused"));
@@ -250,7 +445,10 @@ async fn concurrent_writers_all_succeed(db: Db) {
     let mut tasks = vec![];
     for i in 0..50 {
         let db = db.clone();
-        tasks.push(tokio::spawn(async move { db.create_user(&format!("u{i}@example.kr"), "n", "h", "ko").await }));
+        tasks.push(tokio::spawn(async move {
+            db.create_user(&format!("u{i}@example.kr"), "n", "h", "ko")
+                .await
+        }));
     }
     for t in tasks {
         t.await.unwrap().unwrap();

@@ -5,7 +5,11 @@ mod server;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "maeul", version, about = "maeul (마을): community-based collaborative governance for a city")]
+#[command(
+    name = "maeul",
+    version,
+    about = "maeul (마을): community-based collaborative governance for a city"
+)]
 struct Cli {
     /// Log as JSON lines instead of human-readable text (level from RUST_LOG, default info).
     #[arg(long, global = true, env = "MAEUL_LOG_JSON")]
@@ -43,7 +47,9 @@ enum Command {
 fn init_logging(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {
@@ -53,7 +59,11 @@ fn init_logging(json: bool) {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let runtime = || tokio::runtime::Builder::new_multi_thread().enable_all().build();
+    let runtime = || {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+    };
     match cli.command {
         Command::Serve(args) => {
             init_logging(cli.log_json);

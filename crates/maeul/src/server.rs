@@ -37,18 +37,31 @@ pub struct ServeArgs {
     #[arg(long, env = "MAEUL_SMTP_URL")]
     pub smtp_url: Option<String>,
     /// Sender address of outgoing mail.
-    #[arg(long, env = "MAEUL_MAIL_FROM", default_value = "maeul <no-reply@maeul.invalid>")]
+    #[arg(
+        long,
+        env = "MAEUL_MAIL_FROM",
+        default_value = "maeul <no-reply@maeul.invalid>"
+    )]
     pub mail_from: String,
 }
 
 /// Connects and migrates, creating the SQLite file's folder if needed.
 pub async fn open(url: &str) -> anyhow::Result<Db> {
-    if let Some(path) = url.strip_prefix("sqlite://").map(|p| p.split('?').next().unwrap_or(p)) {
-        if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .map(|p| p.split('?').next().unwrap_or(p))
+    {
+        if let Some(parent) = std::path::Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
         }
     }
-    let db = Db::connect(url).await.with_context(|| format!("connecting to {}", redact_url(url)))?;
+    let db = Db::connect(url)
+        .await
+        .with_context(|| format!("connecting to {}", redact_url(url)))?;
     db.migrate().await.context("migrating the database")?;
     Ok(db)
 }
@@ -65,11 +78,19 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 }
                 println!();
             }
-            None => tracing::warn!("--demo: the database already has other accounts; nothing seeded"),
+            None => {
+                tracing::warn!("--demo: the database already has other accounts; nothing seeded")
+            }
         }
     }
-    let base_url = args.base_url.unwrap_or_else(|| format!("http://{}", args.bind));
-    let config = Config { base_url: base_url.clone(), secure_cookies: args.secure_cookies, demo: args.demo };
+    let base_url = args
+        .base_url
+        .unwrap_or_else(|| format!("http://{}", args.bind));
+    let config = Config {
+        base_url: base_url.clone(),
+        secure_cookies: args.secure_cookies,
+        demo: args.demo,
+    };
     let app = maeul_web::app(db.clone(), config).await?;
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -78,20 +99,30 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         Some(url) => {
             let transport = maeul_web::mailer::smtp_transport(url).map_err(anyhow::Error::msg)?;
             let mut rx = stop_rx.clone();
-            background.push(tokio::spawn(maeul_web::mailer::run_sender(db.clone(), transport, args.mail_from.clone(), async move {
-                let _ = rx.changed().await;
-            })));
+            background.push(tokio::spawn(maeul_web::mailer::run_sender(
+                db.clone(),
+                transport,
+                args.mail_from.clone(),
+                async move {
+                    let _ = rx.changed().await;
+                },
+            )));
             tracing::info!("mail is delivered by SMTP");
         }
         None => tracing::info!("no SMTP configured: mail stays in the outbox (admin page)"),
     }
 
-    let listener = tokio::net::TcpListener::bind(args.bind).await.with_context(|| format!("binding {}", args.bind))?;
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .with_context(|| format!("binding {}", args.bind))?;
     tracing::info!(address = %listener.local_addr()?, %base_url, "maeul is serving");
     println!("maeul is serving on {base_url}");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("shutting down");
     let _ = stop_tx.send(true);
     for task in background {
@@ -140,12 +171,18 @@ async fn purge_sessions(db: Db, mut stop: tokio::sync::watch::Receiver<bool>) {
 
 pub async fn migrate(args: DatabaseArgs) -> anyhow::Result<()> {
     let db = open(&args.database).await?;
-    println!("{} is migrated ({})", redact_url(&args.database), db.backend().as_str());
+    println!(
+        "{} is migrated ({})",
+        redact_url(&args.database),
+        db.backend().as_str()
+    );
     Ok(())
 }
 
 pub async fn backup(path: String, args: DatabaseArgs) -> anyhow::Result<()> {
-    let db = Db::connect(&args.database).await.with_context(|| format!("connecting to {}", redact_url(&args.database)))?;
+    let db = Db::connect(&args.database)
+        .await
+        .with_context(|| format!("connecting to {}", redact_url(&args.database)))?;
     db.backup_to(&path).await?;
     println!("backed up {} to {path}", redact_url(&args.database));
     Ok(())

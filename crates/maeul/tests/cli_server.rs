@@ -8,18 +8,31 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_maeul");
 
 fn temp_db() -> std::path::PathBuf {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
     std::env::temp_dir().join(format!("maeul-cli-{}-{nanos}.db", std::process::id()))
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Starts `maeul serve --demo` and returns it with everything it printed up to "serving".
 fn serve(db: &std::path::Path, port: u16) -> (Child, String) {
     let mut child = Command::new(BIN)
-        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}"), "--database"])
+        .args([
+            "serve",
+            "--demo",
+            "--bind",
+            &format!("127.0.0.1:{port}"),
+            "--database",
+        ])
         .arg(format!("sqlite://{}", db.display()))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -42,14 +55,21 @@ fn serve(db: &std::path::Path, port: u16) -> (Child, String) {
 
 fn get(port: u16, path: &str) -> String {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: en\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: en\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     response
 }
 
 fn terminate(child: &mut Child) -> std::process::ExitStatus {
-    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -61,7 +81,11 @@ fn terminate(child: &mut Child) -> std::process::ExitStatus {
 }
 
 fn demo_passwords(printed: &str) -> Vec<String> {
-    printed.lines().filter(|l| l.contains("@demo.maeul.kr")).map(|l| l.split_whitespace().last().unwrap().to_owned()).collect()
+    printed
+        .lines()
+        .filter(|l| l.contains("@demo.maeul.kr"))
+        .map(|l| l.split_whitespace().last().unwrap().to_owned())
+        .collect()
 }
 
 #[test]
@@ -73,16 +97,26 @@ fn serves_the_demo_seeds_once_and_stops_gracefully() {
     assert_eq!(passwords.len(), 7, "one account per role: {printed}");
     let health = get(port, "/healthz");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
-    assert!(health.ends_with(r#"{"status":"ok","database":"sqlite"}"#), "{health}");
+    assert!(
+        health.ends_with(r#"{"status":"ok","database":"sqlite"}"#),
+        "{health}"
+    );
     let home = get(port, "/");
     assert!(home.contains("Seoul decides with its residents"));
-    assert!(terminate(&mut child).success(), "SIGTERM ends the server cleanly");
+    assert!(
+        terminate(&mut child).success(),
+        "SIGTERM ends the server cleanly"
+    );
 
     // Restarting with --demo on the same database seeds nothing new and prints the same passwords.
     let (mut again, printed_again) = serve(&db, port);
     assert_eq!(demo_passwords(&printed_again), passwords);
     let scopes = get(port, "/api/v1/scopes");
-    assert_eq!(scopes.matches("\"code\"").count(), 452, "no duplicated scopes");
+    assert_eq!(
+        scopes.matches("\"code\"").count(),
+        452,
+        "no duplicated scopes"
+    );
 
     // A backup taken while the server runs opens and holds the city.
     let copy = db.with_extension("backup.db");
@@ -92,8 +126,15 @@ fn serves_the_demo_seeds_once_and_stops_gracefully() {
         .status()
         .unwrap();
     assert!(status.success());
-    let migrate = Command::new(BIN).args(["migrate", "--database"]).arg(format!("sqlite://{}", copy.display())).output().unwrap();
-    assert!(migrate.status.success(), "the copy is a valid, migratable database");
+    let migrate = Command::new(BIN)
+        .args(["migrate", "--database"])
+        .arg(format!("sqlite://{}", copy.display()))
+        .output()
+        .unwrap();
+    assert!(
+        migrate.status.success(),
+        "the copy is a valid, migratable database"
+    );
     assert!(terminate(&mut again).success());
     for path in [&db, &copy] {
         for suffix in ["", "-wal", "-shm"] {
@@ -104,23 +145,52 @@ fn serves_the_demo_seeds_once_and_stops_gracefully() {
 
 #[test]
 fn bad_database_urls_are_named_and_passwords_hidden() {
-    let out = Command::new(BIN).args(["migrate", "--database", "mysql://root:hunter2@localhost/x"]).output().unwrap();
+    let out = Command::new(BIN)
+        .args(["migrate", "--database", "mysql://root:hunter2@localhost/x"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("unsupported database URL"), "{stderr}");
-    assert!(!stderr.contains("hunter2"), "the password must not be printed: {stderr}");
+    assert!(
+        !stderr.contains("hunter2"),
+        "the password must not be printed: {stderr}"
+    );
 }
 
 #[test]
 fn help_documents_every_command() {
     let out = Command::new(BIN).arg("--help").output().unwrap();
     let help = String::from_utf8_lossy(&out.stdout);
-    for command in ["serve", "demo", "migrate", "backup", "pb", "opinion", "sortition"] {
-        assert!(help.contains(command), "`maeul --help` does not mention {command}");
+    for command in [
+        "serve",
+        "demo",
+        "migrate",
+        "backup",
+        "pb",
+        "opinion",
+        "sortition",
+    ] {
+        assert!(
+            help.contains(command),
+            "`maeul --help` does not mention {command}"
+        );
     }
-    let serve = Command::new(BIN).args(["serve", "--help"]).output().unwrap();
+    let serve = Command::new(BIN)
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
     let serve = String::from_utf8_lossy(&serve.stdout);
-    for flag in ["--bind", "--database", "--demo", "--smtp-url", "DATABASE_URL"] {
-        assert!(serve.contains(flag), "`maeul serve --help` does not document {flag}");
+    for flag in [
+        "--bind",
+        "--database",
+        "--demo",
+        "--smtp-url",
+        "DATABASE_URL",
+    ] {
+        assert!(
+            serve.contains(flag),
+            "`maeul serve --help` does not document {flag}"
+        );
     }
 }
