@@ -434,7 +434,8 @@ impl OpinionState {
             &options.pca,
         );
         lap(&mut timings.pca);
-        let projections = project_participants(matrix, &moderated_out, &pca, options.sparsity_scaling);
+        let projections =
+            project_participants(matrix, &moderated_out, &pca, options.sparsity_scaling);
         let (statement_positions, statement_extremity) = project_statements(&pca);
         lap(&mut timings.projection);
 

@@ -10,9 +10,11 @@ pub mod cluster;
 pub mod compare;
 pub mod engine;
 pub mod export;
+pub mod map_svg;
 pub mod matrix;
 pub mod model;
 pub mod pca;
+pub mod report;
 pub mod stats;
 
 pub use engine::{Analysis, OpinionState, Options, analyze, replay};

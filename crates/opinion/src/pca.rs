@@ -312,7 +312,11 @@ pub fn project_participants(
                 p[0] += x * pca.comps[0][c];
                 p[1] += x * pca.comps[1][c];
             }
-            let scale = if sparsity_scaling { (n_cols as f64 / n_votes.max(1) as f64).sqrt() } else { 1.0 };
+            let scale = if sparsity_scaling {
+                (n_cols as f64 / n_votes.max(1) as f64).sqrt()
+            } else {
+                1.0
+            };
             [p[0] * scale, p[1] * scale]
         })
         .collect()

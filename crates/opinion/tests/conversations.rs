@@ -11,7 +11,9 @@ use maeul_opinion::stats::{VoteTally, group_aware_consensus};
 use maeul_opinion::{Conversation, Options, analyze, read_export_dir, replay};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn shared_conversation(name: &str) -> Option<Conversation> {
@@ -20,7 +22,10 @@ fn shared_conversation(name: &str) -> Option<Conversation> {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
     let dir = shared.join("data/polis").join(name);
     if !dir.is_dir() {
-        let message = format!("shared conversation {} is ABSENT: test skipped", dir.display());
+        let message = format!(
+            "shared conversation {} is ABSENT: test skipped",
+            dir.display()
+        );
         if std::env::var("CI").as_deref() == Ok("true") {
             panic!("{message} (CI=true requires it)");
         }
@@ -31,8 +36,14 @@ fn shared_conversation(name: &str) -> Option<Conversation> {
 }
 
 fn ari(conversation: &Conversation, analysis: &maeul_opinion::Analysis) -> f64 {
-    let agreement = compare_groups(&analysis.participant_groups(), &conversation.exported_groups);
-    eprintln!("ARI {:.3} over {} participants grouped by both", agreement.ari, agreement.both);
+    let agreement = compare_groups(
+        &analysis.participant_groups(),
+        &conversation.exported_groups,
+    );
+    eprintln!(
+        "ARI {:.3} over {} participants grouped by both",
+        agreement.ari, agreement.both
+    );
     agreement.ari
 }
 
@@ -40,16 +51,25 @@ fn ari(conversation: &Conversation, analysis: &maeul_opinion::Analysis) -> f64 {
 fn seattle_groups_match_polis() {
     let conversation = read_export_dir(&fixture("15-per-hour-seattle")).unwrap();
     // This 2014 conversation's groups come from a polismath without the sparsity scaling of projections.
-    let options = Options { sparsity_scaling: false, ..Options::default() };
+    let options = Options {
+        sparsity_scaling: false,
+        ..Options::default()
+    };
     let analysis = analyze(&conversation, &options);
     assert_eq!(analysis.k, 2);
-    assert_eq!(analysis.participants_grouped(), 138, "Pol.is grouped 138 participants");
+    assert_eq!(
+        analysis.participants_grouped(),
+        138,
+        "Pol.is grouped 138 participants"
+    );
     assert!(ari(&conversation, &analysis) >= 0.85);
 }
 
 #[test]
 fn canadian_electoral_reform_groups_match_polis_in_replay() {
-    let Some(conversation) = shared_conversation("canadian-electoral-reform") else { return };
+    let Some(conversation) = shared_conversation("canadian-electoral-reform") else {
+        return;
+    };
     let analysis = replay(&conversation, 50, &Options::default());
     assert_eq!(analysis.k, 2);
     assert!(ari(&conversation, &analysis) >= 0.85);
@@ -57,7 +77,9 @@ fn canadian_electoral_reform_groups_match_polis_in_replay() {
 
 #[test]
 fn biodiversity_groups_match_polis() {
-    let Some(conversation) = shared_conversation("scoop-hivemind.biodiversity") else { return };
+    let Some(conversation) = shared_conversation("scoop-hivemind.biodiversity") else {
+        return;
+    };
     let analysis = analyze(&conversation, &Options::default());
     assert_eq!(analysis.k, 2);
     assert!(ari(&conversation, &analysis) >= 0.85);
@@ -69,7 +91,13 @@ fn group_informed_consensus_equals_the_exported_column() {
     let conversation = read_export_dir(&fixture("bg2050-volunteers")).unwrap();
     assert!(!conversation.votes.is_empty());
     let matrix = VoteMatrix::from_events(&conversation.votes);
-    let n_groups = conversation.exported_groups.iter().filter_map(|g| g.1).max().unwrap() + 1;
+    let n_groups = conversation
+        .exported_groups
+        .iter()
+        .filter_map(|g| g.1)
+        .max()
+        .unwrap()
+        + 1;
     let tallies: Vec<VoteTally> = (0..n_groups)
         .map(|g| {
             let rows: Vec<usize> = conversation
@@ -84,7 +112,10 @@ fn group_informed_consensus_equals_the_exported_column() {
     let ours = group_aware_consensus(&tallies, matrix.n_columns());
     let mut compared = 0;
     for statement in &conversation.statements {
-        let (Some(theirs), Some(column)) = (statement.exported_group_consensus, matrix.column_of(statement.id)) else {
+        let (Some(theirs), Some(column)) = (
+            statement.exported_group_consensus,
+            matrix.column_of(statement.id),
+        ) else {
             continue;
         };
         assert!(
@@ -103,13 +134,17 @@ fn seattle_reads_both_ways_to_the_same_latest_votes() {
     let dir = fixture("15-per-hour-seattle");
     let from_events = read_export_dir(&dir).unwrap();
     let file = dir.join("participants-votes.csv");
-    let pv = maeul_opinion::export::read_participant_votes(&file, std::fs::File::open(&file).unwrap()).unwrap();
+    let pv =
+        maeul_opinion::export::read_participant_votes(&file, std::fs::File::open(&file).unwrap())
+            .unwrap();
     let a = VoteMatrix::from_events(&from_events.votes);
     let b = VoteMatrix::from_events(&pv.votes);
     assert_eq!(a.n_votes(), b.n_votes());
     for (row, &p) in b.participants().iter().enumerate() {
         for (column, &t) in b.statements().iter().enumerate() {
-            let ra = a.row_of(p).and_then(|r| a.column_of(t).and_then(|c| a.get(r, c)));
+            let ra = a
+                .row_of(p)
+                .and_then(|r| a.column_of(t).and_then(|c| a.get(r, c)));
             assert_eq!(ra, b.get(row, column), "participant {p} statement {t}");
         }
     }
@@ -118,7 +153,10 @@ fn seattle_reads_both_ways_to_the_same_latest_votes() {
 #[test]
 fn analysis_is_deterministic_for_a_seed() {
     let conversation = read_export_dir(&fixture("15-per-hour-seattle")).unwrap();
-    let options = Options { seed: 42, ..Options::default() };
+    let options = Options {
+        seed: 42,
+        ..Options::default()
+    };
     let mut a = analyze(&conversation, &options);
     let mut b = analyze(&conversation, &options);
     a.timings = Default::default();
@@ -129,5 +167,9 @@ fn analysis_is_deterministic_for_a_seed() {
 #[test]
 fn missing_folder_is_a_clear_error() {
     let err = read_export_dir(Path::new("/nonexistent/polis")).unwrap_err();
-    assert!(err.to_string().contains("neither votes.csv nor participants-votes.csv"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("neither votes.csv nor participants-votes.csv"),
+        "{err}"
+    );
 }

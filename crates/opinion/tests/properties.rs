@@ -13,17 +13,37 @@ fn vote_events() -> impl Strategy<Value = Vec<VoteEvent>> {
                 let side = (statement % 3 == 0) == camp;
                 let vote = match noise {
                     0 => Vote::Pass,
-                    1 => if side { Vote::Disagree } else { Vote::Agree },
-                    _ => if side { Vote::Agree } else { Vote::Disagree },
+                    1 => {
+                        if side {
+                            Vote::Disagree
+                        } else {
+                            Vote::Agree
+                        }
+                    }
+                    _ => {
+                        if side {
+                            Vote::Agree
+                        } else {
+                            Vote::Disagree
+                        }
+                    }
                 };
-                VoteEvent { time, participant, statement, vote }
+                VoteEvent {
+                    time,
+                    participant,
+                    statement,
+                    vote,
+                }
             })
             .collect()
     })
 }
 
 fn summary(events: Vec<VoteEvent>) -> String {
-    let conversation = Conversation { votes: events, ..Conversation::default() };
+    let conversation = Conversation {
+        votes: events,
+        ..Conversation::default()
+    };
     let mut analysis = analyze(&conversation, &Options::default());
     analysis.timings = Default::default();
     format!("{analysis:?}")
