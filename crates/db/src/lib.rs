@@ -17,6 +17,7 @@ use sqlx::sqlite::{
 
 pub mod audit;
 pub mod outbox;
+pub mod proposals;
 pub mod residency;
 pub mod roles;
 pub mod scopes;

@@ -32,6 +32,8 @@ backend_tests!(
     register_import_verifies_matching_declarations,
     outbox_records_delivery,
     concurrent_writers_all_succeed,
+    proposal_lifecycle_is_recorded,
+    concurrent_supports_are_counted_exactly,
 );
 
 async fn run<F, Fut>(backend: Backend, test: F)
@@ -454,4 +456,173 @@ async fn concurrent_writers_all_succeed(db: Db) {
         t.await.unwrap().unwrap();
     }
     assert_eq!(db.user_count().await.unwrap(), 50);
+}
+
+async fn proposal_in_collection(db: &Db, tree: &ScopeTree) -> (i64, i64) {
+    use maeul_db::proposals::NewProposal;
+    use maeul_domain::proposal::{Ladder, ProposalEvent};
+    let author = user(db, "author@example.kr").await;
+    let moderator = user(db, "mod@example.kr").await;
+    let scope_id = tree.by_code("11110").unwrap().id;
+    let new = NewProposal {
+        scope_id,
+        author_id: author,
+        title: "골목 쉼터",
+        body: "벤치를 놓아 주세요",
+        category: "환경",
+        submit: true,
+    };
+    let id = db.create_proposal(&new).await.unwrap();
+    db.transition_proposal(
+        id,
+        &ProposalEvent::Accept,
+        &Ladder::democracy_seoul(),
+        Some(moderator),
+    )
+    .await
+    .unwrap();
+    (id, author)
+}
+
+async fn proposal_lifecycle_is_recorded(db: Db) {
+    use maeul_domain::proposal::{Ladder, ProposalEvent, ProposalState, Responder};
+    let tree = seeded(&db).await;
+    let ladder = Ladder::democracy_seoul();
+    let (id, author) = proposal_in_collection(&db, &tree).await;
+    let p = db.proposal(id).await.unwrap().unwrap();
+    assert_eq!(
+        (p.state(), p.author_name.as_str()),
+        (ProposalState::Collecting, "테스트")
+    );
+    assert!(p.collecting_until.unwrap() > maeul_db::now());
+    assert_eq!(
+        db.proposals_in_scope(p.scope_id, None, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // Invalid transitions are refused and change nothing.
+    assert!(matches!(
+        db.transition_proposal(id, &ProposalEvent::Submit, &ladder, Some(author))
+            .await,
+        Err(DbError::Invalid(_))
+    ));
+    // Supports: one per person, withdrawable.
+    let supporter = user(&db, "s@example.kr").await;
+    assert!(
+        db.support_proposal(id, supporter, &ladder)
+            .await
+            .unwrap()
+            .changed
+    );
+    assert!(
+        !db.support_proposal(id, supporter, &ladder)
+            .await
+            .unwrap()
+            .changed,
+        "a second support is a no-op"
+    );
+    assert!(db.has_supported(id, supporter).await.unwrap());
+    let w = db.withdraw_support(id, supporter, &ladder).await.unwrap();
+    assert_eq!((w.changed, w.count), (true, 0));
+    assert!(
+        !db.withdraw_support(id, supporter, &ladder)
+            .await
+            .unwrap()
+            .changed
+    );
+    // The department answers; the answer is recorded and the proposal is answered.
+    db.answer_proposal(id, Responder::Department, author, "검토하겠습니다", &ladder)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.proposal(id).await.unwrap().unwrap().state(),
+        ProposalState::Answered
+    );
+    assert!(
+        matches!(
+            db.support_proposal(id, supporter, &ladder).await,
+            Err(DbError::Invalid(_))
+        ),
+        "no support after collection"
+    );
+    assert!(
+        !db.has_supported(id, supporter).await.unwrap(),
+        "the refused support left no row"
+    );
+    let states: Vec<String> = db
+        .proposal_transitions(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.to_state)
+        .collect();
+    assert_eq!(states, ["submitted", "collecting", "answered"]);
+    assert_eq!(
+        db.proposal_answers(id).await.unwrap()[0].body,
+        "검토하겠습니다"
+    );
+    // Rejection needs a reason.
+    let new = maeul_db::proposals::NewProposal {
+        scope_id: 1,
+        author_id: author,
+        title: "t",
+        body: "b",
+        category: "",
+        submit: true,
+    };
+    let other = db.create_proposal(&new).await.unwrap();
+    let no_reason = ProposalEvent::Reject { reason: " ".into() };
+    assert!(
+        db.transition_proposal(other, &no_reason, &ladder, Some(author))
+            .await
+            .is_err()
+    );
+    assert!(
+        db.proposals_in_scope(1, None, 10).await.unwrap().is_empty(),
+        "unmoderated proposals are not public"
+    );
+}
+
+/// Hundreds of residents support at once, many of them twice: the count is exact, the department
+/// obligation exists once, and the forum opened at 100.
+async fn concurrent_supports_are_counted_exactly(db: Db) {
+    use maeul_domain::proposal::{Ladder, ProposalState};
+    let tree = seeded(&db).await;
+    let (id, _) = proposal_in_collection(&db, &tree).await;
+    let mut supporters = vec![];
+    for i in 0..300 {
+        supporters.push(
+            db.create_user(&format!("r{i}@example.kr"), "r", "h", "ko")
+                .await
+                .unwrap(),
+        );
+    }
+    let ladder = Ladder::democracy_seoul();
+    let mut tasks = vec![];
+    for (i, &uid) in supporters.iter().enumerate() {
+        let times = if i % 3 == 0 { 2 } else { 1 };
+        for _ in 0..times {
+            let (db, ladder) = (db.clone(), ladder.clone());
+            tasks.push(tokio::spawn(async move {
+                db.support_proposal(id, uid, &ladder).await.unwrap().changed
+            }));
+        }
+    }
+    let mut added = 0;
+    for t in tasks {
+        added += usize::from(t.await.unwrap());
+    }
+    assert_eq!(added, 300, "exactly one support per resident took effect");
+    let p = db.proposal(id).await.unwrap().unwrap();
+    assert_eq!(p.support_count, 300);
+    assert_eq!(p.state(), ProposalState::Forum);
+    let obligations = db.proposal_obligations(id).await.unwrap();
+    assert_eq!(obligations.len(), 1);
+    assert_eq!(obligations[0].responder, "department");
+    assert!(
+        db.overdue_obligations(10).await.unwrap().is_empty(),
+        "not yet due"
+    );
 }

@@ -55,9 +55,10 @@ impl ProposalState {
         Self::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
-    /// Whether residents may add or withdraw support.
+    /// Whether residents may add or withdraw support: while collecting, and while its forum is open
+    /// (the forum does not end collection; an answer, adoption, closing or the deadline does).
     pub fn accepts_support(self) -> bool {
-        self == ProposalState::Collecting
+        matches!(self, ProposalState::Collecting | ProposalState::Forum)
     }
 
     /// Public once moderation accepted it (rejected proposals stay visible to their author only).
@@ -540,7 +541,10 @@ mod tests {
     #[test]
     fn support_only_while_collecting_and_visibility() {
         for state in S::ALL {
-            assert_eq!(state.accepts_support(), state == S::Collecting);
+            assert_eq!(
+                state.accepts_support(),
+                matches!(state, S::Collecting | S::Forum)
+            );
             assert_eq!(ProposalState::parse(state.as_str()), Some(state));
         }
         assert!(!S::Rejected.is_public() && !S::Draft.is_public() && S::Expired.is_public());

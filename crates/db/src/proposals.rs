@@ -1,0 +1,349 @@
+//! Resident proposals: their lifecycle (rules in `maeul_domain::proposal`), supports counted exactly under
+//! concurrency, the obligations the threshold ladder creates, and official answers.
+use maeul_domain::proposal::{self, Ladder, ProposalEvent, ProposalState, Responder};
+
+use crate::{Db, DbError, DbResult, db_run, now};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ProposalRow {
+    pub id: i64,
+    pub scope_id: i64,
+    pub author_id: i64,
+    pub author_name: String,
+    pub title: String,
+    pub body: String,
+    pub category: String,
+    pub state: String,
+    pub support_count: i64,
+    pub forum_participants: i64,
+    pub created_at: i64,
+    pub collecting_until: Option<i64>,
+}
+
+impl ProposalRow {
+    pub fn state(&self) -> ProposalState {
+        ProposalState::parse(&self.state).unwrap_or(ProposalState::Closed)
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Transition {
+    pub from_state: String,
+    pub to_state: String,
+    pub actor_id: Option<i64>,
+    pub reason: String,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Obligation {
+    pub proposal_id: i64,
+    pub responder: String,
+    pub created_at: i64,
+    pub due_at: i64,
+    pub answered_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Answer {
+    pub responder: String,
+    pub author_id: i64,
+    pub body: String,
+    pub at: i64,
+}
+
+/// A proposal to create.
+pub struct NewProposal<'a> {
+    pub scope_id: i64,
+    pub author_id: i64,
+    pub title: &'a str,
+    pub body: &'a str,
+    pub category: &'a str,
+    /// Submit for moderation at once (otherwise it stays a draft).
+    pub submit: bool,
+}
+
+/// How long an accepted proposal collects support.
+pub const COLLECTING_DAYS: i64 = 30;
+
+fn responder_str(r: Responder) -> &'static str {
+    match r {
+        Responder::Department => "department",
+        Responder::Head => "head",
+    }
+}
+
+pub fn parse_responder(s: &str) -> Option<Responder> {
+    match s {
+        "department" => Some(Responder::Department),
+        "head" => Some(Responder::Head),
+        _ => None,
+    }
+}
+
+const SELECT_PROPOSAL: &str = "SELECT p.id, p.scope_id, p.author_id, u.display_name AS author_name, p.title, p.body, p.category,
+        p.state, p.support_count, p.forum_participants, p.created_at, p.collecting_until
+     FROM proposals p JOIN users u ON u.id = p.author_id";
+
+const INSERT_TRANSITION: &str = "INSERT INTO proposal_transitions (proposal_id, from_state, to_state, actor_id, reason, at) VALUES ($1, $2, $3, $4, $5, $6)";
+
+const INSERT_OBLIGATION: &str = "INSERT INTO proposal_obligations (proposal_id, responder, created_at, due_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (proposal_id, responder) DO NOTHING";
+
+/// What a support or withdrawal did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupportChange {
+    /// False when the person had already supported (or had not, for a withdrawal): nothing changed.
+    pub changed: bool,
+    pub count: i64,
+    pub state: ProposalState,
+}
+
+impl Db {
+    pub async fn create_proposal(&self, p: &NewProposal<'_>) -> DbResult<i64> {
+        let at = now();
+        let state = if p.submit {
+            ProposalState::Submitted
+        } else {
+            ProposalState::Draft
+        };
+        db_run!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id = sqlx::query_scalar::<_, i64>(
+                "INSERT INTO proposals (scope_id, author_id, title, body, category, state, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id")
+                .bind(p.scope_id).bind(p.author_id).bind(p.title).bind(p.body).bind(p.category).bind(state.as_str()).bind(at)
+                .fetch_one(&mut *tx).await?;
+            sqlx::query(INSERT_TRANSITION)
+                .bind(id).bind("").bind(state.as_str()).bind(p.author_id).bind("").bind(at)
+                .execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    pub async fn proposal(&self, id: i64) -> DbResult<Option<ProposalRow>> {
+        let sql = format!("{SELECT_PROPOSAL} WHERE p.id = $1");
+        Ok(
+            db_run!(self, pool => sqlx::query_as::<_, ProposalRow>(&sql).bind(id).fetch_optional(pool).await?),
+        )
+    }
+
+    /// Public proposals of a scope, newest first, `limit` per page, before the cursor `before_id`.
+    pub async fn proposals_in_scope(
+        &self,
+        scope_id: i64,
+        before_id: Option<i64>,
+        limit: i64,
+    ) -> DbResult<Vec<ProposalRow>> {
+        let sql = format!(
+            "{SELECT_PROPOSAL} WHERE p.scope_id = $1 AND p.state NOT IN ('draft', 'submitted', 'rejected') AND p.id < $2
+             ORDER BY p.id DESC LIMIT $3"
+        );
+        Ok(db_run!(self, pool => sqlx::query_as::<_, ProposalRow>(&sql)
+            .bind(scope_id).bind(before_id.unwrap_or(i64::MAX)).bind(limit).fetch_all(pool).await?))
+    }
+
+    /// Proposals waiting for moderation in scopes whose code starts with `code_prefix`.
+    pub async fn proposals_to_moderate(
+        &self,
+        code_prefix: &str,
+        limit: i64,
+    ) -> DbResult<Vec<ProposalRow>> {
+        let sql = format!(
+            "{SELECT_PROPOSAL} JOIN scopes s ON s.id = p.scope_id WHERE p.state = 'submitted' AND s.code LIKE $1 ORDER BY p.id LIMIT $2"
+        );
+        let pattern = format!("{code_prefix}%");
+        Ok(
+            db_run!(self, pool => sqlx::query_as::<_, ProposalRow>(&sql).bind(&pattern).bind(limit).fetch_all(pool).await?),
+        )
+    }
+
+    /// Applies a lifecycle event (not support counts: see [`Db::support_proposal`]) by `actor`, recording the
+    /// transition. The update is conditional on the state it was decided from, so concurrent moderators
+    /// cannot both win.
+    pub async fn transition_proposal(
+        &self,
+        id: i64,
+        event: &ProposalEvent,
+        ladder: &Ladder,
+        actor: Option<i64>,
+    ) -> DbResult<ProposalState> {
+        let current = self.proposal(id).await?.ok_or(DbError::NotFound)?;
+        let from = current.state();
+        let outcome =
+            proposal::apply(from, ladder, event).map_err(|e| DbError::Invalid(e.to_string()))?;
+        let reason = match event {
+            ProposalEvent::Reject { reason } | ProposalEvent::PanelOpensForum { reason } => {
+                reason.as_str()
+            }
+            _ => "",
+        };
+        let at = now();
+        let collecting_until = (outcome.state == ProposalState::Collecting
+            && from != ProposalState::Collecting)
+            .then_some(at + COLLECTING_DAYS * 86_400);
+        db_run!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(
+                "UPDATE proposals SET state = $1, updated_at = $2, collecting_until = COALESCE($3, collecting_until)
+                 WHERE id = $4 AND state = $5")
+                .bind(outcome.state.as_str()).bind(at).bind(collecting_until).bind(id).bind(from.as_str())
+                .execute(&mut *tx).await?.rows_affected();
+            if n == 0 {
+                return Err(DbError::Invalid("the proposal changed meanwhile; reload and try again".into()));
+            }
+            sqlx::query(INSERT_TRANSITION)
+                .bind(id).bind(from.as_str()).bind(outcome.state.as_str()).bind(actor).bind(reason).bind(at)
+                .execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(outcome.state)
+    }
+
+    /// Adds `user_id`'s support. One support per person (a second is a no-op, reported by `changed`);
+    /// the count, the rungs it crosses (obligations, forum) and the state change commit together.
+    pub async fn support_proposal(
+        &self,
+        id: i64,
+        user_id: i64,
+        ladder: &Ladder,
+    ) -> DbResult<SupportChange> {
+        self.change_support(id, user_id, ladder, true).await
+    }
+
+    /// Withdraws a support, while the proposal still collects.
+    pub async fn withdraw_support(
+        &self,
+        id: i64,
+        user_id: i64,
+        ladder: &Ladder,
+    ) -> DbResult<SupportChange> {
+        self.change_support(id, user_id, ladder, false).await
+    }
+
+    async fn change_support(
+        &self,
+        id: i64,
+        user_id: i64,
+        ladder: &Ladder,
+        add: bool,
+    ) -> DbResult<SupportChange> {
+        let at = now();
+        db_run!(self, pool => {
+            let mut tx = pool.begin().await?;
+            // The write comes first so SQLite takes its write lock at once (no lock upgrade to fail).
+            let changed = if add {
+                sqlx::query("INSERT INTO proposal_supports (proposal_id, user_id, created_at) VALUES ($1, $2, $3)
+                             ON CONFLICT (proposal_id, user_id) DO NOTHING")
+                    .bind(id).bind(user_id).bind(at).execute(&mut *tx).await?.rows_affected() == 1
+            } else {
+                sqlx::query("DELETE FROM proposal_supports WHERE proposal_id = $1 AND user_id = $2")
+                    .bind(id).bind(user_id).execute(&mut *tx).await?.rows_affected() == 1
+            };
+            let delta: i64 = if !changed { 0 } else if add { 1 } else { -1 };
+            let row = sqlx::query_as::<_, (i64, String)>(
+                "UPDATE proposals SET support_count = support_count + $1, updated_at = $2
+                 WHERE id = $3 AND state IN ('collecting', 'forum') RETURNING support_count, state")
+                .bind(delta).bind(at).bind(id).fetch_optional(&mut *tx).await?;
+            let Some((count, state)) = row else {
+                // Not collecting (or no such proposal): undo the support row and refuse.
+                tx.rollback().await?;
+                return match self.proposal(id).await? {
+                    None => Err(DbError::NotFound),
+                    Some(_) => Err(DbError::Invalid("this proposal is not collecting support".into())),
+                };
+            };
+            let from = ProposalState::parse(&state).unwrap_or(ProposalState::Collecting);
+            let (before, after) = ((count - delta).max(0) as u32, count.max(0) as u32);
+            let outcome = proposal::apply(from, ladder, &ProposalEvent::SupportCount { before, after })
+                .map_err(|e| DbError::Invalid(e.to_string()))?;
+            for (responder, days) in &outcome.new_obligations {
+                sqlx::query(INSERT_OBLIGATION)
+                    .bind(id).bind(responder_str(*responder)).bind(at).bind(at + i64::from(*days) * 86_400)
+                    .execute(&mut *tx).await?;
+            }
+            if outcome.state != from {
+                sqlx::query("UPDATE proposals SET state = $1 WHERE id = $2").bind(outcome.state.as_str()).bind(id)
+                    .execute(&mut *tx).await?;
+                sqlx::query(INSERT_TRANSITION)
+                    .bind(id).bind(from.as_str()).bind(outcome.state.as_str()).bind(Option::<i64>::None)
+                    .bind(format!("{count} supporters")).bind(at)
+                    .execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(SupportChange { changed, count, state: outcome.state })
+        })
+    }
+
+    pub async fn has_supported(&self, id: i64, user_id: i64) -> DbResult<bool> {
+        let n = db_run!(self, pool => sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM proposal_supports WHERE proposal_id = $1 AND user_id = $2")
+            .bind(id).bind(user_id).fetch_one(pool).await?);
+        Ok(n > 0)
+    }
+
+    /// Records an official answer: fulfils the responder's open obligation and moves the proposal to
+    /// `answered`, all at once.
+    pub async fn answer_proposal(
+        &self,
+        id: i64,
+        responder: Responder,
+        author_id: i64,
+        body: &str,
+        ladder: &Ladder,
+    ) -> DbResult<()> {
+        let current = self.proposal(id).await?.ok_or(DbError::NotFound)?;
+        let from = current.state();
+        let outcome = proposal::apply(from, ladder, &ProposalEvent::Answer(responder))
+            .map_err(|e| DbError::Invalid(e.to_string()))?;
+        let at = now();
+        db_run!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query("UPDATE proposals SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4")
+                .bind(outcome.state.as_str()).bind(at).bind(id).bind(from.as_str())
+                .execute(&mut *tx).await?.rows_affected();
+            if n == 0 {
+                return Err(DbError::Invalid("the proposal changed meanwhile; reload and try again".into()));
+            }
+            sqlx::query("INSERT INTO proposal_answers (proposal_id, responder, author_id, body, at) VALUES ($1, $2, $3, $4, $5)")
+                .bind(id).bind(responder_str(responder)).bind(author_id).bind(body).bind(at)
+                .execute(&mut *tx).await?;
+            sqlx::query("UPDATE proposal_obligations SET answered_at = $1 WHERE proposal_id = $2 AND responder = $3 AND answered_at IS NULL")
+                .bind(at).bind(id).bind(responder_str(responder)).execute(&mut *tx).await?;
+            if from != outcome.state {
+                sqlx::query(INSERT_TRANSITION)
+                    .bind(id).bind(from.as_str()).bind(outcome.state.as_str()).bind(author_id).bind("").bind(at)
+                    .execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn proposal_transitions(&self, id: i64) -> DbResult<Vec<Transition>> {
+        Ok(db_run!(self, pool => sqlx::query_as::<_, Transition>(
+            "SELECT from_state, to_state, actor_id, reason, at FROM proposal_transitions WHERE proposal_id = $1 ORDER BY id")
+            .bind(id).fetch_all(pool).await?))
+    }
+
+    pub async fn proposal_obligations(&self, id: i64) -> DbResult<Vec<Obligation>> {
+        Ok(db_run!(self, pool => sqlx::query_as::<_, Obligation>(
+            "SELECT proposal_id, responder, created_at, due_at, answered_at FROM proposal_obligations WHERE proposal_id = $1 ORDER BY id")
+            .bind(id).fetch_all(pool).await?))
+    }
+
+    pub async fn proposal_answers(&self, id: i64) -> DbResult<Vec<Answer>> {
+        Ok(db_run!(self, pool => sqlx::query_as::<_, Answer>(
+            "SELECT responder, author_id, body, at FROM proposal_answers WHERE proposal_id = $1 ORDER BY id")
+            .bind(id).fetch_all(pool).await?))
+    }
+
+    /// Obligations past their due date and still unanswered, oldest first.
+    pub async fn overdue_obligations(&self, limit: i64) -> DbResult<Vec<Obligation>> {
+        Ok(db_run!(self, pool => sqlx::query_as::<_, Obligation>(
+            "SELECT proposal_id, responder, created_at, due_at, answered_at FROM proposal_obligations
+             WHERE answered_at IS NULL AND due_at < $1 ORDER BY due_at LIMIT $2")
+            .bind(now()).bind(limit).fetch_all(pool).await?))
+    }
+}
