@@ -18,7 +18,14 @@ fn main() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    let options = Options::default();
+    // Optional variants: MIN_VOTES (admission threshold) and PLAIN=1 (no sparsity scaling).
+    let mut options = Options::default();
+    if let Ok(v) = std::env::var("MIN_VOTES") {
+        options.min_votes_to_join = v.parse().expect("MIN_VOTES must be a number");
+    }
+    if std::env::var_os("PLAIN").is_some() {
+        options.sparsity_scaling = false;
+    }
     for name in names {
         let conversation = read_export_dir(&dir.join(&name)).expect("export");
         let scratch = analyze(&conversation, &options);

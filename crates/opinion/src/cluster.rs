@@ -136,12 +136,43 @@ pub fn kmeans(
     }
     for _ in 0..max_steps {
         let mut members: Vec<Vec<usize>> = vec![Vec::new(); clusters.len()];
+        // Centres sorted by x: a point only needs the centres whose x-distance alone does not exceed its best
+        // distance so far, scanning outward from its own x. Ties still go to the earliest cluster.
+        let mut by_x: Vec<(f64, usize)> = clusters
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.center[0], i))
+            .collect();
+        by_x.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         for (p, &point) in points.iter().enumerate() {
-            let mut best = 0;
+            let mut best = usize::MAX;
             let mut best_distance = f64::INFINITY;
-            for (i, c) in clusters.iter().enumerate() {
-                let d = squared_distance(point, c.center);
-                if d < best_distance {
+            let split = by_x.partition_point(|&(x, _)| x < point[0]);
+            let (mut left, mut right) = (split, split);
+            loop {
+                let left_gap = if left > 0 {
+                    point[0] - by_x[left - 1].0
+                } else {
+                    f64::INFINITY
+                };
+                let right_gap = if right < by_x.len() {
+                    by_x[right].0 - point[0]
+                } else {
+                    f64::INFINITY
+                };
+                let gap = left_gap.min(right_gap);
+                if gap == f64::INFINITY || gap * gap > best_distance {
+                    break;
+                }
+                let i = if left_gap <= right_gap {
+                    left -= 1;
+                    by_x[left].1
+                } else {
+                    right += 1;
+                    by_x[right - 1].1
+                };
+                let d = squared_distance(point, clusters[i].center);
+                if d < best_distance || (d == best_distance && i < best) {
                     best_distance = d;
                     best = i;
                 }

@@ -89,7 +89,7 @@ struct Oracle {
     is_meta: Vec<bool>,
 }
 
-fn load(dir: &PathBuf, name: &str) -> Oracle {
+fn load(dir: &std::path::Path, name: &str) -> Oracle {
     let folder = dir.join(name);
     let math = read_json(folder.join("math-pca2.json"));
     let votes = read_json(folder.join("votes.json"));
