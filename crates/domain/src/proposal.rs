@@ -569,3 +569,97 @@ mod tests {
         assert!(two_forums.validate().is_err());
     }
 }
+
+/// Input rules for a proposal's text.
+pub mod input {
+    use crate::account::FieldError;
+
+    pub const TITLE_MIN: usize = 4;
+    pub const TITLE_MAX: usize = 120;
+    pub const BODY_MAX: usize = 10_000;
+    pub const REASON_MAX: usize = 1_000;
+
+    /// The categories a proposal can carry (each has a translated label `category-<id>`).
+    pub const CATEGORIES: &[&str] = &[
+        "environment",
+        "safety",
+        "welfare",
+        "culture",
+        "transport",
+        "economy",
+        "education",
+        "housing",
+        "other",
+    ];
+
+    pub fn parse_title(input: &str) -> Result<String, FieldError> {
+        let title = input.split_whitespace().collect::<Vec<_>>().join(" ");
+        let len = title.chars().count();
+        if len == 0 {
+            Err(FieldError::Required)
+        } else if len < TITLE_MIN {
+            Err(FieldError::TooShort { min: TITLE_MIN })
+        } else if len > TITLE_MAX {
+            Err(FieldError::TooLong { max: TITLE_MAX })
+        } else {
+            Ok(title)
+        }
+    }
+
+    /// The body is markdown; it is kept as written (trimmed) and sanitised when rendered.
+    pub fn parse_body(input: &str) -> Result<String, FieldError> {
+        let body = input.trim().replace("\r\n", "\n");
+        let len = body.chars().count();
+        if len == 0 {
+            Err(FieldError::Required)
+        } else if len > BODY_MAX {
+            Err(FieldError::TooLong { max: BODY_MAX })
+        } else {
+            Ok(body)
+        }
+    }
+
+    pub fn parse_category(input: &str) -> Result<&'static str, FieldError> {
+        CATEGORIES
+            .iter()
+            .find(|c| **c == input.trim())
+            .copied()
+            .ok_or(FieldError::Invalid)
+    }
+
+    pub fn parse_reason(input: &str) -> Result<String, FieldError> {
+        let reason = input.trim().to_owned();
+        match reason.chars().count() {
+            0 => Err(FieldError::Required),
+            n if n > REASON_MAX => Err(FieldError::TooLong { max: REASON_MAX }),
+            _ => Ok(reason),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn titles_bodies_and_categories() {
+            assert_eq!(
+                parse_title("  골목   쉼터 만들기 ").unwrap(),
+                "골목 쉼터 만들기"
+            );
+            assert_eq!(
+                parse_title("abc"),
+                Err(FieldError::TooShort { min: TITLE_MIN })
+            );
+            assert_eq!(
+                parse_title(&"가".repeat(121)),
+                Err(FieldError::TooLong { max: TITLE_MAX })
+            );
+            assert_eq!(parse_body(" \r\n "), Err(FieldError::Required));
+            assert_eq!(parse_body("a\r\nb").unwrap(), "a\nb");
+            assert!(parse_body(&"x".repeat(10_001)).is_err());
+            assert_eq!(parse_category("safety"), Ok("safety"));
+            assert_eq!(parse_category("<script>"), Err(FieldError::Invalid));
+            assert_eq!(parse_reason(""), Err(FieldError::Required));
+        }
+    }
+}

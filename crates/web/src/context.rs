@@ -207,6 +207,22 @@ impl Ctx {
         self.t(&format!("basis-{basis}"))
     }
 
+    pub fn category_label(&self, category: &str) -> String {
+        self.t(&format!("category-{category}"))
+    }
+
+    pub fn state_label(&self, state: &str) -> String {
+        self.t(&format!("state-{state}"))
+    }
+
+    pub fn responder_label(&self, responder: &str) -> String {
+        self.t(&format!("responder-{responder}"))
+    }
+
+    pub fn may_moderate(&self) -> bool {
+        self.may_somewhere(Action::Moderate)
+    }
+
     /// The translated name of a role (`official`, …).
     pub fn role_label(&self, role: &str) -> String {
         self.t(&format!("role-{role}"))

@@ -18,6 +18,7 @@ pub mod demo;
 pub mod error;
 pub mod i18n;
 pub mod mailer;
+pub mod markdown;
 pub mod pages;
 pub mod ratelimit;
 mod routes;

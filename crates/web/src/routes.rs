@@ -7,7 +7,7 @@ use axum::{Json, Router, middleware};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::pages::{account, admin, auth, home, manage, scope};
+use crate::pages::{account, admin, auth, home, manage, proposals, scope};
 use crate::{AppState, api, csrf, error, static_files};
 
 pub fn router(state: AppState) -> Router {
@@ -39,6 +39,20 @@ pub fn router(state: AppState) -> Router {
             "/manage/register",
             post(manage::import_register).layer(DefaultBodyLimit::max(10 * 1024 * 1024)),
         )
+        .route(
+            "/scopes/{code}/proposals",
+            get(proposals::list).post(proposals::create),
+        )
+        .route("/scopes/{code}/proposals/new", get(proposals::new_form))
+        .route("/proposals/overdue", get(proposals::overdue))
+        .route("/proposals/{id}", get(proposals::show))
+        .route("/proposals/{id}/support", post(proposals::support))
+        .route("/proposals/{id}/withdraw", post(proposals::withdraw))
+        .route("/proposals/{id}/accept", post(proposals::accept))
+        .route("/proposals/{id}/reject", post(proposals::reject))
+        .route("/proposals/{id}/forum", post(proposals::open_forum))
+        .route("/proposals/{id}/answer", post(proposals::answer))
+        .route("/moderation", get(proposals::moderation))
         .route("/admin", get(admin::admin))
         .route("/admin/roles", post(admin::grant))
         .route("/admin/roles/{id}/revoke", post(admin::revoke))

@@ -37,6 +37,8 @@ backend_tests!(
     password_reset_through_the_outbox,
     register_import_is_all_or_nothing,
     security_headers_and_cookie_flags,
+    a_proposal_goes_from_draft_to_answer,
+    proposal_input_and_permissions_are_checked,
 );
 
 /// A running server with the demo city and its accounts.
@@ -960,5 +962,228 @@ async fn security_headers_and_cookie_flags(app: App) {
             .await
             .unwrap()
             .is_some()
+    );
+}
+
+/// The id in a `/proposals/{id}?…` redirect.
+fn proposal_id(location: &str) -> i64 {
+    location
+        .trim_start_matches("/proposals/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+async fn a_proposal_goes_from_draft_to_answer(app: App) {
+    let mut resident = app.signed_in("resident@demo.maeul.kr").await;
+    resident.get("/scopes/11110/proposals/new").await;
+    let fields = [
+        ("title", "청운동 골목에 쉼터 벤치"),
+        ("category", "environment"),
+        (
+            "body",
+            "**어르신**들이 쉴 곳이 필요합니다.\n\n<script>alert(1)</script>",
+        ),
+        ("submit", "submit"),
+    ];
+    let (status, _, location) = resident.post("/scopes/11110/proposals", &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let id = proposal_id(location.as_deref().unwrap());
+    let (_, page) = resident.get(&format!("/proposals/{id}")).await;
+    assert!(
+        page.contains("검토 대기"),
+        "the author sees the submitted proposal"
+    );
+    assert!(
+        page.contains("<strong>어르신</strong>")
+            && page.contains("&lt;script&gt;")
+            && !page.contains("<script>alert")
+    );
+    assert_eq!(
+        app.browser().get(&format!("/proposals/{id}")).await.0,
+        StatusCode::NOT_FOUND,
+        "not public before moderation"
+    );
+
+    let mut moderator = app.signed_in("moderator@demo.maeul.kr").await;
+    let (_, queue) = moderator.get("/moderation").await;
+    assert!(queue.contains("청운동 골목에 쉼터 벤치"));
+    moderator.get(&format!("/proposals/{id}")).await;
+    let (status, _, _) = moderator
+        .post(&format!("/proposals/{id}/accept"), &[])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+
+    // 49 verified residents support (seeded), the demo resident is the 50th, through the page.
+    let tree = maeul_domain::ScopeTree::new(app.db.load_scopes().await.unwrap()).unwrap();
+    let cheongun = tree.by_code("1111051500").unwrap().id;
+    let ladder = maeul_domain::proposal::Ladder::democracy_seoul();
+    for i in 0..49 {
+        let uid = app
+            .db
+            .create_user(&format!("n{i}@example.kr"), "n", "h", "ko")
+            .await
+            .unwrap();
+        app.db
+            .declare_residency(uid, cheongun, maeul_domain::ResidencyBasis::Resident, None)
+            .await
+            .unwrap();
+        app.db.support_proposal(id, uid, &ladder).await.unwrap();
+    }
+    resident.get(&format!("/proposals/{id}")).await;
+    let (status, _, location) = resident
+        .post(&format!("/proposals/{id}/support"), &[])
+        .await;
+    assert_eq!(
+        (status, location.unwrap().contains("notice-supported")),
+        (StatusCode::SEE_OTHER, true)
+    );
+    let (_, _, location) = resident
+        .post(&format!("/proposals/{id}/support"), &[])
+        .await;
+    assert!(
+        location.unwrap().contains("notice-already-supported"),
+        "one support per person"
+    );
+    let (_, page) = resident.get(&format!("/proposals/{id}")).await;
+    assert!(
+        page.contains("<span id=\"support-count\">50</span>"),
+        "exact count"
+    );
+    assert!(
+        page.contains("담당 부서") && page.contains("까지"),
+        "the department now owes an answer"
+    );
+
+    let mut official = app.signed_in(official_email()).await;
+    let (_, page) = official.get(&format!("/proposals/{id}")).await;
+    assert!(
+        page.contains("id=\"answer-submit\""),
+        "the Jongno-gu official may answer"
+    );
+    let (status, _, _) = official
+        .post(
+            &format!("/proposals/{id}/answer"),
+            &[
+                ("responder", "department"),
+                ("body", "벤치 두 개를 설치하겠습니다."),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = resident.get(&format!("/proposals/{id}")).await;
+    assert!(page.contains("답변 완료") && page.contains("벤치 두 개를 설치하겠습니다."));
+    assert!(page.contains("답변함"), "the obligation is fulfilled");
+    let (_, district) = app.browser().get("/scopes/11110").await;
+    assert!(
+        district.contains(&format!("/proposals/{id}")),
+        "the district page lists it"
+    );
+}
+
+async fn proposal_input_and_permissions_are_checked(app: App) {
+    // Not a verified resident: may not propose or support.
+    let mut newcomer = app.browser();
+    assert_eq!(
+        newcomer
+            .register("새사람", "newcomer@example.kr", "long enough password")
+            .await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        newcomer.get("/scopes/11110/proposals/new").await.0,
+        StatusCode::FORBIDDEN
+    );
+    // A resident of Jongno-gu may not propose in Gangnam-gu, but may in the city.
+    let mut resident = app.signed_in("resident@demo.maeul.kr").await;
+    assert_eq!(
+        resident.get("/scopes/11680/proposals/new").await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        resident.get("/scopes/11/proposals/new").await.0,
+        StatusCode::OK
+    );
+    let long_title = "가".repeat(121);
+    let (status, page, _) = resident
+        .post(
+            "/scopes/11/proposals",
+            &[("title", &long_title), ("category", "<b>"), ("body", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for id in ["title-error", "category-error", "body-error"] {
+        assert!(page.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    let (status, _, location) = resident
+        .post(
+            "/scopes/11/proposals",
+            &[
+                ("title", "시 전체 제안"),
+                ("category", "safety"),
+                ("body", "본문"),
+                ("submit", "submit"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let id = proposal_id(location.as_deref().unwrap());
+    // The author cannot moderate their own proposal; rejection needs a reason.
+    assert_eq!(
+        resident
+            .post(&format!("/proposals/{id}/accept"), &[])
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    let mut moderator = app.signed_in("moderator@demo.maeul.kr").await;
+    moderator.get("/moderation").await;
+    assert_eq!(
+        moderator
+            .post(&format!("/proposals/{id}/reject"), &[("reason", "  ")])
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        moderator
+            .post(&format!("/proposals/{id}/accept"), &[])
+            .await
+            .0,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        moderator
+            .post(&format!("/proposals/{id}/accept"), &[])
+            .await
+            .0,
+        StatusCode::BAD_REQUEST,
+        "accepting twice"
+    );
+    newcomer.get("/").await;
+    assert_eq!(
+        newcomer
+            .post(&format!("/proposals/{id}/support"), &[])
+            .await
+            .0,
+        StatusCode::FORBIDDEN,
+        "non-residents cannot support"
+    );
+    let p = app.db.proposal(id).await.unwrap().unwrap();
+    assert_eq!(p.support_count, 0);
+    // An official of Jongno-gu cannot answer a city-wide proposal.
+    let mut official = app.signed_in(official_email()).await;
+    official.get("/").await;
+    assert_eq!(
+        official
+            .post(
+                &format!("/proposals/{id}/answer"),
+                &[("responder", "department"), ("body", "x")]
+            )
+            .await
+            .0,
+        StatusCode::FORBIDDEN
     );
 }

@@ -12,6 +12,7 @@ pub mod admin;
 pub mod auth;
 pub mod home;
 pub mod manage;
+pub mod proposals;
 pub mod scope;
 
 /// Renders a template, mapping a template failure to a logged internal error.
@@ -75,6 +76,11 @@ pub fn notice(ctx: &Ctx, key: Option<&str>) -> Option<String> {
         "notice-role-granted",
         "notice-role-revoked",
         "notice-signed-out",
+        "notice-proposal-saved",
+        "notice-supported",
+        "notice-already-supported",
+        "notice-support-withdrawn",
+        "notice-answered",
     ];
     key.filter(|k| KNOWN.contains(k)).map(|k| ctx.t(k))
 }

@@ -23,13 +23,14 @@ struct ScopePage<'a> {
     children_title: String,
     children: Vec<ChildCard<'a>>,
     is_home: bool,
-    /// (anchor, title message, empty-state message) of each capability section.
+    /// (anchor, title message, empty-state message) of each capability section still to come.
     sections: &'static [(&'static str, &'static str, &'static str)],
+    proposals: Vec<maeul_db::proposals::ProposalRow>,
+    may_propose: bool,
 }
 
 /// The capabilities every scope hosts; each section fills in as its capability lands.
 const SECTIONS: &[(&str, &str, &str)] = &[
-    ("proposals", "section-proposals", "section-proposals-empty"),
     (
         "committees",
         "section-committees",
@@ -45,7 +46,7 @@ const SECTIONS: &[(&str, &str, &str)] = &[
 ];
 
 pub async fn scope_page(
-    State(_): State<AppState>,
+    State(state): State<AppState>,
     ctx: Ctx,
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
@@ -76,6 +77,8 @@ pub async fn scope_page(
         children,
         is_home,
         sections: SECTIONS,
+        proposals: crate::pages::proposals::recent(&state, scope.id).await?,
+        may_propose: ctx.may_in(maeul_domain::Action::ParticipateAsResident, scope),
     })
 }
 

@@ -1,0 +1,88 @@
+//! User markdown to safe HTML. Raw HTML in the source is shown as text, never interpreted, and links or
+//! images may only point to http(s), mailto or this site: no `javascript:` or `data:` URLs.
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, html};
+
+fn safe_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    match lower.split_once(':') {
+        // A colon before any slash means a scheme; only these are allowed.
+        Some((scheme, _))
+            if !scheme.contains('/') && !scheme.contains('?') && !scheme.contains('#') =>
+        {
+            matches!(scheme, "http" | "https" | "mailto")
+        }
+        _ => true,
+    }
+}
+
+/// Renders `source` as sanitised HTML.
+pub fn to_safe_html(source: &str) -> String {
+    let options =
+        Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS;
+    let events = Parser::new_ext(source, options).map(|event| match event {
+        Event::Html(text) | Event::InlineHtml(text) => Event::Text(text),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !safe_url(&dest_url) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: CowStr::Borrowed("#"),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !safe_url(&dest_url) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: CowStr::Borrowed("#"),
+            title,
+            id,
+        }),
+        other => other,
+    });
+    let mut out = String::with_capacity(source.len() * 3 / 2);
+    html::push_html(&mut out, events);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_safe_html;
+
+    #[test]
+    fn markdown_renders() {
+        assert_eq!(
+            to_safe_html("**굵게** _기울임_"),
+            "<p><strong>굵게</strong> <em>기울임</em></p>\n"
+        );
+        assert!(to_safe_html("- 하나\n- 둘").contains("<li>하나</li>"));
+        assert!(
+            to_safe_html("[서울](https://seoul.go.kr)").contains("href=\"https://seoul.go.kr\"")
+        );
+    }
+
+    #[test]
+    fn html_and_scripts_are_neutralised() {
+        let out = to_safe_html("<script>alert(1)</script>\n\nhi <img src=x onerror=alert(1)>");
+        assert!(!out.contains("<script") && !out.contains("<img"), "{out}");
+        assert!(out.contains("&lt;script&gt;"));
+        for evil in [
+            "[x](javascript:alert(1))",
+            "[x](JavaScript:alert(1))",
+            "[x]( data:text/html,<b>)",
+            "![i](javascript:1)",
+        ] {
+            let out = to_safe_html(evil);
+            assert!(
+                !out.to_lowercase().contains("javascript:") && !out.contains("data:"),
+                "{evil} → {out}"
+            );
+        }
+        assert!(to_safe_html("[rel](/proposals/1)").contains("href=\"/proposals/1\""));
+    }
+}
