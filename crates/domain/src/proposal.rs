@@ -146,7 +146,7 @@ impl Ladder {
                 .filter(|r| r.measure == measure)
                 .map(|r| r.threshold)
                 .collect();
-            if thresholds.iter().any(|&t| t == 0) {
+            if thresholds.contains(&0) {
                 return Err("a rung's threshold must be at least 1".into());
             }
             if thresholds.windows(2).any(|w| w[0] >= w[1]) {
