@@ -1,0 +1,65 @@
+//! Times parsing and every applicable rule on each file given; one JSON object per line on stdout.
+//! Used by `bench/pb/run.sh`: `cargo run --release -p maeul-pb --example pb_bench -- FILE... [--rules r1,r2]`.
+use maeul_pb::{Profile, Rule, read_path, rules};
+use std::time::Instant;
+
+fn main() {
+    let mut files = Vec::new();
+    let mut only: Option<Vec<String>> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--rules" {
+            only = Some(
+                args.next()
+                    .expect("--rules needs a list")
+                    .split(',')
+                    .map(str::to_string)
+                    .collect(),
+            );
+        } else {
+            files.push(arg);
+        }
+    }
+    for file in files {
+        let started = Instant::now();
+        let parsed = match read_path(&file) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                println!(
+                    "{}",
+                    serde_json::json!({"file": file, "error": e.to_string()})
+                );
+                continue;
+            }
+        };
+        let profile = Profile::new(&parsed.election);
+        let parse_seconds = started.elapsed().as_secs_f64();
+        println!(
+            "{}",
+            serde_json::json!({"file": file, "parse_seconds": parse_seconds, "voters": profile.num_voters,
+                "distinct_ballots": profile.ballots.len()})
+        );
+        for rule in Rule::ALL {
+            if !rule.accepts(profile.vote_type)
+                || only
+                    .as_ref()
+                    .is_some_and(|o| !o.iter().any(|r| r == rule.name()))
+            {
+                continue;
+            }
+            let started = Instant::now();
+            let outcome = rules::run(&profile, rule).expect("accepted rule runs");
+            let seconds = started.elapsed().as_secs_f64();
+            let selected: Vec<&str> = outcome
+                .selected
+                .iter()
+                .map(|&p| profile.ids[p as usize].as_str())
+                .collect();
+            println!(
+                "{}",
+                serde_json::json!({"file": file, "rule": rule.name(), "seconds": seconds, "selected": selected,
+                    "total_cost": outcome.total_cost.to_string(), "notes": outcome.explanation.notes})
+            );
+        }
+    }
+}

@@ -1,0 +1,821 @@
+//! The counting rules, computing exactly what pabutools 1.2.3 computes (see `docs/pb-semantics.md` in the shared
+//! folder): same selected set, same selection order, same lexicographic tie-breaking on `project_id` strings.
+//!
+//! Everything is exact ([`Q`]). The Method of Equal Shares is organised around *budget classes*: voters who have the
+//! same money left share a class, so a price is computed from a handful of (money, utility, multiplicity) triples
+//! instead of one entry per voter, and rounds only re-price the projects whose last price could still win (prices
+//! never decrease, so last round's price is a lower bound).
+use crate::explain::{Explanation, Fate, PaymentGroup, ProjectExplanation};
+use crate::model::VoteType;
+use crate::profile::{Profile, ProjectIndex, Satisfaction};
+use crate::rational::Q;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::fmt;
+
+/// A counting rule (the keys of the reference `expected.json` files).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Rule {
+    /// Greedy by number of supporters (cost satisfaction).
+    GreedyCost,
+    /// Greedy by supporters per unit of cost (cardinality satisfaction).
+    GreedyCard,
+    /// Greedy by points per unit of cost (cumulative/scoring ballots).
+    GreedyPoints,
+    /// Greedy by Borda points per unit of cost (ordinal ballots).
+    GreedyBorda,
+    /// Method of Equal Shares, cost satisfaction.
+    MesCost,
+    /// Method of Equal Shares, cardinality satisfaction.
+    MesCard,
+    /// Method of Equal Shares, points satisfaction.
+    MesPoints,
+    /// `mes_cost` completed by greedy.
+    MesCostGreedy,
+    /// `mes_cost` with the per-voter budget raised by 1 until the outcome is exhaustive.
+    MesCostAdd1,
+    /// `mes_cost_add1` completed by greedy.
+    MesCostAdd1Greedy,
+    /// `mes_cost` with the budget raised by 1 % until the outcome is exhaustive.
+    MesCostBudgetIncrease,
+    /// `mes_cost_budget_increase` completed by greedy.
+    MesCostBudgetIncreaseGreedy,
+    /// Sequential Phragmén (approval ballots).
+    Phragmen,
+}
+
+impl Rule {
+    /// Every rule.
+    pub const ALL: [Rule; 13] = [
+        Rule::GreedyCost,
+        Rule::GreedyCard,
+        Rule::GreedyPoints,
+        Rule::GreedyBorda,
+        Rule::MesCost,
+        Rule::MesCard,
+        Rule::MesPoints,
+        Rule::MesCostGreedy,
+        Rule::MesCostAdd1,
+        Rule::MesCostAdd1Greedy,
+        Rule::MesCostBudgetIncrease,
+        Rule::MesCostBudgetIncreaseGreedy,
+        Rule::Phragmen,
+    ];
+
+    /// The rule's key (`mes_cost_add1`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::GreedyCost => "greedy_cost",
+            Rule::GreedyCard => "greedy_card",
+            Rule::GreedyPoints => "greedy_points",
+            Rule::GreedyBorda => "greedy_borda",
+            Rule::MesCost => "mes_cost",
+            Rule::MesCard => "mes_card",
+            Rule::MesPoints => "mes_points",
+            Rule::MesCostGreedy => "mes_cost_greedy",
+            Rule::MesCostAdd1 => "mes_cost_add1",
+            Rule::MesCostAdd1Greedy => "mes_cost_add1_greedy",
+            Rule::MesCostBudgetIncrease => "mes_cost_budget_increase",
+            Rule::MesCostBudgetIncreaseGreedy => "mes_cost_budget_increase_greedy",
+            Rule::Phragmen => "phragmen",
+        }
+    }
+
+    /// Rule by key.
+    pub fn from_name(name: &str) -> Option<Rule> {
+        Rule::ALL.into_iter().find(|rule| rule.name() == name)
+    }
+
+    /// Whether the rule can count this kind of ballot (as in the reference runs).
+    pub fn accepts(self, vote_type: VoteType) -> bool {
+        match self {
+            Rule::GreedyPoints | Rule::MesPoints => vote_type.has_points(),
+            Rule::GreedyBorda => vote_type == VoteType::Ordinal,
+            Rule::Phragmen => matches!(vote_type, VoteType::Approval | VoteType::ChooseOne),
+            _ => true,
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a rule cannot be run on an election.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleError(pub String);
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for RuleError {}
+
+/// The result of a rule.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// Funded projects in the order the rule chose them.
+    pub selected: Vec<ProjectIndex>,
+    /// Total cost of the funded projects.
+    pub total_cost: Q,
+    /// Why each project was or was not funded.
+    pub explanation: Explanation,
+}
+
+/// Per-project record of what happened, built while a rule runs.
+pub(crate) type Fates = Vec<Vec<Fate>>;
+
+pub(crate) fn finish(
+    profile: &Profile,
+    selected: Vec<ProjectIndex>,
+    fates: Fates,
+    notes: Vec<String>,
+) -> Outcome {
+    let mut funded = vec![false; profile.num_projects()];
+    for &p in &selected {
+        funded[p as usize] = true;
+    }
+    let projects = fates
+        .into_iter()
+        .enumerate()
+        .map(|(p, fate)| ProjectExplanation {
+            project: profile.ids[p].clone(),
+            cost: profile.costs[p].clone(),
+            funded: funded[p],
+            fate,
+        })
+        .collect();
+    Outcome {
+        total_cost: profile.cost_of(&selected),
+        selected,
+        explanation: Explanation { notes, projects },
+    }
+}
+
+/// Runs a rule.
+pub fn run(profile: &Profile, rule: Rule) -> Result<Outcome, RuleError> {
+    if !rule.accepts(profile.vote_type) {
+        return Err(RuleError(format!(
+            "rule {rule} does not apply to {} ballots",
+            profile.vote_type.as_str()
+        )));
+    }
+    let mut fates: Fates = vec![Vec::new(); profile.num_projects()];
+    let mut notes = Vec::new();
+    let selected = match rule {
+        Rule::GreedyCost => greedy(profile, Satisfaction::Cost, &[], &mut fates),
+        Rule::GreedyCard => greedy(profile, Satisfaction::Cardinality, &[], &mut fates),
+        Rule::GreedyPoints => greedy(profile, Satisfaction::Points, &[], &mut fates),
+        Rule::GreedyBorda => greedy(profile, Satisfaction::Borda, &[], &mut fates),
+        Rule::MesCost => mes(profile, Satisfaction::Cost, &mut fates, &mut notes),
+        Rule::MesCard => mes(profile, Satisfaction::Cardinality, &mut fates, &mut notes),
+        Rule::MesPoints => mes(profile, Satisfaction::Points, &mut fates, &mut notes),
+        Rule::MesCostGreedy => {
+            let base = mes(profile, Satisfaction::Cost, &mut fates, &mut notes);
+            complete(profile, base, &mut fates, &mut notes)
+        }
+        Rule::MesCostAdd1 => mes_add1(profile, &mut fates, &mut notes),
+        Rule::MesCostAdd1Greedy => {
+            let base = mes_add1(profile, &mut fates, &mut notes);
+            complete(profile, base, &mut fates, &mut notes)
+        }
+        Rule::MesCostBudgetIncrease => mes_budget_increase(profile, &mut fates, &mut notes),
+        Rule::MesCostBudgetIncreaseGreedy => {
+            let base = mes_budget_increase(profile, &mut fates, &mut notes);
+            complete(profile, base, &mut fates, &mut notes)
+        }
+        Rule::Phragmen => phragmen(profile, &mut fates),
+    };
+    Ok(finish(profile, selected, fates, notes))
+}
+
+/// Compares `a_num / a_den` with `b_num / b_den` where a zero denominator means +∞ (all ∞ are equal).
+fn cmp_ratio(a_num: &Q, a_den: &Q, b_num: &Q, b_den: &Q) -> Ordering {
+    match (a_den.is_zero(), b_den.is_zero()) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Greater,
+        (false, true) => Ordering::Less,
+        (false, false) => (a_num * b_den).cmp(&(b_num * a_den)),
+    }
+}
+
+/// Greedy by satisfaction per unit of cost (pabutools `greedy_utilitarian_welfare`, additive satisfaction): one pass
+/// in decreasing density, ties by project id; a project is taken iff it fits in what is left; projects in `initial`
+/// are kept first.
+pub(crate) fn greedy(
+    profile: &Profile,
+    sat: Satisfaction,
+    initial: &[ProjectIndex],
+    fates: &mut Fates,
+) -> Vec<ProjectIndex> {
+    let scores = profile.total_satisfaction(sat);
+    let mut in_initial = vec![false; profile.num_projects()];
+    for &p in initial {
+        in_initial[p as usize] = true;
+    }
+    let mut order: Vec<ProjectIndex> = (0..profile.num_projects() as ProjectIndex)
+        .filter(|&p| !in_initial[p as usize])
+        .collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (a as usize, b as usize);
+        cmp_ratio(&scores[b], &profile.costs[b], &scores[a], &profile.costs[a])
+            .then(profile.tie_rank[a].cmp(&profile.tie_rank[b]))
+    });
+    let mut selected = initial.to_vec();
+    let mut left = &profile.budget - &profile.cost_of(initial);
+    for (position, &p) in order.iter().enumerate() {
+        let cost = &profile.costs[p as usize];
+        let score = scores[p as usize].clone();
+        if cost <= &left {
+            fates[p as usize].push(Fate::GreedyFunded {
+                rank: position + 1,
+                score,
+                budget_left_before: left.clone(),
+            });
+            left -= cost;
+            selected.push(p);
+        } else {
+            fates[p as usize].push(Fate::GreedySkipped {
+                rank: position + 1,
+                score,
+                budget_left: left.clone(),
+            });
+        }
+    }
+    selected
+}
+
+/// Completion (`completion_by_rule_combination([rule, greedy])`): keep `base` if no project fits in the leftover,
+/// else add projects greedily by number of supporters (cost satisfaction).
+fn complete(
+    profile: &Profile,
+    base: Vec<ProjectIndex>,
+    fates: &mut Fates,
+    notes: &mut Vec<String>,
+) -> Vec<ProjectIndex> {
+    if profile.is_exhaustive(&base, &profile.budget) {
+        notes
+            .push("completion: the first rule's outcome is exhaustive, nothing to add".to_string());
+        return base;
+    }
+    notes.push(format!(
+        "completion: {} of the budget was left; the other projects were then considered greedily by number of supporters",
+        profile.budget.clone() - profile.cost_of(&base)
+    ));
+    greedy(profile, Satisfaction::Cost, &base, fates)
+}
+
+/// What MES needs about a profile, independent of the per-voter budget (shared by the iterated variants).
+pub(crate) struct MesPrepared {
+    /// Per project: its supporters grouped by utility: (utility > 0, distinct-ballot indices).
+    supporters: Vec<Vec<(Q, Vec<u32>)>>,
+    /// Supported projects with a positive cost.
+    candidates: Vec<ProjectIndex>,
+    /// Supported projects costing nothing (funded first), in tie-break order.
+    free: Vec<ProjectIndex>,
+    /// Every supporter of a project gains the same (cost and cardinality satisfaction): the fast pricer applies.
+    uniform: bool,
+}
+
+impl MesPrepared {
+    fn new(profile: &Profile, sat: Satisfaction) -> MesPrepared {
+        let mut supporters: Vec<Vec<(Q, Vec<u32>)>> = vec![Vec::new(); profile.num_projects()];
+        for (b, ballot) in profile.ballots.iter().enumerate() {
+            for position in 0..ballot.projects.len() {
+                let utility = profile.utility(sat, ballot, position);
+                if utility <= Q::ZERO {
+                    continue;
+                }
+                let groups = &mut supporters[ballot.projects[position] as usize];
+                match groups.iter_mut().find(|(u, _)| *u == utility) {
+                    Some((_, list)) => list.push(b as u32),
+                    None => groups.push((utility, vec![b as u32])),
+                }
+            }
+        }
+        let mut candidates = Vec::new();
+        let mut free = Vec::new();
+        for p in 0..profile.num_projects() {
+            if supporters[p].is_empty() {
+                continue;
+            }
+            if profile.costs[p].is_zero() {
+                free.push(p as ProjectIndex);
+            } else {
+                candidates.push(p as ProjectIndex);
+            }
+        }
+        free.sort_by_key(|&p| profile.tie_rank[p as usize]);
+        let uniform = supporters.iter().all(|groups| groups.len() <= 1);
+        MesPrepared {
+            supporters,
+            candidates,
+            free,
+            uniform,
+        }
+    }
+}
+
+pub(crate) enum Pricing {
+    Unaffordable(Q),
+    Price(Q),
+}
+
+/// One run of MES: voters' money by budget class.
+struct MesRun<'a> {
+    profile: &'a Profile,
+    prepared: &'a MesPrepared,
+    class_of: Vec<u32>,
+    class_money: Vec<Q>,
+    class_by_money: HashMap<Q, u32>,
+    weight_in_class: Vec<u64>,
+    touched: Vec<u32>,
+}
+
+impl<'a> MesRun<'a> {
+    fn new(profile: &'a Profile, prepared: &'a MesPrepared, per_voter: &Q) -> Self {
+        let mut class_by_money = HashMap::new();
+        class_by_money.insert(per_voter.clone(), 0);
+        MesRun {
+            profile,
+            prepared,
+            class_of: vec![0; profile.ballots.len()],
+            class_money: vec![per_voter.clone()],
+            class_by_money,
+            weight_in_class: vec![0],
+            touched: Vec::new(),
+        }
+    }
+
+    /// Sums the multiplicities of `ballots` per budget class into `weight_in_class` / `touched`.
+    fn gather(&mut self, ballots: &[u32]) {
+        for &class in &self.touched {
+            self.weight_in_class[class as usize] = 0;
+        }
+        self.touched.clear();
+        for &b in ballots {
+            let class = self.class_of[b as usize];
+            let slot = &mut self.weight_in_class[class as usize];
+            if *slot == 0 {
+                self.touched.push(class);
+            }
+            *slot += self.profile.ballots[b as usize].weight;
+        }
+    }
+
+    /// The least ρ with Σ min(money_i, ρ·u_i) = cost, or the supporters' money if it is below the cost.
+    fn price(&mut self, project: ProjectIndex) -> Pricing {
+        let prepared = self.prepared;
+        // (money, utility, multiplicity) of each class of supporters that still has money.
+        let mut entries: Vec<(u32, usize, u64)> = Vec::new();
+        for (group, (_, ballots)) in prepared.supporters[project as usize].iter().enumerate() {
+            self.gather(ballots);
+            for &class in &self.touched {
+                if !self.class_money[class as usize].is_zero() {
+                    entries.push((class, group, self.weight_in_class[class as usize]));
+                }
+            }
+        }
+        let groups = &prepared.supporters[project as usize];
+        let mut money = Q::ZERO;
+        for &(class, _, weight) in &entries {
+            money += &self.class_money[class as usize].mul_int(weight);
+        }
+        let cost = &self.profile.costs[project as usize];
+        if &money < cost {
+            return Pricing::Unaffordable(money);
+        }
+        let class_money = &self.class_money;
+        if groups.len() == 1 {
+            entries.sort_by(|a, b| class_money[a.0 as usize].cmp(&class_money[b.0 as usize]));
+        } else {
+            entries.sort_by(|a, b| {
+                (&class_money[a.0 as usize] * &groups[b.1].0)
+                    .cmp(&(&class_money[b.0 as usize] * &groups[a.1].0))
+            });
+        }
+        let mut paid_in_full = Q::ZERO;
+        let mut utility_of_rest = Q::ZERO;
+        for &(_, group, weight) in &entries {
+            utility_of_rest += &groups[group].0.mul_int(weight);
+        }
+        for &(class, group, weight) in &entries {
+            let utility = &groups[group].0;
+            let rho = (cost - &paid_in_full) / &utility_of_rest;
+            if &(&rho * utility) <= &class_money[class as usize] {
+                return Pricing::Price(rho);
+            }
+            paid_in_full += &class_money[class as usize].mul_int(weight);
+            utility_of_rest -= &utility.mul_int(weight);
+        }
+        unreachable!("supporters' money covers the cost, so the last class fixes the price")
+    }
+
+    fn class_with_money(&mut self, money: Q) -> u32 {
+        if let Some(&class) = self.class_by_money.get(&money) {
+            return class;
+        }
+        let class = self.class_money.len() as u32;
+        self.class_money.push(money.clone());
+        self.weight_in_class.push(0);
+        self.class_by_money.insert(money, class);
+        class
+    }
+
+    /// Every supporter pays min(money, ρ·u); returns who paid what.
+    fn buy(&mut self, project: ProjectIndex, rho: &Q) -> Vec<PaymentGroup> {
+        let prepared = self.prepared;
+        let mut payments = Vec::new();
+        for (utility, ballots) in &prepared.supporters[project as usize] {
+            let share = rho * utility;
+            self.gather(ballots);
+            let mut new_class: HashMap<u32, u32> = HashMap::new();
+            for class in self.touched.clone() {
+                let money = self.class_money[class as usize].clone();
+                if money.is_zero() {
+                    continue;
+                }
+                let paid = Q::min_of(&money, &share);
+                let left = &money - &paid;
+                payments.push(PaymentGroup {
+                    voters: self.weight_in_class[class as usize],
+                    budget_before: money,
+                    paid_each: paid,
+                });
+                let target = self.class_with_money(left);
+                new_class.insert(class, target);
+            }
+            for &b in ballots {
+                if let Some(&target) = new_class.get(&self.class_of[b as usize]) {
+                    self.class_of[b as usize] = target;
+                }
+            }
+        }
+        payments.sort_by(|a, b| b.voters.cmp(&a.voters).then(b.paid_each.cmp(&a.paid_each)));
+        payments
+    }
+}
+
+/// How one MES implementation prices and buys projects; the round structure is shared ([`run_rounds`]).
+pub(crate) trait Pricer {
+    fn price(&mut self, project: ProjectIndex) -> Pricing;
+    fn buy(&mut self, project: ProjectIndex, rho: &Q, record: bool) -> Vec<PaymentGroup>;
+}
+
+impl Pricer for MesRun<'_> {
+    fn price(&mut self, project: ProjectIndex) -> Pricing {
+        MesRun::price(self, project)
+    }
+    fn buy(&mut self, project: ProjectIndex, rho: &Q, _record: bool) -> Vec<PaymentGroup> {
+        MesRun::buy(self, project, rho)
+    }
+}
+
+/// Runs MES to the end with the given pricer; returns the funded projects in order. `fates` = None skips the
+/// explanation (used for the intermediate runs of the iterated variants).
+fn run_rounds(
+    profile: &Profile,
+    prepared: &MesPrepared,
+    pricer: &mut impl Pricer,
+    mut fates: Option<&mut Fates>,
+) -> Vec<ProjectIndex> {
+    {
+        let mut selected: Vec<ProjectIndex> = prepared.free.clone();
+        if let Some(fates) = fates.as_deref_mut() {
+            for &p in &selected {
+                fates[p as usize].push(Fate::MesFreeProject);
+            }
+        }
+        let mut alive = prepared.candidates.clone();
+        let mut last_rho = vec![Q::ZERO; profile.num_projects()];
+        let mut round = 0;
+        loop {
+            round += 1;
+            alive.sort_by(|&a, &b| {
+                last_rho[a as usize]
+                    .cmp(&last_rho[b as usize])
+                    .then(profile.tie_rank[a as usize].cmp(&profile.tie_rank[b as usize]))
+            });
+            let mut best: Option<(ProjectIndex, Q)> = None;
+            let mut dropped = Vec::new();
+            for &p in &alive {
+                if let Some((_, best_rho)) = &best {
+                    if &last_rho[p as usize] > best_rho {
+                        break; // prices never decrease: nothing further can beat the best
+                    }
+                }
+                match pricer.price(p) {
+                    Pricing::Unaffordable(money) => {
+                        if let Some(fates) = fates.as_deref_mut() {
+                            fates[p as usize].push(Fate::MesUnaffordable {
+                                round,
+                                supporters_money: money,
+                            });
+                        }
+                        dropped.push(p);
+                    }
+                    Pricing::Price(rho) => {
+                        let better = match &best {
+                            None => true,
+                            Some((best_p, best_rho)) => {
+                                rho < *best_rho
+                                    || (rho == *best_rho
+                                        && profile.tie_rank[p as usize]
+                                            < profile.tie_rank[*best_p as usize])
+                            }
+                        };
+                        last_rho[p as usize] = rho.clone();
+                        if better {
+                            best = Some((p, rho));
+                        }
+                    }
+                }
+            }
+            if !dropped.is_empty() {
+                alive.retain(|p| !dropped.contains(p));
+            }
+            let Some((p, rho)) = best else { break };
+            let payments = pricer.buy(p, &rho, fates.is_some());
+            if let Some(fates) = fates.as_deref_mut() {
+                fates[p as usize].push(Fate::MesFunded {
+                    round,
+                    rho,
+                    payments,
+                });
+            }
+            selected.push(p);
+            alive.retain(|&q| q != p);
+        }
+        selected
+    }
+}
+
+/// One MES run at a per-voter budget `share`, with the fastest exact pricer that applies.
+fn run_mes(
+    profile: &Profile,
+    prepared: &MesPrepared,
+    share: &Q,
+    fates: Option<&mut Fates>,
+) -> Vec<ProjectIndex> {
+    if prepared.uniform {
+        let mut pricer = crate::fast_mes::UniformPricer::new(profile, &prepared.supporters, share);
+        run_rounds(profile, prepared, &mut pricer, fates)
+    } else {
+        let mut pricer = MesRun::new(profile, prepared, share);
+        run_rounds(profile, prepared, &mut pricer, fates)
+    }
+}
+
+fn unsupported_fates(prepared: &MesPrepared, fates: &mut Fates) {
+    for (p, groups) in prepared.supporters.iter().enumerate() {
+        if groups.is_empty() {
+            fates[p].push(Fate::NoSupport);
+        }
+    }
+}
+
+fn per_voter_share(profile: &Profile, budget: &Q) -> Option<Q> {
+    (profile.num_voters > 0).then(|| budget / &Q::int(i128::from(profile.num_voters)))
+}
+
+/// Method of Equal Shares with every voter starting at budget / n.
+fn mes(
+    profile: &Profile,
+    sat: Satisfaction,
+    fates: &mut Fates,
+    notes: &mut Vec<String>,
+) -> Vec<ProjectIndex> {
+    let prepared = MesPrepared::new(profile, sat);
+    unsupported_fates(&prepared, fates);
+    let Some(share) = per_voter_share(profile, &profile.budget) else {
+        notes.push("no voters: nothing is funded".to_string());
+        return Vec::new();
+    };
+    notes.push(format!(
+        "equal shares: each of the {} voters starts with {}",
+        profile.num_voters, share
+    ));
+    run_mes(profile, &prepared, &share, Some(fates))
+}
+
+fn exhaustive_among(
+    profile: &Profile,
+    candidates: &[ProjectIndex],
+    selected: &[ProjectIndex],
+) -> bool {
+    let left = &profile.budget - &profile.cost_of(selected);
+    candidates
+        .iter()
+        .all(|p| selected.contains(p) || profile.costs[*p as usize] > left)
+}
+
+/// MES whose per-voter budget is raised by one currency unit until the outcome is exhaustive among MES candidates
+/// (pabutools `voter_budget_increment=1`); an outcome over budget means the previous one is returned.
+fn mes_add1(profile: &Profile, fates: &mut Fates, notes: &mut Vec<String>) -> Vec<ProjectIndex> {
+    let prepared = MesPrepared::new(profile, Satisfaction::Cost);
+    let Some(mut share) = per_voter_share(profile, &profile.budget) else {
+        notes.push("no voters: nothing is funded".to_string());
+        unsupported_fates(&prepared, fates);
+        return Vec::new();
+    };
+    let mut previous: Option<Q> = None;
+    let mut iteration = 0u64;
+    loop {
+        iteration += 1;
+        let selected = run_mes(profile, &prepared, &share, None);
+        let over_budget = profile.cost_of(&selected) > profile.budget;
+        if over_budget || exhaustive_among(profile, &prepared.candidates, &selected) {
+            let kept_share = match (over_budget, previous) {
+                (true, Some(previous)) => Some(previous),
+                (true, None) => None,
+                (false, _) => Some(share.clone()),
+            };
+            // Re-run the kept outcome once with explanations (the intermediate runs skip them).
+            let mut run_fates: Fates = vec![Vec::new(); profile.num_projects()];
+            let (selected, used_share) = match kept_share {
+                Some(kept) => (
+                    run_mes(profile, &prepared, &kept, Some(&mut run_fates)),
+                    kept,
+                ),
+                None => (Vec::new(), share.clone()),
+            };
+            notes.push(format!(
+                "equal shares, add1: {iteration} runs; the outcome kept is the run with {} per voter{}",
+                used_share,
+                if over_budget { " (the next run went over budget)" } else { " (it is exhaustive)" }
+            ));
+            for (fate, mut run_fate) in fates.iter_mut().zip(run_fates) {
+                fate.append(&mut run_fate);
+            }
+            unsupported_fates(&prepared, fates);
+            return selected;
+        }
+        previous = Some(share.clone());
+        share += &Q::int(1);
+    }
+}
+
+/// MES run with the budget raised by budget/100 per step until the outcome is exhaustive (all projects) or over the
+/// real budget (then the previous outcome), as pabutools `exhaustion_by_budget_increase`.
+fn mes_budget_increase(
+    profile: &Profile,
+    fates: &mut Fates,
+    notes: &mut Vec<String>,
+) -> Vec<ProjectIndex> {
+    let prepared = MesPrepared::new(profile, Satisfaction::Cost);
+    unsupported_fates(&prepared, fates);
+    if profile.num_voters == 0 {
+        notes.push("no voters: nothing is funded".to_string());
+        return Vec::new();
+    }
+    let step = &profile.budget / &Q::int(100);
+    let bound = profile.budget.mul_int(profile.num_voters + 1);
+    let mut current = profile.budget.clone();
+    let mut kept: Option<Q> = None;
+    let mut steps = 0u64;
+    while current <= bound {
+        steps += 1;
+        let share = per_voter_share(profile, &current).expect("voters exist");
+        let selected = run_mes(profile, &prepared, &share, None);
+        if profile.cost_of(&selected) > profile.budget {
+            break;
+        }
+        kept = Some(current.clone());
+        if profile.is_exhaustive(&selected, &profile.budget) {
+            notes.push(format!("equal shares, budget increase: step {steps} (virtual budget {current}) is exhaustive"));
+            break;
+        }
+        if step.is_zero() {
+            break;
+        }
+        current += &step;
+    }
+    let Some(kept) = kept else {
+        notes.push("equal shares, budget increase: even the first run was over budget".to_string());
+        return Vec::new();
+    };
+    notes.push(format!(
+        "equal shares, budget increase: kept the run with virtual budget {kept} ({steps} runs)"
+    ));
+    let share = per_voter_share(profile, &kept).expect("voters exist");
+    run_mes(profile, &prepared, &share, Some(fates))
+}
+
+/// Sequential Phragmén (pabutools `sequential_phragmen`): buy the project whose approvers would reach the lowest
+/// common load; stop as soon as a project tied at the lowest load does not fit.
+fn phragmen(profile: &Profile, fates: &mut Fates) -> Vec<ProjectIndex> {
+    let m = profile.num_projects();
+    let mut approvers: Vec<Vec<u32>> = vec![Vec::new(); m];
+    let mut score = vec![0u64; m];
+    for (b, ballot) in profile.ballots.iter().enumerate() {
+        for &p in &ballot.projects {
+            approvers[p as usize].push(b as u32);
+            score[p as usize] += ballot.weight;
+        }
+    }
+    let mut remaining: Vec<ProjectIndex> = Vec::new();
+    for p in 0..m {
+        if profile.costs[p] > profile.budget {
+            fates[p].push(Fate::OverBudget);
+        } else {
+            remaining.push(p as ProjectIndex);
+        }
+    }
+    // Loads by class, as money is in MES: voters with the same load share a class.
+    let mut class_of = vec![0u32; profile.ballots.len()];
+    let mut class_load: Vec<Q> = vec![Q::ZERO];
+    let mut class_by_load: HashMap<Q, u32> = HashMap::from([(Q::ZERO, 0)]);
+    let mut weight_in_class: Vec<u64> = vec![0];
+    let mut spent = Q::ZERO;
+    let mut selected = Vec::new();
+    let mut round = 0;
+    let stop_reason;
+    loop {
+        round += 1;
+        if remaining.is_empty() {
+            stop_reason = "every project was considered".to_string();
+            break;
+        }
+        // New load of each remaining project; None = ∞ (nobody approves it).
+        let mut loads: Vec<(ProjectIndex, Option<Q>)> = Vec::with_capacity(remaining.len());
+        for &p in &remaining {
+            if score[p as usize] == 0 {
+                loads.push((p, None));
+                continue;
+            }
+            let mut touched = Vec::new();
+            for &b in &approvers[p as usize] {
+                let class = class_of[b as usize] as usize;
+                if weight_in_class[class] == 0 {
+                    touched.push(class);
+                }
+                weight_in_class[class] += profile.ballots[b as usize].weight;
+            }
+            let mut total = profile.costs[p as usize].clone();
+            for class in touched {
+                total += &class_load[class].mul_int(weight_in_class[class]);
+                weight_in_class[class] = 0;
+            }
+            loads.push((p, Some(total / Q::int(i128::from(score[p as usize])))));
+        }
+        let cmp = |a: &Option<Q>, b: &Option<Q>| match (a, b) {
+            (None, None) => Ordering::Equal,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(_), None) => Ordering::Less,
+            (Some(a), Some(b)) => a.cmp(b),
+        };
+        let min_load = loads
+            .iter()
+            .map(|(_, l)| l.clone())
+            .min_by(|a, b| cmp(a, b))
+            .expect("remaining is not empty");
+        let tied: Vec<ProjectIndex> = loads
+            .iter()
+            .filter(|(_, l)| cmp(l, &min_load).is_eq())
+            .map(|(p, _)| *p)
+            .collect();
+        let left = &profile.budget - &spent;
+        if let Some(&too_big) = tied.iter().find(|&&p| profile.costs[p as usize] > left) {
+            stop_reason = format!(
+                "in round {round} project {} had the lowest load but did not fit in the {} left, so the rule stopped",
+                profile.ids[too_big as usize], left
+            );
+            break;
+        }
+        let chosen = *tied
+            .iter()
+            .min_by_key(|&&p| profile.tie_rank[p as usize])
+            .expect("tied is not empty");
+        let load = min_load.clone();
+        if let Some(load) = &load {
+            let class = match class_by_load.get(load) {
+                Some(&class) => class,
+                None => {
+                    class_load.push(load.clone());
+                    weight_in_class.push(0);
+                    class_by_load.insert(load.clone(), (class_load.len() - 1) as u32);
+                    (class_load.len() - 1) as u32
+                }
+            };
+            for &b in &approvers[chosen as usize] {
+                class_of[b as usize] = class;
+            }
+        }
+        spent += &profile.costs[chosen as usize];
+        fates[chosen as usize].push(Fate::PhragmenFunded {
+            round,
+            load: load.unwrap_or(Q::ZERO),
+        });
+        selected.push(chosen);
+        remaining.retain(|&p| p != chosen);
+    }
+    for &p in &remaining {
+        fates[p as usize].push(Fate::PhragmenNotFunded {
+            reason: stop_reason.clone(),
+        });
+    }
+    selected
+}
