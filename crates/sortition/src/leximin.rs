@@ -1,0 +1,342 @@
+//! Leximin selection probabilities (Flanigan, Gölz, Gupta, Hennig, Procaccia, "Fair algorithms for
+//! selecting citizens' assemblies", Nature 596, 2021), computed over applicant types.
+//!
+//! A lottery is a probability distribution over quota-meeting panels; applicant `i`'s selection probability
+//! is the probability that the drawn panel contains `i`. Leximin maximises the smallest selection
+//! probability, then the second smallest, and so on. Because applicants of one type are interchangeable
+//! for the quotas, an optimal distribution can be taken symmetric within each type: it picks a
+//! *composition* (seats per type) and then members uniformly within each type, so the type `t` gets
+//! probability `p_t = E[x_t] / n_t`. The program is therefore solved over compositions, which are far
+//! fewer than panels of individuals.
+//!
+//! Each stage solves, by column generation, the dual of
+//! `max z  s.t.  p_t(λ) ≥ z (t not fixed),  p_t(λ) ≥ q_t (t fixed),  Σ λ_P = 1,  λ ≥ 0`:
+//! `min ŷ − Σ_fixed q_t y_t  s.t.  Σ_t y_t x_{P,t}/n_t ≤ ŷ  for every known composition P,
+//! Σ_{t not fixed} y_t = 1,  y ≥ 0`.
+//! The pricing problem (is there a composition violating a dual constraint?) is the integer program
+//! `max Σ_t (y_t/n_t) x_t` over quota-meeting compositions. When no composition improves, the stage
+//! optimum `z` is final for every unfixed type with a positive dual value `y_t`; those are fixed at `z`.
+//! When all types are fixed, a last LP finds weights `λ` over the generated compositions that reach the
+//! fixed probabilities.
+use std::collections::BTreeSet;
+
+use clarabel::algebra::CscMatrix;
+use clarabel::solver::{
+    DefaultSettingsBuilder, DefaultSolver, IPSolver, NonnegativeConeT, SolverStatus,
+    SupportedConeT, ZeroConeT,
+};
+use serde::Serialize;
+
+use crate::composition::{QuotaConstraint, SolverFailure, best_composition, greedy_composition};
+use crate::instance::Pool;
+
+/// A probability distribution over compositions, and the resulting selection probability of each type.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Distribution {
+    /// Compositions with positive probability, sorted lexicographically by their seat vectors.
+    pub compositions: Vec<WeightedComposition>,
+    /// Selection probability of every member of each type (indexed like [`Pool::types`]).
+    pub type_probabilities: Vec<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeightedComposition {
+    /// Seats per type.
+    pub seats: Vec<u32>,
+    pub probability: f64,
+}
+
+impl Distribution {
+    /// Selection probability of every applicant, in input order.
+    pub fn applicant_probabilities(&self, pool: &Pool) -> Vec<f64> {
+        pool.applicant_type
+            .iter()
+            .map(|&t| self.type_probabilities[t])
+            .collect()
+    }
+
+    /// The smallest selection probability of any applicant.
+    pub fn minimum_probability(&self) -> f64 {
+        self.type_probabilities
+            .iter()
+            .copied()
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    /// Builds a distribution from weighted compositions: drops negligible weights, renormalises, sorts the
+    /// compositions and derives the type probabilities.
+    pub fn from_weights(pool: &Pool, weighted: Vec<(Vec<u32>, f64)>) -> Distribution {
+        let mut kept: Vec<(Vec<u32>, f64)> = weighted
+            .into_iter()
+            .filter(|(_, w)| *w > NEGLIGIBLE_WEIGHT)
+            .collect();
+        kept.sort_by(|a, b| a.0.cmp(&b.0));
+        let total: f64 = kept.iter().map(|(_, w)| w).sum();
+        let mut type_probabilities = vec![0.0; pool.types.len()];
+        let compositions = kept
+            .into_iter()
+            .map(|(seats, w)| {
+                let probability = w / total;
+                for (t, &s) in seats.iter().enumerate() {
+                    type_probabilities[t] += probability * s as f64 / pool.types[t].size() as f64;
+                }
+                WeightedComposition { seats, probability }
+            })
+            .collect();
+        Distribution {
+            compositions,
+            type_probabilities,
+        }
+    }
+}
+
+/// Work done by the column generation, for reports and benchmarks.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LeximinStats {
+    /// Number of leximin stages (each fixes at least one type's probability).
+    pub stages: usize,
+    /// Number of exact pricing integer programs solved (the greedy heuristic is not counted).
+    pub pricing_problems: usize,
+    /// Number of master linear programs solved.
+    pub master_solves: usize,
+    /// Number of distinct compositions generated.
+    pub compositions_generated: usize,
+}
+
+/// Weights at or below this are treated as zero in the final distribution.
+const NEGLIGIBLE_WEIGHT: f64 = 1e-12;
+/// A composition improves the dual only if its value exceeds ŷ by this relative margin.
+const PRICING_RELATIVE_TOLERANCE: f64 = 1e-7;
+/// Dual values above this mark a type whose probability the stage has pinned down.
+const DUAL_POSITIVE: f64 = 1e-7;
+/// Fixed probabilities are lowered by this much so later stages stay feasible despite round-off.
+const FIXING_SLACK: f64 = 1e-9;
+/// Greedy pricing attempts per master solve (see the pricing comment in [`leximin`]).
+const COLUMNS_PER_ROUND: usize = 64;
+/// Objective cost of a unit shortfall below a fixed probability in the master problem.
+const SHORTFALL_PENALTY: f64 = 1e4;
+/// Guard against a column generation that fails to converge because of numerical trouble.
+const MAX_PRICING_PROBLEMS: usize = 100_000;
+
+/// Computes the leximin distribution. `witness` is any quota-meeting composition (from the feasibility
+/// check); the caller must have established feasibility.
+pub fn leximin(
+    pool: &Pool,
+    witness: &[u32],
+) -> Result<(Distribution, LeximinStats), SolverFailure> {
+    let type_count = pool.types.len();
+    let sizes: Vec<f64> = pool.types.iter().map(|t| t.size() as f64).collect();
+    let constraints = QuotaConstraint::all(pool);
+    let mut known: BTreeSet<Vec<u32>> = BTreeSet::new();
+    let mut compositions: Vec<Vec<u32>> = Vec::new();
+    known.insert(witness.to_vec());
+    compositions.push(witness.to_vec());
+    let mut fixed: Vec<Option<f64>> = vec![None; type_count];
+    let mut stats = LeximinStats::default();
+    let mut last_weights = vec![1.0];
+
+    while fixed.iter().any(Option::is_none) {
+        stats.stages += 1;
+        let mut master = solve_master(&fixed, &compositions, &sizes)?;
+        stats.master_solves += 1;
+        loop {
+            let weights: Vec<f64> = (0..type_count)
+                .map(|t| {
+                    let w = master.type_duals[t] / sizes[t];
+                    if w > NEGLIGIBLE_WEIGHT { w } else { 0.0 }
+                })
+                .collect();
+            // Pricing: first a fast greedy heuristic, several times with the weights of the types just used
+            // halved, to collect several improving compositions per master solve (the expensive step).
+            // Only when the heuristic finds none is the exact integer program solved: its answer decides
+            // whether the stage is optimal.
+            let improving = |seats: &Vec<u32>| {
+                let value: f64 = seats.iter().zip(&weights).map(|(&s, w)| s as f64 * w).sum();
+                value > master.y_hat * (1.0 + PRICING_RELATIVE_TOLERANCE) + NEGLIGIBLE_WEIGHT
+            };
+            let mut search_weights = weights.clone();
+            let mut batch = Vec::new();
+            for _ in 0..COLUMNS_PER_ROUND {
+                let Some(candidate) = greedy_composition(pool, &search_weights) else {
+                    break;
+                };
+                for (w, &s) in search_weights.iter_mut().zip(&candidate) {
+                    if s > 0 {
+                        *w *= 0.5;
+                    }
+                }
+                if improving(&candidate) && !known.contains(&candidate) {
+                    known.insert(candidate.clone());
+                    batch.push(candidate);
+                }
+            }
+            if batch.is_empty() {
+                stats.pricing_problems += 1;
+                if stats.pricing_problems > MAX_PRICING_PROBLEMS {
+                    return Err(SolverFailure("column generation did not converge".into()));
+                }
+                let best =
+                    best_composition(pool, Some(&weights), &constraints)?.ok_or_else(|| {
+                        SolverFailure("pricing problem infeasible on a feasible pool".into())
+                    })?;
+                if improving(&best)
+                    && pool.composition_meets_quotas(&best)
+                    && !known.contains(&best)
+                {
+                    known.insert(best.clone());
+                    batch.push(best);
+                }
+            }
+            if batch.is_empty() {
+                break;
+            }
+            compositions.extend(batch);
+            master = solve_master(&fixed, &compositions, &sizes)?;
+            stats.master_solves += 1;
+        }
+        let stage_minimum = master.minimum.clamp(0.0, 1.0);
+        last_weights = master.weights;
+        let mut newly_fixed = 0;
+        for (q, &dual) in fixed.iter_mut().zip(&master.type_duals) {
+            if q.is_none() && dual > DUAL_POSITIVE {
+                *q = Some((stage_minimum - FIXING_SLACK).max(0.0));
+                newly_fixed += 1;
+            }
+        }
+        if newly_fixed == 0 {
+            // Σ y_t = 1 over unfixed types guarantees a positive dual; if round-off hid it, fix the largest.
+            let t = (0..type_count)
+                .filter(|&t| fixed[t].is_none())
+                .max_by(|&a, &b| master.type_duals[a].total_cmp(&master.type_duals[b]))
+                .expect("some type is unfixed");
+            fixed[t] = Some((stage_minimum - FIXING_SLACK).max(0.0));
+        }
+        // Expected seats always total the panel size. If the unfixed types already need all the remaining
+        // seats to reach the stage minimum, none of them can get more: fix them all.
+        let fixed_seats: f64 = (0..type_count)
+            .filter_map(|t| fixed[t].map(|q| q * sizes[t]))
+            .sum();
+        let unfixed_size: f64 = (0..type_count)
+            .filter(|&t| fixed[t].is_none())
+            .map(|t| sizes[t])
+            .sum();
+        if unfixed_size > 0.0
+            && fixed_seats + stage_minimum * unfixed_size >= pool.panel_size as f64 * (1.0 - 1e-9)
+        {
+            for q in fixed.iter_mut().filter(|q| q.is_none()) {
+                *q = Some((stage_minimum - FIXING_SLACK).max(0.0));
+            }
+        }
+    }
+    stats.compositions_generated = compositions.len();
+    // The last stage's optimal weights give every type at least its fixed probability: they are the
+    // distribution.
+    let distribution =
+        Distribution::from_weights(pool, compositions.into_iter().zip(last_weights).collect());
+    Ok((distribution, stats))
+}
+
+/// Solution of a stage's restricted master problem.
+struct MasterSolution {
+    /// λ, one weight per composition.
+    weights: Vec<f64>,
+    /// The stage's objective: the smallest probability among unfixed types.
+    minimum: f64,
+    /// Dual value y_t of each type's probability constraint.
+    type_duals: Vec<f64>,
+    /// Dual value ŷ of `Σ λ = 1`.
+    y_hat: f64,
+}
+
+/// Solves `max z  s.t.  Σ λ = 1,  Σ_P λ_P x_{P,t}/n_t ≥ z (t unfixed) or ≥ q_t (t fixed),  λ ≥ 0` with
+/// the Clarabel interior-point solver, whose duals are those of the problem as stated (an interior-point
+/// optimum is maximally complementary: a type gets a positive dual exactly when no optimal solution
+/// lifts it above the stage minimum, which is the leximin fixing rule's test).
+fn solve_master(
+    fixed: &[Option<f64>],
+    compositions: &[Vec<u32>],
+    sizes: &[f64],
+) -> Result<MasterSolution, SolverFailure> {
+    let type_count = fixed.len();
+    let composition_count = compositions.len();
+    let fixed_types: Vec<usize> = (0..type_count).filter(|&t| fixed[t].is_some()).collect();
+    // Variables: λ (one per composition), z, then one shortfall s_t ≥ 0 per fixed type. The shortfalls
+    // make the master always feasible even when round-off leaves a fixed probability a hair out of reach;
+    // they are penalised so heavily that they stay at round-off level.
+    let z = composition_count;
+    let variable_count = composition_count + 1 + fixed_types.len();
+    let rows = 1 + type_count + composition_count + fixed_types.len();
+    let (mut row_index, mut column_index, mut values) = (Vec::new(), Vec::new(), Vec::new());
+    let mut b = vec![0.0; rows];
+    b[0] = 1.0;
+    for (p, seats) in compositions.iter().enumerate() {
+        row_index.push(0);
+        column_index.push(p);
+        values.push(1.0);
+        for (t, &s) in seats.iter().enumerate() {
+            if s > 0 {
+                row_index.push(1 + t);
+                column_index.push(p);
+                values.push(-(s as f64) / sizes[t]);
+            }
+        }
+        row_index.push(1 + type_count + p);
+        column_index.push(p);
+        values.push(-1.0);
+    }
+    let mut objective = vec![0.0; variable_count];
+    objective[z] = -1.0;
+    for (t, q) in fixed.iter().enumerate() {
+        if q.is_none() {
+            row_index.push(1 + t);
+            column_index.push(z);
+            values.push(1.0);
+        }
+    }
+    for (i, &t) in fixed_types.iter().enumerate() {
+        let shortfall = composition_count + 1 + i;
+        b[1 + t] = -fixed[t].expect("fixed");
+        objective[shortfall] = SHORTFALL_PENALTY;
+        row_index.push(1 + t);
+        column_index.push(shortfall);
+        values.push(-1.0);
+        row_index.push(1 + type_count + composition_count + i);
+        column_index.push(shortfall);
+        values.push(-1.0);
+    }
+    let a = CscMatrix::new_from_triplets(rows, variable_count, row_index, column_index, values);
+    let p = CscMatrix::<f64>::zeros((variable_count, variable_count));
+    let cones: [SupportedConeT<f64>; 2] = [
+        ZeroConeT(1),
+        NonnegativeConeT(type_count + composition_count + fixed_types.len()),
+    ];
+    let settings = DefaultSettingsBuilder::default()
+        .verbose(false)
+        .build()
+        .map_err(|error| SolverFailure(format!("interior-point settings: {error}")))?;
+    let mut solver = DefaultSolver::new(&p, &objective, &a, &b, &cones, settings)
+        .map_err(|error| SolverFailure(format!("interior-point setup: {error}")))?;
+    solver.solve();
+    let solution = &solver.solution;
+    if !matches!(
+        solution.status,
+        SolverStatus::Solved | SolverStatus::AlmostSolved
+    ) {
+        return Err(SolverFailure(format!(
+            "interior-point master problem: {:?}",
+            solution.status
+        )));
+    }
+    Ok(MasterSolution {
+        weights: solution.x[..composition_count]
+            .iter()
+            .map(|w| w.max(0.0))
+            .collect(),
+        minimum: solution.x[z],
+        type_duals: solution.z[1..=type_count]
+            .iter()
+            .map(|y| y.max(0.0))
+            .collect(),
+        y_hat: solution.z[0],
+    })
+}
