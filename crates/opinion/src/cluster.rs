@@ -134,7 +134,7 @@ pub fn kmeans(
     if clusters.is_empty() {
         return clusters;
     }
-    for _ in 0..max_steps {
+    for _step in 0..max_steps {
         let mut members: Vec<Vec<usize>> = vec![Vec::new(); clusters.len()];
         // Centres sorted by x: a point only needs the centres whose x-distance alone does not exceed its best
         // distance so far, scanning outward from its own x. Ties still go to the earliest cluster.

@@ -49,7 +49,11 @@ fn warm_started_pca_reaches_the_same_components_as_a_cold_start() {
     }
     // Started from converged components, an update without new votes converges at once.
     let again = state.update();
-    assert!(again.pca.iterations <= 3, "{} products", again.pca.iterations);
+    assert!(
+        again.pca.iterations <= 3,
+        "{} products",
+        again.pca.iterations
+    );
     assert!(cold.iterations > 3);
 }
 
