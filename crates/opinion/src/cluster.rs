@@ -134,61 +134,78 @@ pub fn kmeans(
     if clusters.is_empty() {
         return clusters;
     }
-    for _step in 0..max_steps {
-        let mut members: Vec<Vec<usize>> = vec![Vec::new(); clusters.len()];
-        // Centres sorted by x: a point only needs the centres whose x-distance alone does not exceed its best
-        // distance so far, scanning outward from its own x. Ties still go to the earliest cluster.
-        let mut by_x: Vec<(f64, usize)> = clusters
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.center[0], i))
-            .collect();
-        by_x.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        for (p, &point) in points.iter().enumerate() {
-            let mut best = usize::MAX;
-            let mut best_distance = f64::INFINITY;
-            let split = by_x.partition_point(|&(x, _)| x < point[0]);
-            let (mut left, mut right) = (split, split);
-            loop {
-                let left_gap = if left > 0 {
-                    point[0] - by_x[left - 1].0
-                } else {
-                    f64::INFINITY
-                };
-                let right_gap = if right < by_x.len() {
-                    by_x[right].0 - point[0]
-                } else {
-                    f64::INFINITY
-                };
-                let gap = left_gap.min(right_gap);
-                if gap == f64::INFINITY || gap * gap > best_distance {
-                    break;
+    // Hamerly's bounds keep the assignment exact while skipping most distance computations once the centres
+    // settle: `upper` ≥ distance to the assigned centre, `lower` ≤ distance to any other centre.
+    let n = points.len();
+    let mut assigned = vec![0usize; n];
+    let mut upper = vec![f64::INFINITY; n];
+    let mut lower = vec![0.0f64; n];
+    for step in 0..max_steps {
+        for p in 0..n {
+            if step > 0 {
+                if upper[p] < lower[p] {
+                    continue;
                 }
-                let i = if left_gap <= right_gap {
-                    left -= 1;
-                    by_x[left].1
-                } else {
-                    right += 1;
-                    by_x[right - 1].1
-                };
-                let d = squared_distance(point, clusters[i].center);
-                if d < best_distance || (d == best_distance && i < best) {
-                    best_distance = d;
-                    best = i;
+                upper[p] = distance(points[p], clusters[assigned[p]].center);
+                if upper[p] < lower[p] {
+                    continue;
                 }
             }
-            members[best].push(p);
+            let (mut best, mut best_d, mut second_d) = (0usize, f64::INFINITY, f64::INFINITY);
+            for (i, c) in clusters.iter().enumerate() {
+                let d = squared_distance(points[p], c.center);
+                if d < best_d {
+                    second_d = best_d;
+                    best_d = d;
+                    best = i;
+                } else if d < second_d {
+                    second_d = d;
+                }
+            }
+            assigned[p] = best;
+            upper[p] = best_d.sqrt();
+            lower[p] = second_d.sqrt();
         }
-        let next: Vec<Cluster> = clusters
-            .iter()
-            .zip(members)
-            .filter(|(_, m)| !m.is_empty())
-            .map(|(c, m)| Cluster {
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); clusters.len()];
+        for (p, &a) in assigned.iter().enumerate() {
+            members[a].push(p);
+        }
+        // Empty clusters are dropped; the others keep their order, so assignments are re-indexed.
+        let mut new_index = vec![usize::MAX; clusters.len()];
+        let mut next: Vec<Cluster> = Vec::with_capacity(clusters.len());
+        let mut moved: Vec<f64> = Vec::with_capacity(clusters.len());
+        for (i, (c, m)) in clusters.iter().zip(members).enumerate() {
+            if m.is_empty() {
+                continue;
+            }
+            new_index[i] = next.len();
+            let center = weighted_mean(points, weights, &m);
+            moved.push(distance(center, c.center));
+            next.push(Cluster {
                 id: c.id,
-                center: weighted_mean(points, weights, &m),
+                center,
                 members: m,
-            })
-            .collect();
+            });
+        }
+        for a in assigned.iter_mut() {
+            *a = new_index[*a];
+        }
+        // Bounds follow the centres' movement (dropping a cluster can only raise the lower bound).
+        let (mut max_move, mut max_at, mut second_move) = (0.0f64, usize::MAX, 0.0f64);
+        for (i, &m) in moved.iter().enumerate() {
+            if m > max_move {
+                second_move = max_move;
+                max_move = m;
+                max_at = i;
+            } else if m > second_move {
+                second_move = m;
+            }
+        }
+        for p in 0..n {
+            let a = assigned[p];
+            upper[p] += moved[a];
+            lower[p] -= if a == max_at { second_move } else { max_move };
+        }
         let settled = same_centres(&clusters, &next);
         clusters = next;
         if settled {
