@@ -102,6 +102,7 @@ pub struct SupportChange {
 impl Db {
     pub async fn create_proposal(&self, p: &NewProposal<'_>) -> DbResult<i64> {
         let at = now();
+        let search_terms = maeul_domain::search::index_terms(&format!("{} {}", p.title, p.body));
         let state = if p.submit {
             ProposalState::Submitted
         } else {
@@ -110,9 +111,10 @@ impl Db {
         db_run!(self, pool => {
             let mut tx = pool.begin().await?;
             let id = sqlx::query_scalar::<_, i64>(
-                "INSERT INTO proposals (scope_id, author_id, title, body, category, state, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id")
+                "INSERT INTO proposals (scope_id, author_id, title, body, category, state, created_at, updated_at, search_terms)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id")
                 .bind(p.scope_id).bind(p.author_id).bind(p.title).bind(p.body).bind(p.category).bind(state.as_str()).bind(at)
+                .bind(&search_terms)
                 .fetch_one(&mut *tx).await?;
             sqlx::query(INSERT_TRANSITION)
                 .bind(id).bind("").bind(state.as_str()).bind(p.author_id).bind("").bind(at)
@@ -345,5 +347,125 @@ impl Db {
             "SELECT proposal_id, responder, created_at, due_at, answered_at FROM proposal_obligations
              WHERE answered_at IS NULL AND due_at < $1 ORDER BY due_at LIMIT $2")
             .bind(now()).bind(limit).fetch_all(pool).await?))
+    }
+}
+
+/// How search results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchOrder {
+    Recent,
+    MostSupported,
+}
+
+/// A proposal search: text plus filters, one page at a time.
+#[derive(Debug, Clone)]
+pub struct ProposalSearch {
+    pub query: Option<maeul_domain::search::Query>,
+    /// Only scopes whose code starts with this (a district's code covers its neighbourhoods).
+    pub scope_prefix: String,
+    pub state: Option<ProposalState>,
+    pub category: Option<String>,
+    pub order: SearchOrder,
+    /// Keyset cursor: (support count, id) of the last row of the previous page.
+    pub after: Option<(i64, i64)>,
+    pub limit: i64,
+}
+
+/// Escapes nothing: index terms are letters and digits only, so they are safe inside quotes.
+fn fts5_query(q: &maeul_domain::search::Query) -> String {
+    match &q.prefix {
+        Some(p) => format!("\"{p}\"*"),
+        None => q
+            .terms
+            .iter()
+            .map(|t| format!("\"{t}\""))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+fn tsquery(q: &maeul_domain::search::Query) -> String {
+    match &q.prefix {
+        Some(p) => format!("'{p}':*"),
+        None => q
+            .terms
+            .iter()
+            .map(|t| format!("'{t}'"))
+            .collect::<Vec<_>>()
+            .join(" & "),
+    }
+}
+
+const SEARCH_FILTERS: &str = "p.state NOT IN ('draft', 'submitted', 'rejected')
+       AND s.code LIKE $2 AND ($3 = '' OR p.state = $3) AND ($4 = '' OR p.category = $4)
+       AND (($5 = 'recent' AND p.id < $7) OR ($5 = 'supported' AND (p.support_count < $6 OR (p.support_count = $6 AND p.id < $7))))";
+
+impl Db {
+    /// Public proposals matching a search, one page. Rows the bigram index suggests but whose text does not
+    /// contain the query are dropped here, so results are exact.
+    pub async fn search_proposals(&self, search: &ProposalSearch) -> DbResult<Vec<ProposalRow>> {
+        let order = match search.order {
+            SearchOrder::Recent => "ORDER BY p.id DESC",
+            SearchOrder::MostSupported => "ORDER BY p.support_count DESC, p.id DESC",
+        };
+        let (support_cursor, id_cursor) = search.after.unwrap_or((i64::MAX, i64::MAX));
+        let order_key = match search.order {
+            SearchOrder::Recent => "recent",
+            SearchOrder::MostSupported => "supported",
+        };
+        let pattern = format!("{}%", search.scope_prefix);
+        let state = search.state.map(|s| s.as_str()).unwrap_or("");
+        let category = search.category.as_deref().unwrap_or("");
+        // Over-fetch a little: a few index hits may not survive the exact check.
+        let fetch = search.limit * 2 + 10;
+        let rows = match (&search.query, self) {
+            (None, _) => {
+                let sql = format!(
+                    "{SELECT_PROPOSAL} JOIN scopes s ON s.id = p.scope_id WHERE $1 = '' AND {SEARCH_FILTERS} {order} LIMIT $8"
+                );
+                db_run!(self, pool => sqlx::query_as::<_, ProposalRow>(&sql)
+                    .bind("").bind(&pattern).bind(state).bind(category).bind(order_key).bind(support_cursor).bind(id_cursor).bind(fetch)
+                    .fetch_all(pool).await?)
+            }
+            (Some(q), Db::Sqlite(pool)) => {
+                let sql = format!("{SELECT_PROPOSAL} JOIN scopes s ON s.id = p.scope_id JOIN proposals_fts f ON f.rowid = p.id
+                                   WHERE proposals_fts MATCH $1 AND {SEARCH_FILTERS} {order} LIMIT $8");
+                sqlx::query_as::<_, ProposalRow>(&sql)
+                    .bind(fts5_query(q))
+                    .bind(&pattern)
+                    .bind(state)
+                    .bind(category)
+                    .bind(order_key)
+                    .bind(support_cursor)
+                    .bind(id_cursor)
+                    .bind(fetch)
+                    .fetch_all(pool)
+                    .await?
+            }
+            (Some(q), Db::Postgres(pool)) => {
+                let sql = format!("{SELECT_PROPOSAL} JOIN scopes s ON s.id = p.scope_id
+                                   WHERE to_tsvector('simple', p.search_terms) @@ to_tsquery('simple', $1) AND {SEARCH_FILTERS} {order} LIMIT $8");
+                sqlx::query_as::<_, ProposalRow>(&sql)
+                    .bind(tsquery(q))
+                    .bind(&pattern)
+                    .bind(state)
+                    .bind(category)
+                    .bind(order_key)
+                    .bind(support_cursor)
+                    .bind(id_cursor)
+                    .bind(fetch)
+                    .fetch_all(pool)
+                    .await?
+            }
+        };
+        let mut rows: Vec<ProposalRow> = match &search.query {
+            Some(q) => rows
+                .into_iter()
+                .filter(|p| q.confirms(&format!("{} {}", p.title, p.body)))
+                .collect(),
+            None => rows,
+        };
+        rows.truncate(search.limit as usize);
+        Ok(rows)
     }
 }

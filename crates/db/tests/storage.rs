@@ -34,6 +34,7 @@ backend_tests!(
     concurrent_writers_all_succeed,
     proposal_lifecycle_is_recorded,
     concurrent_supports_are_counted_exactly,
+    korean_search_with_filters_and_cursors,
 );
 
 async fn run<F, Fut>(backend: Backend, test: F)
@@ -624,5 +625,121 @@ async fn concurrent_supports_are_counted_exactly(db: Db) {
     assert!(
         db.overdue_obligations(10).await.unwrap().is_empty(),
         "not yet due"
+    );
+}
+
+async fn korean_search_with_filters_and_cursors(db: Db) {
+    use maeul_db::proposals::{NewProposal, ProposalSearch, SearchOrder};
+    use maeul_domain::proposal::{Ladder, ProposalEvent};
+    use maeul_domain::search::parse_query;
+    let tree = seeded(&db).await;
+    let ladder = Ladder::democracy_seoul();
+    let author = user(&db, "a@example.kr").await;
+    let jongno_dong = tree.by_code("1111051500").unwrap().id;
+    let gangnam = tree.by_code("11680").unwrap().id;
+    let texts = [
+        (
+            jongno_dong,
+            "청운동 골목쉼터 만들기",
+            "벤치와 그늘막",
+            "environment",
+        ),
+        (
+            jongno_dong,
+            "골목 청소의 날",
+            "목쉼 없이 일하는 환경미화원께 감사",
+            "environment",
+        ),
+        (
+            gangnam,
+            "강남 버스 정류장 쉼터",
+            "Bus shelter with heating",
+            "transport",
+        ),
+        (jongno_dong, "숲 가꾸기", "작은 숲", "environment"),
+        (jongno_dong, "비공개 쉼터 초안", "draft", "other"),
+    ];
+    let mut ids = vec![];
+    for (i, (scope_id, title, body, category)) in texts.iter().enumerate() {
+        let new = NewProposal {
+            scope_id: *scope_id,
+            author_id: author,
+            title,
+            body,
+            category,
+            submit: true,
+        };
+        let id = db.create_proposal(&new).await.unwrap();
+        if i < 4 {
+            db.transition_proposal(id, &ProposalEvent::Accept, &ladder, None)
+                .await
+                .unwrap();
+        }
+        ids.push(id);
+    }
+    for (n, &id) in [3, 1, 2].iter().zip(&ids) {
+        for k in 0..*n {
+            let uid = db
+                .create_user(&format!("s{id}-{k}@example.kr"), "s", "h", "ko")
+                .await
+                .unwrap();
+            db.support_proposal(id, uid, &ladder).await.unwrap();
+        }
+    }
+    let search = |q: &str| ProposalSearch {
+        query: parse_query(q),
+        scope_prefix: "11".into(),
+        state: None,
+        category: None,
+        order: SearchOrder::Recent,
+        after: None,
+        limit: 10,
+    };
+    let found = |rows: Vec<maeul_db::proposals::ProposalRow>| {
+        rows.into_iter().map(|p| p.id).collect::<Vec<_>>()
+    };
+    // Two syllables find the words that contain them, newest first; the draft stays hidden.
+    assert_eq!(
+        found(db.search_proposals(&search("쉼터")).await.unwrap()),
+        vec![ids[2], ids[0]]
+    );
+    // "골목쉼" is only in the first title, though proposal 2 holds all of its bigrams.
+    assert_eq!(
+        found(db.search_proposals(&search("골목쉼")).await.unwrap()),
+        vec![ids[0]]
+    );
+    assert_eq!(
+        found(db.search_proposals(&search("숲")).await.unwrap()),
+        vec![ids[3]]
+    );
+    assert_eq!(
+        found(db.search_proposals(&search("SHELTER")).await.unwrap()),
+        vec![ids[2]],
+        "case-insensitive Latin"
+    );
+    let mut in_jongno = search("쉼터");
+    in_jongno.scope_prefix = "11110".into();
+    assert_eq!(
+        found(db.search_proposals(&in_jongno).await.unwrap()),
+        vec![ids[0]]
+    );
+    let mut by_category = search("");
+    by_category.query = None;
+    by_category.category = Some("transport".into());
+    assert_eq!(
+        found(db.search_proposals(&by_category).await.unwrap()),
+        vec![ids[2]]
+    );
+    // Most supported first, then a keyset cursor continues after the last row.
+    let mut popular = search("");
+    popular.query = None;
+    popular.order = SearchOrder::MostSupported;
+    popular.limit = 2;
+    let first = db.search_proposals(&popular).await.unwrap();
+    assert_eq!(found(first.clone()), vec![ids[0], ids[2]]);
+    popular.after = first.last().map(|p| (p.support_count, p.id));
+    assert_eq!(
+        found(db.search_proposals(&popular).await.unwrap()),
+        vec![ids[1], ids[3]]
     );
 }

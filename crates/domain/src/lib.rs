@@ -9,6 +9,7 @@ pub mod lang;
 pub mod proposal;
 pub mod residency;
 pub mod scope;
+pub mod search;
 
 pub use access::{Action, Actor, Grant, Role};
 pub use lang::Lang;

@@ -7,7 +7,7 @@ use axum::{Json, Router, middleware};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::pages::{account, admin, auth, home, manage, proposals, scope};
+use crate::pages::{account, admin, auth, home, manage, proposals, scope, search};
 use crate::{AppState, api, csrf, error, static_files};
 
 pub fn router(state: AppState) -> Router {
@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .route("/proposals/{id}/forum", post(proposals::open_forum))
         .route("/proposals/{id}/answer", post(proposals::answer))
         .route("/moderation", get(proposals::moderation))
+        .route("/search", get(search::search))
         .route("/admin", get(admin::admin))
         .route("/admin/roles", post(admin::grant))
         .route("/admin/roles/{id}/revoke", post(admin::revoke))

@@ -1076,6 +1076,19 @@ async fn a_proposal_goes_from_draft_to_answer(app: App) {
     let (_, page) = resident.get(&format!("/proposals/{id}")).await;
     assert!(page.contains("답변 완료") && page.contains("벤치 두 개를 설치하겠습니다."));
     assert!(page.contains("답변함"), "the obligation is fulfilled");
+    let (_, found) = app.browser().get("/search?q=%EC%89%BC%ED%84%B0").await; // "쉼터", two syllables
+    assert!(
+        found.contains(&format!("/proposals/{id}")),
+        "search finds it by a two-syllable fragment"
+    );
+    let (_, elsewhere) = app
+        .browser()
+        .get("/search?q=%EC%89%BC%ED%84%B0&scope=11680")
+        .await;
+    assert!(
+        !elsewhere.contains(&format!("/proposals/{id}")),
+        "the scope filter excludes it"
+    );
     let (_, district) = app.browser().get("/scopes/11110").await;
     assert!(
         district.contains(&format!("/proposals/{id}")),

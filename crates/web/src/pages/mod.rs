@@ -14,6 +14,7 @@ pub mod home;
 pub mod manage;
 pub mod proposals;
 pub mod scope;
+pub mod search;
 
 /// Renders a template, mapping a template failure to a logged internal error.
 pub fn render(template: &impl askama::Template) -> Result<Response, PageError> {
