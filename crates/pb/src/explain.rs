@@ -2,15 +2,18 @@
 use crate::rational::Q;
 use serde::Serialize;
 
-/// Voters who paid the same amount for a project under the Method of Equal Shares.
+/// Voters who paid for a project under the Method of Equal Shares: either all the same share, or each everything
+/// they had left.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PaymentGroup {
     /// How many voters.
     pub voters: u64,
-    /// What each had left before paying.
-    pub budget_before: Q,
-    /// What each paid.
-    pub paid_each: Q,
+    /// What each paid, when they all paid the same share.
+    pub paid_each: Option<Q>,
+    /// What they paid together.
+    pub paid_total: Q,
+    /// They paid everything they had left (and so could not pay their full share).
+    pub all_they_had: bool,
 }
 
 /// What happened to one project.
@@ -124,13 +127,22 @@ impl Fate {
             } => {
                 let paid: Vec<String> = payments
                     .iter()
-                    .map(|g| {
-                        let all = if g.paid_each == g.budget_before {
-                            " (all they had left)"
-                        } else {
-                            ""
-                        };
-                        format!("{} voters paid {} each{all}", g.voters, money(&g.paid_each))
+                    .map(|g| match (&g.paid_each, g.all_they_had) {
+                        (Some(each), false) => {
+                            format!("{} voters paid {} each", g.voters, money(each))
+                        }
+                        (Some(each), true) => {
+                            format!(
+                                "{} voters paid all they had left, {} each",
+                                g.voters,
+                                money(each)
+                            )
+                        }
+                        (None, _) => format!(
+                            "{} voters paid all they had left, {} in total",
+                            g.voters,
+                            money(&g.paid_total)
+                        ),
                     })
                     .collect();
                 format!(

@@ -13,26 +13,40 @@ use crate::rules::{Pricer, Pricing};
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_rational::BigRational;
-use num_traits::{One, Zero};
-use std::collections::HashMap;
+use num_traits::{One, ToPrimitive, Zero};
+use std::cmp::Ordering;
 
 pub(crate) struct UniformPricer<'a> {
-    profile: &'a Profile,
     supporters: &'a [Vec<(Q, Vec<u32>)>],
+    /// Multiplicity of each distinct ballot (contiguous: this is the hottest loop).
+    weights: &'a [u64],
+    /// Scratch: new class of each class during a purchase (u32::MAX = unchanged).
+    class_target: Vec<u32>,
+    /// Build explanations (exact rationals for amounts of money); off for the intermediate runs of iterated MES.
+    record: bool,
     /// Common denominator of every amount of money.
     scale: BigInt,
     /// cost · scale, per project.
     cost_scaled: Vec<BigInt>,
+    /// utility · scale, per project (cost · scale for cost satisfaction, scale for cardinality).
+    utility_scaled: Vec<BigInt>,
     class_of: Vec<u32>,
     /// money · scale, per class.
     class_money: Vec<BigInt>,
-    /// Distinct ballots in each class (0 = the class is gone).
+    /// Distinct ballots in each class (0 = the class is gone and is no longer rescaled).
     class_members: Vec<u32>,
-    class_by_money: HashMap<BigInt, u32>,
+    zero_class: Option<u32>,
     weight_in_class: Vec<u64>,
     touched: Vec<u32>,
-    /// Per project, from its latest pricing: (cost·scale − money of those paying all they have, weight of the others).
-    pending: Vec<Option<(BigInt, u64)>>,
+    entries: Vec<(u32, u64)>,
+}
+
+/// ρ = need / (rest · utility), all three scaled by the same common denominator, so the ratio is exact.
+#[derive(Clone, Debug)]
+pub(crate) struct UniformPrice {
+    need: BigInt,
+    rest: u64,
+    utility_scaled: BigInt,
 }
 
 fn denominator(value: &Q) -> BigInt {
@@ -49,31 +63,58 @@ fn scaled(value: &Q, scale: &BigInt) -> BigInt {
     product / value.denom()
 }
 
+/// `numerator / denominator` as f64 with a relative error below 1e-15, whatever their size.
+fn ratio_f64(numerator: &BigInt, denominator: &BigInt) -> f64 {
+    let top = |x: &BigInt| -> (f64, i64) {
+        let shift = (x.bits() as i64 - 64).max(0);
+        ((x >> shift as usize).to_f64().unwrap_or(f64::NAN), shift)
+    };
+    let (a, shift_a) = top(numerator);
+    let (b, shift_b) = top(denominator);
+    (a / b) * 2f64.powi((shift_a - shift_b).clamp(-2000, 2000) as i32)
+}
+
 impl<'a> UniformPricer<'a> {
     pub(crate) fn new(
         profile: &'a Profile,
         supporters: &'a [Vec<(Q, Vec<u32>)>],
+        weights: &'a [u64],
         share: &Q,
+        record: bool,
     ) -> Self {
         let mut scale = denominator(share);
         for cost in &profile.costs {
             scale = scale.lcm(&denominator(cost));
         }
+        for groups in supporters {
+            if let Some((utility, _)) = groups.first() {
+                scale = scale.lcm(&denominator(utility));
+            }
+        }
         let cost_scaled = profile.costs.iter().map(|c| scaled(c, &scale)).collect();
+        let utility_scaled = supporters
+            .iter()
+            .map(|g| {
+                g.first()
+                    .map(|(u, _)| scaled(u, &scale))
+                    .unwrap_or_default()
+            })
+            .collect();
         let start = scaled(share, &scale);
-        let mut class_by_money = HashMap::new();
-        class_by_money.insert(start.clone(), 0);
         UniformPricer {
-            profile,
             supporters,
+            weights,
+            class_target: vec![u32::MAX],
+            record,
             cost_scaled,
+            utility_scaled,
             class_of: vec![0; profile.ballots.len()],
+            zero_class: start.is_zero().then_some(0),
             class_money: vec![start],
             class_members: vec![profile.ballots.len() as u32],
-            class_by_money,
             weight_in_class: vec![0],
             touched: Vec::new(),
-            pending: vec![None; profile.num_projects()],
+            entries: Vec::new(),
             scale,
         }
     }
@@ -89,7 +130,7 @@ impl<'a> UniformPricer<'a> {
             if *slot == 0 {
                 self.touched.push(class);
             }
-            *slot += self.profile.ballots[b as usize].weight;
+            *slot += self.weights[b as usize];
         }
     }
 
@@ -97,15 +138,20 @@ impl<'a> UniformPricer<'a> {
         Q::from_big(BigRational::new(numerator, self.scale.clone()))
     }
 
-    fn class_with_money(&mut self, money: BigInt) -> u32 {
-        if let Some(&class) = self.class_by_money.get(&money) {
-            return class;
+    fn new_class(&mut self, money: BigInt) -> u32 {
+        if money.is_zero()
+            && let Some(zero) = self.zero_class
+        {
+            return zero;
         }
         let class = self.class_money.len() as u32;
-        self.class_money.push(money.clone());
+        if money.is_zero() {
+            self.zero_class = Some(class);
+        }
+        self.class_money.push(money);
         self.class_members.push(0);
         self.weight_in_class.push(0);
-        self.class_by_money.insert(money, class);
+        self.class_target.push(u32::MAX);
         class
     }
 
@@ -118,99 +164,154 @@ impl<'a> UniformPricer<'a> {
         for cost in &mut self.cost_scaled {
             *cost *= factor;
         }
-        self.class_by_money.clear();
+        for utility in &mut self.utility_scaled {
+            *utility *= factor;
+        }
         for (class, money) in self.class_money.iter_mut().enumerate() {
-            if self.class_members[class] > 0 {
+            if self.class_members[class] > 0 && !money.is_zero() {
                 *money *= factor;
-                self.class_by_money.insert(money.clone(), class as u32);
             }
         }
     }
 }
 
 impl Pricer for UniformPricer<'_> {
-    fn price(&mut self, project: ProjectIndex) -> Pricing {
+    type Price = UniformPrice;
+
+    fn price(&mut self, project: ProjectIndex) -> Pricing<UniformPrice> {
         let supporters = self.supporters;
-        let Some((utility, ballots)) = supporters[project as usize].first() else {
-            return Pricing::Unaffordable(Q::ZERO);
+        let Some((_, ballots)) = supporters[project as usize].first() else {
+            return Pricing::Unaffordable(Some(Q::ZERO));
         };
         self.gather(ballots);
-        let mut entries: Vec<(u32, u64)> = self
-            .touched
-            .iter()
-            .filter(|&&class| !self.class_money[class as usize].is_zero())
-            .map(|&class| (class, self.weight_in_class[class as usize]))
-            .collect();
+        let mut entries = std::mem::take(&mut self.entries);
+        entries.clear();
+        entries.extend(
+            self.touched
+                .iter()
+                .filter(|&&class| !self.class_money[class as usize].is_zero())
+                .map(|&class| (class, self.weight_in_class[class as usize])),
+        );
         let money = &self.class_money;
         entries.sort_unstable_by(|a, b| money[a.0 as usize].cmp(&money[b.0 as usize]));
         let cost = &self.cost_scaled[project as usize];
         let mut paid_in_full = BigInt::zero();
         let mut rest: u64 = entries.iter().map(|e| e.1).sum();
+        let mut result = None;
         for &(class, weight) in &entries {
             let need = cost - &paid_in_full;
             // Everyone from here on can pay α = need / rest (scaled) iff the poorest of them has that much.
             if need <= &money[class as usize] * rest {
-                let rho = &self.to_q(need.clone()) / &Q::int(i128::from(rest)) / utility;
-                self.pending[project as usize] = Some((need, rest));
-                return Pricing::Price(rho);
+                result = Some(UniformPrice {
+                    need,
+                    rest,
+                    utility_scaled: self.utility_scaled[project as usize].clone(),
+                });
+                break;
             }
             paid_in_full += &money[class as usize] * weight;
             rest -= weight;
         }
-        Pricing::Unaffordable(self.to_q(paid_in_full))
+        self.entries = entries;
+        match result {
+            Some(price) => Pricing::Price(price),
+            None => Pricing::Unaffordable(self.record.then(|| self.to_q(paid_in_full))),
+        }
     }
 
-    fn buy(&mut self, project: ProjectIndex, _rho: &Q, record: bool) -> Vec<PaymentGroup> {
-        let (need, rest) = self.pending[project as usize]
-            .take()
-            .expect("a project is priced before it is bought");
-        let rest = BigInt::from(rest);
-        let common = need.gcd(&rest);
-        let share = &need / &common; // α · scale after rescaling by rest / common
+    fn compare(&self, a: &UniformPrice, b: &UniformPrice) -> Ordering {
+        let left = &a.need * (&b.utility_scaled * b.rest);
+        let right = &b.need * (&a.utility_scaled * a.rest);
+        left.cmp(&right)
+    }
+
+    fn approximate(&self, price: &UniformPrice) -> f64 {
+        ratio_f64(&price.need, &(&price.utility_scaled * price.rest))
+    }
+
+    fn exact(&self, price: &UniformPrice) -> Q {
+        Q::from_big(BigRational::new(
+            price.need.clone(),
+            &price.utility_scaled * price.rest,
+        ))
+    }
+
+    fn buy(
+        &mut self,
+        project: ProjectIndex,
+        price: &UniformPrice,
+        record: bool,
+    ) -> Vec<PaymentGroup> {
+        let rest = BigInt::from(price.rest);
+        let common = price.need.gcd(&rest);
+        let share = &price.need / &common; // α · scale once rescaled by rest / common
         self.rescale(&(&rest / &common));
         let supporters = self.supporters;
         let (_, ballots) = &supporters[project as usize][0];
         self.gather(ballots);
-        let mut payments = Vec::new();
-        let mut new_class: HashMap<u32, u32> = HashMap::new();
-        for class in self.touched.clone() {
-            let money = self.class_money[class as usize].clone();
+        let (mut full_payers, mut partial_payers, mut partial_total) = (0u64, 0u64, BigInt::zero());
+        let mut moves: Vec<(u32, u32)> = Vec::with_capacity(self.touched.len());
+        for index in 0..self.touched.len() {
+            let class = self.touched[index];
+            let money = &self.class_money[class as usize];
             if money.is_zero() {
                 continue;
             }
-            let left = if money <= share {
+            let weight = self.weight_in_class[class as usize];
+            let left = if money <= &share {
+                partial_payers += weight;
+                if record {
+                    partial_total += money * weight;
+                }
                 BigInt::zero()
             } else {
-                &money - &share
+                full_payers += weight;
+                money - &share
             };
-            if record {
-                let paid = &money - &left;
-                payments.push(PaymentGroup {
-                    voters: self.weight_in_class[class as usize],
-                    budget_before: self.to_q(money),
-                    paid_each: self.to_q(paid),
-                });
-            }
-            let target = self.class_with_money(left);
-            new_class.insert(class, target);
+            let target = self.new_class(left);
+            moves.push((class, target));
+        }
+        for &(old, target) in &moves {
+            self.class_target[old as usize] = target;
         }
         for &b in ballots {
             let old = self.class_of[b as usize];
-            if let Some(&target) = new_class.get(&old) {
+            let target = self.class_target[old as usize];
+            if target != u32::MAX {
                 self.class_of[b as usize] = target;
                 self.class_members[old as usize] -= 1;
                 self.class_members[target as usize] += 1;
             }
         }
-        for (&old, _) in new_class.iter() {
-            if self.class_members[old as usize] == 0 {
-                let money = std::mem::take(&mut self.class_money[old as usize]);
-                if self.class_by_money.get(&money) == Some(&old) {
-                    self.class_by_money.remove(&money);
-                }
+        for &(old, _) in &moves {
+            self.class_target[old as usize] = u32::MAX;
+        }
+        for &(old, _) in &moves {
+            if self.class_members[old as usize] == 0 && Some(old) != self.zero_class {
+                self.class_money[old as usize] = BigInt::zero();
             }
         }
-        payments.sort_by(|a, b| b.voters.cmp(&a.voters).then(b.paid_each.cmp(&a.paid_each)));
+        let mut payments = Vec::new();
+        if record {
+            if full_payers > 0 {
+                let each = self.to_q(share.clone());
+                payments.push(PaymentGroup {
+                    voters: full_payers,
+                    paid_total: each.mul_int(full_payers),
+                    paid_each: Some(each),
+                    all_they_had: false,
+                });
+            }
+            if partial_payers > 0 {
+                let paid_total = self.to_q(partial_total);
+                payments.push(PaymentGroup {
+                    voters: partial_payers,
+                    paid_each: None,
+                    paid_total,
+                    all_they_had: true,
+                });
+            }
+        }
         payments
     }
 }

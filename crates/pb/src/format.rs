@@ -609,14 +609,14 @@ impl Builder {
             ("num_projects", self.projects.len()),
             ("num_votes", self.voters.len()),
         ] {
-            if let Some((_, value)) = self.meta.iter().rev().find(|(k, _)| k == key) {
-                if value.parse::<usize>().ok() != Some(actual) {
-                    let line = self.meta_lines.get(key).copied().unwrap_or(0);
-                    self.warn(
-                        line,
-                        format!("META `{key}` says {value} but the file has {actual}"),
-                    );
-                }
+            if let Some((_, value)) = self.meta.iter().rev().find(|(k, _)| k == key)
+                && value.parse::<usize>().ok() != Some(actual)
+            {
+                let line = self.meta_lines.get(key).copied().unwrap_or(0);
+                self.warn(
+                    line,
+                    format!("META `{key}` says {value} but the file has {actual}"),
+                );
             }
         }
         Ok(Parsed {

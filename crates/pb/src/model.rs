@@ -313,13 +313,15 @@ impl Election {
         ballot: &Ballot,
         costs: &HashMap<&str, &Q>,
     ) -> Result<(), BallotError> {
-        let kind_ok = match (self.vote_type, ballot) {
-            (VoteType::Approval | VoteType::ChooseOne, Ballot::Approval(_)) => true,
-            (VoteType::Cumulative, Ballot::Cumulative(_)) => true,
-            (VoteType::Scoring, Ballot::Scoring(_)) => true,
-            (VoteType::Ordinal, Ballot::Ordinal(_)) => true,
-            _ => false,
-        };
+        let kind_ok = matches!(
+            (self.vote_type, ballot),
+            (
+                VoteType::Approval | VoteType::ChooseOne,
+                Ballot::Approval(_)
+            ) | (VoteType::Cumulative, Ballot::Cumulative(_))
+                | (VoteType::Scoring, Ballot::Scoring(_))
+                | (VoteType::Ordinal, Ballot::Ordinal(_))
+        );
         if !kind_ok {
             return Err(BallotError::WrongKind {
                 expected: self.vote_type,
@@ -344,31 +346,31 @@ impl Election {
             (VoteType::ChooseOne, None) => Some(1),
             (_, max) => max,
         };
-        if let Some(min) = c.min_length {
-            if count < min {
-                return Err(BallotError::TooFewProjects { count, min });
-            }
+        if let Some(min) = c.min_length
+            && count < min
+        {
+            return Err(BallotError::TooFewProjects { count, min });
         }
-        if let Some(max) = max_length {
-            if count > max {
-                return Err(BallotError::TooManyProjects { count, max });
-            }
+        if let Some(max) = max_length
+            && count > max
+        {
+            return Err(BallotError::TooManyProjects { count, max });
         }
-        if let Some(min) = &c.min_sum_cost {
-            if &total_cost < min {
-                return Err(BallotError::CostTooLow {
-                    total: total_cost,
-                    min: min.clone(),
-                });
-            }
+        if let Some(min) = &c.min_sum_cost
+            && &total_cost < min
+        {
+            return Err(BallotError::CostTooLow {
+                total: total_cost,
+                min: min.clone(),
+            });
         }
-        if let Some(max) = &c.max_sum_cost {
-            if &total_cost > max {
-                return Err(BallotError::CostTooHigh {
-                    total: total_cost,
-                    max: max.clone(),
-                });
-            }
+        if let Some(max) = &c.max_sum_cost
+            && &total_cost > max
+        {
+            return Err(BallotError::CostTooHigh {
+                total: total_cost,
+                max: max.clone(),
+            });
         }
         if let Ballot::Cumulative(entries) | Ballot::Scoring(entries) = ballot {
             let mut total_points = Q::ZERO;
@@ -385,21 +387,21 @@ impl Election {
                 }
                 total_points += points;
             }
-            if let Some(min) = &c.min_sum_points {
-                if &total_points < min {
-                    return Err(BallotError::TooFewPoints {
-                        total: total_points,
-                        min: min.clone(),
-                    });
-                }
+            if let Some(min) = &c.min_sum_points
+                && &total_points < min
+            {
+                return Err(BallotError::TooFewPoints {
+                    total: total_points,
+                    min: min.clone(),
+                });
             }
-            if let Some(max) = &c.max_sum_points {
-                if &total_points > max {
-                    return Err(BallotError::TooManyPoints {
-                        total: total_points,
-                        max: max.clone(),
-                    });
-                }
+            if let Some(max) = &c.max_sum_points
+                && &total_points > max
+            {
+                return Err(BallotError::TooManyPoints {
+                    total: total_points,
+                    max: max.clone(),
+                });
             }
         }
         Ok(())

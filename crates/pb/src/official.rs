@@ -64,16 +64,16 @@ fn city_greedy(
     for (position, &p) in order.iter().enumerate() {
         let (rank, score) = (position + 1, scores[p as usize].clone());
         let cost = &profile.costs[p as usize];
-        if let Some(threshold) = threshold {
-            if &score < threshold {
-                let reason = format!("its score is below the threshold {threshold}");
-                fates[p as usize].push(Fate::GreedyNotReached {
-                    rank,
-                    score,
-                    reason,
-                });
-                continue;
-            }
+        if let Some(threshold) = threshold
+            && &score < threshold
+        {
+            let reason = format!("its score is below the threshold {threshold}");
+            fates[p as usize].push(Fate::GreedyNotReached {
+                rank,
+                score,
+                reason,
+            });
+            continue;
         }
         if stopped {
             let reason =

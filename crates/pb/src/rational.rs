@@ -19,7 +19,7 @@ pub enum Q {
     /// Reduced fraction with a positive denominator that fits in `i128`.
     Small(Ratio<i128>),
     /// Reduced fraction too large for `i128`.
-    Big(BigRational),
+    Big(Box<BigRational>),
 }
 
 impl Q {
@@ -44,14 +44,14 @@ impl Q {
             (Some(n), Some(d)) if n != i128::MIN && d != i128::MIN => {
                 Q::Small(Ratio::new_raw(n, d))
             }
-            _ => Q::Big(value),
+            _ => Q::Big(Box::new(value)),
         }
     }
 
     pub(crate) fn to_big(&self) -> BigRational {
         match self {
             Q::Small(r) => BigRational::new_raw(BigInt::from(*r.numer()), BigInt::from(*r.denom())),
-            Q::Big(b) => b.clone(),
+            Q::Big(b) => (**b).clone(),
         }
     }
 
@@ -164,12 +164,12 @@ impl std::ops::Div<&Q> for &Q {
     /// Division; panics on division by zero like integer division (callers check the divisor).
     fn div(self, rhs: &Q) -> Q {
         assert!(!rhs.is_zero(), "division of a rational by zero");
-        if let (Q::Small(a), Q::Small(b)) = (self, rhs) {
-            if let Some(result) = a.checked_div(b) {
-                if *result.numer() != i128::MIN && *result.denom() != i128::MIN {
-                    return Q::Small(result);
-                }
-            }
+        if let (Q::Small(a), Q::Small(b)) = (self, rhs)
+            && let Some(result) = a.checked_div(b)
+            && *result.numer() != i128::MIN
+            && *result.denom() != i128::MIN
+        {
+            return Q::Small(result);
         }
         Q::from_big(self.to_big() / rhs.to_big())
     }

@@ -272,6 +272,8 @@ fn complete(
 pub(crate) struct MesPrepared {
     /// Per project: its supporters grouped by utility: (utility > 0, distinct-ballot indices).
     supporters: Vec<Vec<(Q, Vec<u32>)>>,
+    /// Multiplicity of each distinct ballot.
+    weights: Vec<u64>,
     /// Supported projects with a positive cost.
     candidates: Vec<ProjectIndex>,
     /// Supported projects costing nothing (funded first), in tie-break order.
@@ -298,8 +300,8 @@ impl MesPrepared {
         }
         let mut candidates = Vec::new();
         let mut free = Vec::new();
-        for p in 0..profile.num_projects() {
-            if supporters[p].is_empty() {
+        for (p, groups) in supporters.iter().enumerate() {
+            if groups.is_empty() {
                 continue;
             }
             if profile.costs[p].is_zero() {
@@ -310,8 +312,10 @@ impl MesPrepared {
         }
         free.sort_by_key(|&p| profile.tie_rank[p as usize]);
         let uniform = supporters.iter().all(|groups| groups.len() <= 1);
+        let weights = profile.ballots.iter().map(|b| b.weight).collect();
         MesPrepared {
             supporters,
+            weights,
             candidates,
             free,
             uniform,
@@ -319,9 +323,10 @@ impl MesPrepared {
     }
 }
 
-pub(crate) enum Pricing {
-    Unaffordable(Q),
-    Price(Q),
+pub(crate) enum Pricing<P> {
+    /// The supporters' money (when the pricer records explanations) is below the cost.
+    Unaffordable(Option<Q>),
+    Price(P),
 }
 
 /// One run of MES: voters' money by budget class.
@@ -367,7 +372,7 @@ impl<'a> MesRun<'a> {
     }
 
     /// The least ρ with Σ min(money_i, ρ·u_i) = cost, or the supporters' money if it is below the cost.
-    fn price(&mut self, project: ProjectIndex) -> Pricing {
+    fn price(&mut self, project: ProjectIndex) -> Pricing<Q> {
         let prepared = self.prepared;
         // (money, utility, multiplicity) of each class of supporters that still has money.
         let mut entries: Vec<(u32, usize, u64)> = Vec::new();
@@ -386,7 +391,7 @@ impl<'a> MesRun<'a> {
         }
         let cost = &self.profile.costs[project as usize];
         if &money < cost {
-            return Pricing::Unaffordable(money);
+            return Pricing::Unaffordable(Some(money));
         }
         let class_money = &self.class_money;
         if groups.len() == 1 {
@@ -405,7 +410,7 @@ impl<'a> MesRun<'a> {
         for &(class, group, weight) in &entries {
             let utility = &groups[group].0;
             let rho = (cost - &paid_in_full) / &utility_of_rest;
-            if &(&rho * utility) <= &class_money[class as usize] {
+            if (&rho * utility) <= class_money[class as usize] {
                 return Pricing::Price(rho);
             }
             paid_in_full += &class_money[class as usize].mul_int(weight);
@@ -433,20 +438,38 @@ impl<'a> MesRun<'a> {
             let share = rho * utility;
             self.gather(ballots);
             let mut new_class: HashMap<u32, u32> = HashMap::new();
+            let (mut full_payers, mut partial_payers, mut partial_total) = (0u64, 0u64, Q::ZERO);
             for class in self.touched.clone() {
                 let money = self.class_money[class as usize].clone();
                 if money.is_zero() {
                     continue;
                 }
+                let weight = self.weight_in_class[class as usize];
+                if money <= share {
+                    partial_payers += weight;
+                    partial_total += &money.mul_int(weight);
+                } else {
+                    full_payers += weight;
+                }
                 let paid = Q::min_of(&money, &share);
-                let left = &money - &paid;
-                payments.push(PaymentGroup {
-                    voters: self.weight_in_class[class as usize],
-                    budget_before: money,
-                    paid_each: paid,
-                });
-                let target = self.class_with_money(left);
+                let target = self.class_with_money(&money - &paid);
                 new_class.insert(class, target);
+            }
+            if full_payers > 0 {
+                payments.push(PaymentGroup {
+                    voters: full_payers,
+                    paid_total: share.mul_int(full_payers),
+                    paid_each: Some(share.clone()),
+                    all_they_had: false,
+                });
+            }
+            if partial_payers > 0 {
+                payments.push(PaymentGroup {
+                    voters: partial_payers,
+                    paid_each: None,
+                    paid_total: partial_total,
+                    all_they_had: true,
+                });
             }
             for &b in ballots {
                 if let Some(&target) = new_class.get(&self.class_of[b as usize]) {
@@ -454,20 +477,44 @@ impl<'a> MesRun<'a> {
                 }
             }
         }
-        payments.sort_by(|a, b| b.voters.cmp(&a.voters).then(b.paid_each.cmp(&a.paid_each)));
         payments
     }
 }
 
 /// How one MES implementation prices and buys projects; the round structure is shared ([`run_rounds`]).
 pub(crate) trait Pricer {
-    fn price(&mut self, project: ProjectIndex) -> Pricing;
-    fn buy(&mut self, project: ProjectIndex, rho: &Q, record: bool) -> Vec<PaymentGroup>;
+    /// A project's price per unit of satisfaction, in the pricer's own exact form.
+    type Price;
+    /// Prices a project, or says its supporters cannot afford it.
+    fn price(&mut self, project: ProjectIndex) -> Pricing<Self::Price>;
+    /// Exact comparison of two prices of the same round.
+    fn compare(&self, a: &Self::Price, b: &Self::Price) -> Ordering;
+    /// Approximate value, within a relative 1e-12 (used with margins for the lazy re-pricing only).
+    fn approximate(&self, price: &Self::Price) -> f64;
+    /// The exact price as a rational (for explanations).
+    fn exact(&self, price: &Self::Price) -> Q;
+    /// Supporters pay; returns who paid what when `record`.
+    fn buy(
+        &mut self,
+        project: ProjectIndex,
+        price: &Self::Price,
+        record: bool,
+    ) -> Vec<PaymentGroup>;
 }
 
 impl Pricer for MesRun<'_> {
-    fn price(&mut self, project: ProjectIndex) -> Pricing {
+    type Price = Q;
+    fn price(&mut self, project: ProjectIndex) -> Pricing<Q> {
         MesRun::price(self, project)
+    }
+    fn compare(&self, a: &Q, b: &Q) -> Ordering {
+        a.cmp(b)
+    }
+    fn approximate(&self, price: &Q) -> f64 {
+        price.to_f64()
+    }
+    fn exact(&self, price: &Q) -> Q {
+        price.clone()
     }
     fn buy(&mut self, project: ProjectIndex, rho: &Q, _record: bool) -> Vec<PaymentGroup> {
         MesRun::buy(self, project, rho)
@@ -476,81 +523,86 @@ impl Pricer for MesRun<'_> {
 
 /// Runs MES to the end with the given pricer; returns the funded projects in order. `fates` = None skips the
 /// explanation (used for the intermediate runs of the iterated variants).
-fn run_rounds(
+fn run_rounds<P: Pricer>(
     profile: &Profile,
     prepared: &MesPrepared,
-    pricer: &mut impl Pricer,
+    pricer: &mut P,
     mut fates: Option<&mut Fates>,
 ) -> Vec<ProjectIndex> {
-    {
-        let mut selected: Vec<ProjectIndex> = prepared.free.clone();
-        if let Some(fates) = fates.as_deref_mut() {
-            for &p in &selected {
-                fates[p as usize].push(Fate::MesFreeProject);
-            }
+    // Prices only rise from round to round, so a project whose last price is above this round's best cannot win and
+    // need not be re-priced. Last prices are kept as f64 lower bounds (1e-9 relative margin, far above the 1e-12
+    // error of `approximate`), and a project is skipped only when its bound exceeds an upper bound of the best.
+    const MARGIN: f64 = 1e-9;
+    let mut selected: Vec<ProjectIndex> = prepared.free.clone();
+    if let Some(fates) = fates.as_deref_mut() {
+        for &p in &selected {
+            fates[p as usize].push(Fate::MesFreeProject);
         }
-        let mut alive = prepared.candidates.clone();
-        let mut last_rho = vec![Q::ZERO; profile.num_projects()];
-        let mut round = 0;
-        loop {
-            round += 1;
-            alive.sort_by(|&a, &b| {
-                last_rho[a as usize]
-                    .cmp(&last_rho[b as usize])
-                    .then(profile.tie_rank[a as usize].cmp(&profile.tie_rank[b as usize]))
-            });
-            let mut best: Option<(ProjectIndex, Q)> = None;
-            let mut dropped = Vec::new();
-            for &p in &alive {
-                if let Some((_, best_rho)) = &best {
-                    if &last_rho[p as usize] > best_rho {
-                        break; // prices never decrease: nothing further can beat the best
-                    }
-                }
-                match pricer.price(p) {
-                    Pricing::Unaffordable(money) => {
-                        if let Some(fates) = fates.as_deref_mut() {
-                            fates[p as usize].push(Fate::MesUnaffordable {
-                                round,
-                                supporters_money: money,
-                            });
-                        }
-                        dropped.push(p);
-                    }
-                    Pricing::Price(rho) => {
-                        let better = match &best {
-                            None => true,
-                            Some((best_p, best_rho)) => {
-                                rho < *best_rho
-                                    || (rho == *best_rho
-                                        && profile.tie_rank[p as usize]
-                                            < profile.tie_rank[*best_p as usize])
-                            }
-                        };
-                        last_rho[p as usize] = rho.clone();
-                        if better {
-                            best = Some((p, rho));
-                        }
-                    }
-                }
-            }
-            if !dropped.is_empty() {
-                alive.retain(|p| !dropped.contains(p));
-            }
-            let Some((p, rho)) = best else { break };
-            let payments = pricer.buy(p, &rho, fates.is_some());
-            if let Some(fates) = fates.as_deref_mut() {
-                fates[p as usize].push(Fate::MesFunded {
-                    round,
-                    rho,
-                    payments,
-                });
-            }
-            selected.push(p);
-            alive.retain(|&q| q != p);
-        }
-        selected
     }
+    let mut alive = prepared.candidates.clone();
+    let mut lower_bound = vec![0f64; profile.num_projects()];
+    let mut round = 0;
+    loop {
+        round += 1;
+        alive.sort_by(|&a, &b| {
+            lower_bound[a as usize]
+                .total_cmp(&lower_bound[b as usize])
+                .then(profile.tie_rank[a as usize].cmp(&profile.tie_rank[b as usize]))
+        });
+        let mut best: Option<(ProjectIndex, P::Price, f64)> = None;
+        let mut dropped = Vec::new();
+        for &p in &alive {
+            if let Some((_, _, best_upper)) = &best
+                && lower_bound[p as usize] > *best_upper
+            {
+                break;
+            }
+            match pricer.price(p) {
+                Pricing::Unaffordable(money) => {
+                    if let Some(fates) = fates.as_deref_mut() {
+                        let supporters_money = money.unwrap_or(Q::ZERO);
+                        fates[p as usize].push(Fate::MesUnaffordable {
+                            round,
+                            supporters_money,
+                        });
+                    }
+                    dropped.push(p);
+                }
+                Pricing::Price(rho) => {
+                    let approximate = pricer.approximate(&rho);
+                    lower_bound[p as usize] = approximate * (1.0 - MARGIN);
+                    let better = match &best {
+                        None => true,
+                        Some((best_p, best_rho, _)) => match pricer.compare(&rho, best_rho) {
+                            Ordering::Less => true,
+                            Ordering::Equal => {
+                                profile.tie_rank[p as usize] < profile.tie_rank[*best_p as usize]
+                            }
+                            Ordering::Greater => false,
+                        },
+                    };
+                    if better {
+                        best = Some((p, rho, approximate * (1.0 + MARGIN)));
+                    }
+                }
+            }
+        }
+        if !dropped.is_empty() {
+            alive.retain(|p| !dropped.contains(p));
+        }
+        let Some((p, rho, _)) = best else { break };
+        let payments = pricer.buy(p, &rho, fates.is_some());
+        if let Some(fates) = fates.as_deref_mut() {
+            fates[p as usize].push(Fate::MesFunded {
+                round,
+                rho: pricer.exact(&rho),
+                payments,
+            });
+        }
+        selected.push(p);
+        alive.retain(|&q| q != p);
+    }
+    selected
 }
 
 /// One MES run at a per-voter budget `share`, with the fastest exact pricer that applies.
@@ -561,11 +613,75 @@ fn run_mes(
     fates: Option<&mut Fates>,
 ) -> Vec<ProjectIndex> {
     if prepared.uniform {
-        let mut pricer = crate::fast_mes::UniformPricer::new(profile, &prepared.supporters, share);
+        let mut pricer = crate::fast_mes::UniformPricer::new(
+            profile,
+            &prepared.supporters,
+            &prepared.weights,
+            share,
+            fates.is_some(),
+        );
         run_rounds(profile, prepared, &mut pricer, fates)
     } else {
         let mut pricer = MesRun::new(profile, prepared, share);
         run_rounds(profile, prepared, &mut pricer, fates)
+    }
+}
+
+/// Runs of MES at a sequence of per-voter budgets, computed ahead in parallel on large profiles (the runs are
+/// independent; the caller still examines them one by one in order, so the result is the sequential one).
+struct RunBatch<'a> {
+    profile: &'a Profile,
+    prepared: &'a MesPrepared,
+    threads: usize,
+    ready: std::collections::VecDeque<(Q, Vec<ProjectIndex>)>,
+}
+
+impl<'a> RunBatch<'a> {
+    fn new(profile: &'a Profile, prepared: &'a MesPrepared) -> Self {
+        // Below ~1000 distinct ballots a run takes microseconds: threads would cost more than they save.
+        let threads = if profile.ballots.len() >= 1000 {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+                .min(4)
+        } else {
+            1
+        };
+        RunBatch {
+            profile,
+            prepared,
+            threads,
+            ready: Default::default(),
+        }
+    }
+
+    /// The outcome at `share`; `ahead(k)` is the share k steps after it (computed speculatively).
+    fn next(&mut self, share: &Q, ahead: impl Fn(usize) -> Q) -> Vec<ProjectIndex> {
+        if let Some((ready_share, _)) = self.ready.front() {
+            if ready_share == share {
+                return self.ready.pop_front().expect("front exists").1;
+            }
+            self.ready.clear();
+        }
+        if self.threads <= 1 {
+            return run_mes(self.profile, self.prepared, share, None);
+        }
+        let shares: Vec<Q> = (0..self.threads)
+            .map(|k| if k == 0 { share.clone() } else { ahead(k) })
+            .collect();
+        let (profile, prepared) = (self.profile, self.prepared);
+        let outcomes: Vec<Vec<ProjectIndex>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = shares
+                .iter()
+                .map(|s| scope.spawn(move || run_mes(profile, prepared, s, None)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("an MES run does not panic"))
+                .collect()
+        });
+        self.ready = shares.into_iter().zip(outcomes).collect();
+        self.ready.pop_front().expect("at least one run").1
     }
 }
 
@@ -623,9 +739,10 @@ fn mes_add1(profile: &Profile, fates: &mut Fates, notes: &mut Vec<String>) -> Ve
     };
     let mut previous: Option<Q> = None;
     let mut iteration = 0u64;
+    let mut batch = RunBatch::new(profile, &prepared);
     loop {
         iteration += 1;
-        let selected = run_mes(profile, &prepared, &share, None);
+        let selected = batch.next(&share, |k| &share + &Q::int(k as i128));
         let over_budget = profile.cost_of(&selected) > profile.budget;
         if over_budget || exhaustive_among(profile, &prepared.candidates, &selected) {
             let kept_share = match (over_budget, previous) {
@@ -676,10 +793,13 @@ fn mes_budget_increase(
     let mut current = profile.budget.clone();
     let mut kept: Option<Q> = None;
     let mut steps = 0u64;
+    let mut batch = RunBatch::new(profile, &prepared);
     while current <= bound {
         steps += 1;
         let share = per_voter_share(profile, &current).expect("voters exist");
-        let selected = run_mes(profile, &prepared, &share, None);
+        let selected = batch.next(&share, |k| {
+            per_voter_share(profile, &(&current + &step.mul_int(k as u64))).expect("voters exist")
+        });
         if profile.cost_of(&selected) > profile.budget {
             break;
         }
@@ -706,7 +826,13 @@ fn mes_budget_increase(
 
 /// Sequential Phragmén (pabutools `sequential_phragmen`): buy the project whose approvers would reach the lowest
 /// common load; stop as soon as a project tied at the lowest load does not fit.
+///
+/// Loads are integer numerators over one common denominator (as money in the fast MES pricer), and voters with the
+/// same load share a class, so every comparison is an exact integer comparison without gcds.
 fn phragmen(profile: &Profile, fates: &mut Fates) -> Vec<ProjectIndex> {
+    use num_bigint::BigInt;
+    use num_integer::Integer;
+    use num_traits::{One, Zero};
     let m = profile.num_projects();
     let mut approvers: Vec<Vec<u32>> = vec![Vec::new(); m];
     let mut score = vec![0u64; m];
@@ -716,19 +842,32 @@ fn phragmen(profile: &Profile, fates: &mut Fates) -> Vec<ProjectIndex> {
             score[p as usize] += ballot.weight;
         }
     }
+    let weights: Vec<u64> = profile.ballots.iter().map(|b| b.weight).collect();
     let mut remaining: Vec<ProjectIndex> = Vec::new();
-    for p in 0..m {
+    for (p, fate) in fates.iter_mut().enumerate() {
         if profile.costs[p] > profile.budget {
-            fates[p].push(Fate::OverBudget);
+            fate.push(Fate::OverBudget);
         } else {
             remaining.push(p as ProjectIndex);
         }
     }
-    // Loads by class, as money is in MES: voters with the same load share a class.
+    let mut scale = BigInt::one();
+    for cost in &profile.costs {
+        scale = scale.lcm(cost.to_big().denom());
+    }
+    let mut cost_scaled: Vec<BigInt> = profile
+        .costs
+        .iter()
+        .map(|c| {
+            let c = c.to_big();
+            c.numer() * &scale / c.denom()
+        })
+        .collect();
     let mut class_of = vec![0u32; profile.ballots.len()];
-    let mut class_load: Vec<Q> = vec![Q::ZERO];
-    let mut class_by_load: HashMap<Q, u32> = HashMap::from([(Q::ZERO, 0)]);
+    let mut class_load: Vec<BigInt> = vec![BigInt::zero()];
+    let mut class_members: Vec<u32> = vec![profile.ballots.len() as u32];
     let mut weight_in_class: Vec<u64> = vec![0];
+    let mut touched: Vec<u32> = Vec::new();
     let mut spent = Q::ZERO;
     let mut selected = Vec::new();
     let mut round = 0;
@@ -739,76 +878,91 @@ fn phragmen(profile: &Profile, fates: &mut Fates) -> Vec<ProjectIndex> {
             stop_reason = "every project was considered".to_string();
             break;
         }
-        // New load of each remaining project; None = ∞ (nobody approves it).
-        let mut loads: Vec<(ProjectIndex, Option<Q>)> = Vec::with_capacity(remaining.len());
+        // New load of each remaining project as (numerator over scale, approval score); score 0 = ∞.
+        let mut loads: Vec<(ProjectIndex, BigInt, u64)> = Vec::with_capacity(remaining.len());
         for &p in &remaining {
-            if score[p as usize] == 0 {
-                loads.push((p, None));
+            let s = score[p as usize];
+            if s == 0 {
+                loads.push((p, BigInt::zero(), 0));
                 continue;
             }
-            let mut touched = Vec::new();
             for &b in &approvers[p as usize] {
                 let class = class_of[b as usize] as usize;
                 if weight_in_class[class] == 0 {
-                    touched.push(class);
+                    touched.push(class as u32);
                 }
-                weight_in_class[class] += profile.ballots[b as usize].weight;
+                weight_in_class[class] += weights[b as usize];
             }
-            let mut total = profile.costs[p as usize].clone();
-            for class in touched {
-                total += &class_load[class].mul_int(weight_in_class[class]);
+            let mut total = cost_scaled[p as usize].clone();
+            for &class in &touched {
+                let class = class as usize;
+                if !class_load[class].is_zero() {
+                    total += &class_load[class] * weight_in_class[class];
+                }
                 weight_in_class[class] = 0;
             }
-            loads.push((p, Some(total / Q::int(i128::from(score[p as usize])))));
+            touched.clear();
+            loads.push((p, total, s));
         }
-        let cmp = |a: &Option<Q>, b: &Option<Q>| match (a, b) {
-            (None, None) => Ordering::Equal,
-            (None, Some(_)) => Ordering::Greater,
-            (Some(_), None) => Ordering::Less,
-            (Some(a), Some(b)) => a.cmp(b),
-        };
-        let min_load = loads
-            .iter()
-            .map(|(_, l)| l.clone())
-            .min_by(|a, b| cmp(a, b))
+        let cmp =
+            |a: &(ProjectIndex, BigInt, u64), b: &(ProjectIndex, BigInt, u64)| match (a.2, b.2) {
+                (0, 0) => Ordering::Equal,
+                (0, _) => Ordering::Greater,
+                (_, 0) => Ordering::Less,
+                (sa, sb) => (&a.1 * sb).cmp(&(&b.1 * sa)),
+            };
+        let min_index = (0..loads.len())
+            .min_by(|&i, &j| cmp(&loads[i], &loads[j]))
             .expect("remaining is not empty");
-        let tied: Vec<ProjectIndex> = loads
-            .iter()
-            .filter(|(_, l)| cmp(l, &min_load).is_eq())
-            .map(|(p, _)| *p)
+        let tied: Vec<usize> = (0..loads.len())
+            .filter(|&i| cmp(&loads[i], &loads[min_index]).is_eq())
             .collect();
         let left = &profile.budget - &spent;
-        if let Some(&too_big) = tied.iter().find(|&&p| profile.costs[p as usize] > left) {
+        if let Some(&too_big) = tied
+            .iter()
+            .find(|&&i| profile.costs[loads[i].0 as usize] > left)
+        {
             stop_reason = format!(
                 "in round {round} project {} had the lowest load but did not fit in the {} left, so the rule stopped",
-                profile.ids[too_big as usize], left
+                profile.ids[loads[too_big].0 as usize], left
             );
             break;
         }
-        let chosen = *tied
+        let chosen_index = *tied
             .iter()
-            .min_by_key(|&&p| profile.tie_rank[p as usize])
-            .expect("tied is not empty");
-        let load = min_load.clone();
-        if let Some(load) = &load {
-            let class = match class_by_load.get(load) {
-                Some(&class) => class,
-                None => {
-                    class_load.push(load.clone());
-                    weight_in_class.push(0);
-                    class_by_load.insert(load.clone(), (class_load.len() - 1) as u32);
-                    (class_load.len() - 1) as u32
+            .min_by_key(|&&i| profile.tie_rank[loads[i].0 as usize])
+            .expect("tied");
+        let (chosen, total, s) = loads.swap_remove(chosen_index);
+        let mut load = Q::ZERO;
+        if s > 0 {
+            load = Q::from_big(num_rational::BigRational::new(total.clone(), &scale * s));
+            // The new load total / (s · scale) becomes a numerator over scale · s / g.
+            let s = BigInt::from(s);
+            let common = total.gcd(&s);
+            let factor = &s / &common;
+            let new_load = &total / &common;
+            if !factor.is_one() {
+                scale *= &factor;
+                cost_scaled.iter_mut().for_each(|c| *c *= &factor);
+                for (class, value) in class_load.iter_mut().enumerate() {
+                    if class_members[class] > 0 && !value.is_zero() {
+                        *value *= &factor;
+                    }
                 }
-            };
+            }
+            let class = class_load.len() as u32;
+            class_load.push(new_load);
+            class_members.push(0);
+            weight_in_class.push(0);
             for &b in &approvers[chosen as usize] {
+                let old = class_of[b as usize];
+                class_members[old as usize] -= 1;
+                class_members[class as usize] += 1;
                 class_of[b as usize] = class;
             }
         }
         spent += &profile.costs[chosen as usize];
-        fates[chosen as usize].push(Fate::PhragmenFunded {
-            round,
-            load: load.unwrap_or(Q::ZERO),
-        });
+        fates[chosen as usize].push(Fate::PhragmenFunded { round, load });
         selected.push(chosen);
         remaining.retain(|&p| p != chosen);
     }

@@ -69,7 +69,7 @@ fn reads_quirks_the_way_pabutools_does() {
         parsed
             .warnings
             .iter()
-            .any(|w| w.line == 17 && w.message.contains("more than once"))
+            .any(|w| w.line == 16 && w.message.contains("more than once"))
     );
     assert_eq!(e.constraints.max_sum_points, Some(Q::int(5)));
 }
