@@ -105,30 +105,43 @@ fn centred_rows(matrix: &VoteMatrix, moderated_out: &[bool], center: &[f64]) -> 
     rows
 }
 
-/// w_k = XᵀX v_k for every vector of the block.
+/// Most vectors iterated together (two components plus two guard vectors).
+const MAX_BLOCK: usize = 4;
+
+/// w_k = XᵀX v_k for every vector of the block, in one pass over the votes: the vectors are interleaved per
+/// column so each vote reads and writes one contiguous group of values.
 fn gram_product(rows: &CentredRows, vectors: &[Vec<f64>], out: &mut [Vec<f64>]) {
-    for w in out.iter_mut() {
-        w.iter_mut().for_each(|x| *x = 0.0);
+    let b = vectors.len();
+    debug_assert!(b <= MAX_BLOCK);
+    let n_cols = vectors.first().map_or(0, Vec::len);
+    let mut interleaved = vec![0.0; n_cols * MAX_BLOCK];
+    for (k, v) in vectors.iter().enumerate() {
+        for (c, &x) in v.iter().enumerate() {
+            interleaved[c * MAX_BLOCK + k] = x;
+        }
     }
-    let mut dots = vec![0.0; vectors.len()];
+    let mut accumulated = vec![0.0; n_cols * MAX_BLOCK];
     for r in 0..rows.row_start.len() - 1 {
         let span = rows.row_start[r]..rows.row_start[r + 1];
         let cols = &rows.columns[span.clone()];
         let vals = &rows.values[span];
-        for (k, v) in vectors.iter().enumerate() {
-            dots[k] = cols
-                .iter()
-                .zip(vals)
-                .map(|(&c, &x)| x * v[c as usize])
-                .sum();
-        }
-        for (k, w) in out.iter_mut().enumerate() {
-            let s = dots[k];
-            if s != 0.0 {
-                for (&c, &x) in cols.iter().zip(vals) {
-                    w[c as usize] += s * x;
-                }
+        let mut dots = [0.0; MAX_BLOCK];
+        for (&c, &x) in cols.iter().zip(vals) {
+            let v = &interleaved[c as usize * MAX_BLOCK..c as usize * MAX_BLOCK + MAX_BLOCK];
+            for k in 0..MAX_BLOCK {
+                dots[k] += x * v[k];
             }
+        }
+        for (&c, &x) in cols.iter().zip(vals) {
+            let w = &mut accumulated[c as usize * MAX_BLOCK..c as usize * MAX_BLOCK + MAX_BLOCK];
+            for k in 0..MAX_BLOCK {
+                w[k] += dots[k] * x;
+            }
+        }
+    }
+    for (k, w) in out.iter_mut().enumerate().take(b) {
+        for (c, x) in w.iter_mut().enumerate() {
+            *x = accumulated[c * MAX_BLOCK + k];
         }
     }
 }
@@ -164,21 +177,54 @@ fn orthonormalise(block: &mut [Vec<f64>]) {
     }
 }
 
-/// Top eigenpairs of a symmetric 2×2 matrix, eigenvalues descending.
-fn symmetric_eigen_2x2(a: f64, b: f64, d: f64) -> [(f64, [f64; 2]); 2] {
-    let mean = 0.5 * (a + d);
-    let radius = (0.25 * (a - d) * (a - d) + b * b).sqrt();
-    let (l1, l2) = (mean + radius, mean - radius);
-    let first = if b.abs() > 1e-300 {
-        let (x, y) = (l1 - d, b);
-        let n = (x * x + y * y).sqrt();
-        [x / n, y / n]
-    } else if a >= d {
-        [1.0, 0.0]
-    } else {
-        [0.0, 1.0]
-    };
-    [(l1, first), (l2, [-first[1], first[0]])]
+/// Eigenpairs of a small symmetric matrix (cyclic Jacobi), eigenvalues descending.
+#[allow(clippy::needless_range_loop)] // index form mirrors the textbook rotation
+fn symmetric_eigen(mut a: Vec<Vec<f64>>) -> Vec<(f64, Vec<f64>)> {
+    let n = a.len();
+    let mut v: Vec<Vec<f64>> = (0..n)
+        .map(|i| (0..n).map(|j| if i == j { 1.0 } else { 0.0 }).collect())
+        .collect();
+    for _sweep in 0..100 {
+        let off: f64 = (0..n)
+            .flat_map(|i| (0..n).filter(move |&j| j != i).map(move |j| (i, j)))
+            .map(|(i, j)| a[i][j] * a[i][j])
+            .sum();
+        if off < 1e-300 {
+            break;
+        }
+        for p in 0..n {
+            for q in p + 1..n {
+                if a[p][q] == 0.0 {
+                    continue;
+                }
+                let theta = (a[q][q] - a[p][p]) / (2.0 * a[p][q]);
+                let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
+                let t = if theta == 0.0 { 1.0 } else { t };
+                let c = 1.0 / (t * t + 1.0).sqrt();
+                let s = t * c;
+                for k in 0..n {
+                    let (akp, akq) = (a[k][p], a[k][q]);
+                    a[k][p] = c * akp - s * akq;
+                    a[k][q] = s * akp + c * akq;
+                }
+                for k in 0..n {
+                    let (apk, aqk) = (a[p][k], a[q][k]);
+                    a[p][k] = c * apk - s * aqk;
+                    a[q][k] = s * apk + c * aqk;
+                }
+                for row in v.iter_mut() {
+                    let (vp, vq) = (row[p], row[q]);
+                    row[p] = c * vp - s * vq;
+                    row[q] = s * vp + c * vq;
+                }
+            }
+        }
+    }
+    let mut pairs: Vec<(f64, Vec<f64>)> = (0..n)
+        .map(|j| (a[j][j], (0..n).map(|i| v[i][j]).collect()))
+        .collect();
+    pairs.sort_by(|x, y| y.0.total_cmp(&x.0));
+    pairs
 }
 
 /// PCA of the rating matrix: centre = column means of the votes, components = top eigenvectors of XᵀX of the
@@ -203,7 +249,12 @@ pub fn power_pca(
     }
     let rows = centred_rows(matrix, moderated_out, &center);
     let mut rng = SplitMix64::new(seed);
-    let mut block: Vec<Vec<f64>> = (0..n_comps)
+    // Two extra guard vectors: the top pair then converges at the rate λ5/λ2 instead of λ3/λ2.
+    let block_size = (n_comps + 2)
+        .min(MAX_BLOCK)
+        .min(n_cols)
+        .min(matrix.n_rows());
+    let mut block: Vec<Vec<f64>> = (0..block_size)
         .map(|k| {
             let previous = start
                 .and_then(|s| s.get(k))
@@ -218,46 +269,66 @@ pub fn power_pca(
         })
         .collect();
     orthonormalise(&mut block);
-    let mut products = vec![vec![0.0; n_cols]; n_comps];
-    let mut h = [[0.0; 2]; 2];
+    let mut products = vec![vec![0.0; n_cols]; block_size];
+    let mut ritz: Vec<(f64, Vec<f64>)>;
     let mut iterations = 0;
-    while iterations < options.max_iterations {
+    loop {
         gram_product(&rows, &block, &mut products);
         iterations += 1;
-        for i in 0..n_comps {
-            for j in 0..n_comps {
-                h[i][j] = dot(&block[i], &products[j]);
-            }
-        }
-        let h_norm = h.iter().flatten().map(|x| x * x).sum::<f64>().sqrt();
-        let mut residual = 0.0;
-        for j in 0..n_comps {
+        // Rayleigh–Ritz on the block: H = VᵀXᵀXV, its eigenvectors rotate V onto the best approximations.
+        let h: Vec<Vec<f64>> = (0..block_size)
+            .map(|i| {
+                (0..block_size)
+                    .map(|j| 0.5 * (dot(&block[i], &products[j]) + dot(&block[j], &products[i])))
+                    .collect()
+            })
+            .collect();
+        ritz = symmetric_eigen(h);
+        let scale = ritz.first().map_or(0.0, |r| r.0.abs());
+        let mut worst = 0.0f64;
+        for (theta, q) in ritz.iter().take(n_comps) {
+            let mut residual = 0.0;
             for c in 0..n_cols {
-                let fitted: f64 = (0..n_comps).map(|i| block[i][c] * h[i][j]).sum();
-                let diff = products[j][c] - fitted;
-                residual += diff * diff;
+                let mut r = 0.0;
+                for (i, &qi) in q.iter().enumerate() {
+                    r += qi * (products[i][c] - theta * block[i][c]);
+                }
+                residual += r * r;
             }
+            worst = worst.max(residual.sqrt());
         }
-        if h_norm == 0.0 || residual.sqrt() <= options.tolerance * h_norm {
+        if scale == 0.0
+            || worst <= options.tolerance * scale
+            || iterations >= options.max_iterations
+        {
             break;
         }
-        std::mem::swap(&mut block, &mut products);
-        orthonormalise(&mut block);
-    }
-    // Rayleigh–Ritz: rotate the converged subspace onto the eigenvectors.
-    let mut comps: Vec<Vec<f64>> = if n_comps == 2 {
-        let pairs = symmetric_eigen_2x2(h[0][0], 0.5 * (h[0][1] + h[1][0]), h[1][1]);
-        pairs
+        // Next block: the products rotated in Ritz order, orthonormalised.
+        let rotated: Vec<Vec<f64>> = ritz
             .iter()
             .map(|(_, q)| {
                 (0..n_cols)
-                    .map(|c| q[0] * block[0][c] + q[1] * block[1][c])
+                    .map(|c| {
+                        q.iter()
+                            .enumerate()
+                            .map(|(i, &qi)| qi * products[i][c])
+                            .sum()
+                    })
                     .collect()
             })
-            .collect()
-    } else {
-        block.clone()
-    };
+            .collect();
+        block = rotated;
+        orthonormalise(&mut block);
+    }
+    let mut comps: Vec<Vec<f64>> = ritz
+        .iter()
+        .take(n_comps)
+        .map(|(_, q)| {
+            (0..n_cols)
+                .map(|c| q.iter().enumerate().map(|(i, &qi)| qi * block[i][c]).sum())
+                .collect()
+        })
+        .collect();
     for (k, comp) in comps.iter_mut().enumerate() {
         normalise(comp);
         let flip = match start.and_then(|s| s.get(k)) {
@@ -346,11 +417,23 @@ mod tests {
     use crate::model::{Vote, VoteEvent};
 
     #[test]
-    fn eigen_2x2_is_exact() {
-        let [(l1, v1), (l2, v2)] = symmetric_eigen_2x2(2.0, 1.0, 2.0);
-        assert!((l1 - 3.0).abs() < 1e-15 && (l2 - 1.0).abs() < 1e-15);
-        assert!((v1[0] - v1[1]).abs() < 1e-15);
-        assert!((v1[0] * v2[0] + v1[1] * v2[1]).abs() < 1e-15);
+    fn jacobi_eigen_is_exact() {
+        let pairs = symmetric_eigen(vec![
+            vec![2.0, 1.0, 0.0],
+            vec![1.0, 2.0, 0.0],
+            vec![0.0, 0.0, 0.5],
+        ]);
+        assert!(
+            (pairs[0].0 - 3.0).abs() < 1e-14
+                && (pairs[1].0 - 1.0).abs() < 1e-14
+                && (pairs[2].0 - 0.5).abs() < 1e-14
+        );
+        let v = &pairs[0].1;
+        assert!(
+            (v[0].abs() - 0.5f64.sqrt()).abs() < 1e-14
+                && (v[0] - v[1]).abs() < 1e-14
+                && v[2].abs() < 1e-14
+        );
     }
 
     #[test]
