@@ -20,10 +20,12 @@ echo "== maeul-opinion (release build)"
 cargo build --quiet --release -p maeul-opinion --example bench_opinion --example ari_report
 "$CARGO_TARGET_DIR/release/examples/bench_opinion" "$data" "$repeats" | tee /tmp/opinion-bench-rust.txt
 echo
-echo "== maeul-opinion ARI vs Pol.is group-id (from scratch | replay every 50 votes)"
-"$CARGO_TARGET_DIR/release/examples/ari_report" "$data" 50 | tee /tmp/opinion-ari-rust.txt
+for every in 50 200; do
+  echo "== maeul-opinion ARI vs Pol.is group-id (from scratch | replay every $every votes)"
+  "$CARGO_TARGET_DIR/release/examples/ari_report" "$data" "$every"
+done
 echo "   same, projections without sparsity scaling (--no-sparsity-scaling):"
-PLAIN=1 "$CARGO_TARGET_DIR/release/examples/ari_report" "$data" 50
+PLAIN=1 "$CARGO_TARGET_DIR/release/examples/ari_report" "$data" 200
 
 echo
 echo "== red-dwarf 0.4.0 (Python, venv $venv)"
