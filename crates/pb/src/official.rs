@@ -103,6 +103,46 @@ fn city_greedy(
     selected
 }
 
+/// Completes an outcome by the city's score (most votes first), skipping what does not fit.
+fn city_greedy_completion(
+    profile: &Profile,
+    base: Vec<ProjectIndex>,
+    fates: &mut Fates,
+) -> Vec<ProjectIndex> {
+    let scores = official_scores(profile);
+    let mut order: Vec<ProjectIndex> = (0..profile.num_projects() as ProjectIndex)
+        .filter(|p| !base.contains(p))
+        .collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (a as usize, b as usize);
+        scores[b]
+            .cmp(&scores[a])
+            .then(profile.costs[a].cmp(&profile.costs[b]))
+            .then(profile.tie_rank[a].cmp(&profile.tie_rank[b]))
+    });
+    let mut left = &profile.budget - &profile.cost_of(&base);
+    let mut selected = base;
+    for (position, p) in order.into_iter().enumerate() {
+        let (rank, score) = (position + 1, scores[p as usize].clone());
+        if profile.costs[p as usize] <= left {
+            fates[p as usize].push(Fate::GreedyFunded {
+                rank,
+                score,
+                budget_left_before: left.clone(),
+            });
+            left -= &profile.costs[p as usize];
+            selected.push(p);
+        } else {
+            fates[p as usize].push(Fate::GreedySkipped {
+                rank,
+                score,
+                budget_left: left.clone(),
+            });
+        }
+    }
+    selected
+}
+
 /// Runs the rule named in the file's META `rule`.
 pub fn official(election: &Election, profile: &Profile) -> Result<Outcome, RuleError> {
     let rule = election
@@ -129,11 +169,20 @@ pub fn official(election: &Election, profile: &Profile) -> Result<Outcome, RuleE
             ));
             city_greedy(profile, Some(&threshold), true, &mut fates)
         }
+        // Assen 2024's published winners are exactly pabutools' Add1 outcome, without a greedy completion.
         "equalshares/add1" => {
-            return rules::run(profile, Rule::MesCostAdd1Greedy).map(|o| with_note(o, notes));
+            return rules::run(profile, Rule::MesCostAdd1).map(|o| with_note(o, notes));
         }
         "equalshares/add1-comparison" => {
-            let equal_shares = rules::run(profile, Rule::MesCostAdd1Greedy)?;
+            let mut mes_fates: Fates = vec![Vec::new(); profile.num_projects()];
+            let mut mes_notes = Vec::new();
+            let base = rules::mes_add1_equalshares(profile, &mut mes_fates, &mut mes_notes);
+            let base = if profile.is_exhaustive(&base, &profile.budget) {
+                base
+            } else {
+                city_greedy_completion(profile, base, &mut mes_fates)
+            };
+            let equal_shares = finish(profile, base, mes_fates, mes_notes);
             let mut greedy_fates: Fates = vec![Vec::new(); profile.num_projects()];
             let greedy = city_greedy(profile, None, true, &mut greedy_fates);
             let (prefer_mes, prefer_greedy) =

@@ -775,6 +775,54 @@ fn mes_add1(profile: &Profile, fates: &mut Fates, notes: &mut Vec<String>) -> Ve
     }
 }
 
+/// MES as the equalshares.net tool runs "Add1" (pabulib `rule` `equalshares/add1…`): first at budget / n, then at
+/// ⌊budget / n⌋ + 1, + 2, … per voter, until the outcome is exhaustive with respect to every project (the previous
+/// outcome if one goes over budget). Differs from pabutools' `voter_budget_increment=1` in the integer steps and the
+/// exhaustiveness test.
+pub(crate) fn mes_add1_equalshares(
+    profile: &Profile,
+    fates: &mut Fates,
+    notes: &mut Vec<String>,
+) -> Vec<ProjectIndex> {
+    let prepared = MesPrepared::new(profile, Satisfaction::Cost);
+    unsupported_fates(&prepared, fates);
+    let Some(first) = per_voter_share(profile, &profile.budget) else {
+        notes.push("no voters: nothing is funded".to_string());
+        return Vec::new();
+    };
+    let floor = Q::from_big(num_rational::BigRational::from_integer(
+        first.to_big().floor().to_integer(),
+    ));
+    let share_at = |k: usize| {
+        if k == 0 {
+            first.clone()
+        } else {
+            &floor + &Q::int(k as i128)
+        }
+    };
+    let mut batch = RunBatch::new(profile, &prepared);
+    let mut kept: Option<Q> = None;
+    let mut step = 0usize;
+    loop {
+        let share = share_at(step);
+        let selected = batch.next(&share, |k| share_at(step + k));
+        if profile.cost_of(&selected) > profile.budget {
+            break;
+        }
+        kept = Some(share);
+        if profile.is_exhaustive(&selected, &profile.budget) {
+            break;
+        }
+        step += 1;
+    }
+    let Some(kept) = kept else { return Vec::new() };
+    notes.push(format!(
+        "equal shares (equalshares.net Add1): kept the run with {kept} per voter after {} runs",
+        step + 1
+    ));
+    run_mes(profile, &prepared, &kept, Some(fates))
+}
+
 /// MES run with the budget raised by budget/100 per step until the outcome is exhaustive (all projects) or over the
 /// real budget (then the previous outcome), as pabutools `exhaustion_by_budget_increase`.
 fn mes_budget_increase(
@@ -972,4 +1020,86 @@ fn phragmen(profile: &Profile, fates: &mut Fates) -> Vec<ProjectIndex> {
         });
     }
     selected
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::parse_str;
+    use proptest::prelude::*;
+
+    fn election_text(budget: u32, costs: &[u32], ballots: &[Vec<usize>]) -> String {
+        let mut text = format!(
+            "META\nkey;value\nbudget;{budget}\nvote_type;approval\nPROJECTS\nproject_id;cost\n"
+        );
+        for (p, cost) in costs.iter().enumerate() {
+            text.push_str(&format!("{p};{cost}\n"));
+        }
+        text.push_str("VOTES\nvoter_id;vote\n");
+        for (v, ballot) in ballots.iter().enumerate() {
+            let ids: Vec<String> = ballot.iter().map(|p| p.to_string()).collect();
+            text.push_str(&format!("{v};{}\n", ids.join(",")));
+        }
+        text
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// The integer common-denominator pricer decides exactly as the plain rational one: same projects, same
+        /// order, same prices, same payments.
+        #[test]
+        fn fast_and_rational_pricers_agree(
+            budget in 1u32..500,
+            costs in prop::collection::vec(0u32..120, 1..7),
+            ballots in prop::collection::vec(prop::collection::btree_set(0usize..7, 0..5), 1..25),
+            extra in 0u32..3,
+        ) {
+            let ballots: Vec<Vec<usize>> =
+                ballots.into_iter().map(|b| b.into_iter().filter(|&p| p < costs.len()).collect()).collect();
+            let profile = Profile::new(&parse_str(&election_text(budget, &costs, &ballots)).unwrap().election);
+            for sat in [Satisfaction::Cost, Satisfaction::Cardinality] {
+                let prepared = MesPrepared::new(&profile, sat);
+                prop_assert!(prepared.uniform);
+                let share = &per_voter_share(&profile, &profile.budget).unwrap() + &Q::int(i128::from(extra));
+                let mut fast_fates: Fates = vec![Vec::new(); profile.num_projects()];
+                let fast = run_mes(&profile, &prepared, &share, Some(&mut fast_fates));
+                let mut rational_fates: Fates = vec![Vec::new(); profile.num_projects()];
+                let mut pricer = MesRun::new(&profile, &prepared, &share);
+                let rational = run_rounds(&profile, &prepared, &mut pricer, Some(&mut rational_fates));
+                prop_assert_eq!(&fast, &rational);
+                prop_assert_eq!(&fast_fates, &rational_fates);
+            }
+        }
+    }
+
+    #[test]
+    fn phragmen_stops_when_the_cheapest_load_does_not_fit() {
+        // Round 1: a (2 approvers, cost 60) reaches load 30, b 50, c 45: a is bought. Round 2: b's load 50 is lower
+        // than c's (30 + 45 = 75) but b does not fit in the 40 left, so the rule stops.
+        let text = "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\na;60\nb;50\nc;45\nVOTES\nvoter_id;vote\n1;a\n2;a,c\n3;b\n";
+        let profile = Profile::new(&parse_str(text).unwrap().election);
+        let outcome = run(&profile, Rule::Phragmen).unwrap();
+        let ids: Vec<&str> = outcome
+            .selected
+            .iter()
+            .map(|&p| profile.ids[p as usize].as_str())
+            .collect();
+        assert_eq!(ids, ["a"]);
+        assert!(outcome.explanation.to_text().contains("did not fit"));
+    }
+
+    #[test]
+    fn ties_go_to_the_smallest_id_as_a_string() {
+        // Two identical projects "10" and "9": "10" < "9" as strings, so "10" wins every rule.
+        let text = "META\nkey;value\nbudget;5\nvote_type;approval\nPROJECTS\nproject_id;cost\n9;5\n10;5\nVOTES\nvoter_id;vote\n1;9,10\n2;10,9\n";
+        let profile = Profile::new(&parse_str(text).unwrap().election);
+        for rule in Rule::ALL
+            .into_iter()
+            .filter(|r| r.accepts(profile.vote_type))
+        {
+            let outcome = run(&profile, rule).unwrap();
+            assert_eq!(outcome.selected, vec![1], "{rule}");
+        }
+    }
 }
