@@ -1,12 +1,36 @@
 //! The participant × statement vote matrix (polismath's `raw-rating-mat`), stored sparsely by row.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::model::{ParticipantId, StatementId, VoteEvent};
 
 /// Polismath's caps on matrix size: votes of participants/statements beyond them are dropped.
 pub const MAX_PARTICIPANTS: usize = 100_000;
 pub const MAX_STATEMENTS: usize = 10_000;
+
+/// Multiply-rotate hasher for the integer id maps: ids are not attacker-chosen keys of a long-lived public
+/// table here, and SipHash dominated building the matrix.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(5) ^ value).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
 
 /// One non-missing cell of a row.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -23,8 +47,8 @@ pub struct Cell {
 pub struct VoteMatrix {
     participants: Vec<ParticipantId>,
     statements: Vec<StatementId>,
-    row_of: HashMap<ParticipantId, usize>,
-    column_of: HashMap<StatementId, usize>,
+    row_of: IdMap<usize>,
+    column_of: IdMap<usize>,
     /// Cells of each row, sorted by column.
     rows: Vec<Vec<Cell>>,
     vote_count: usize,

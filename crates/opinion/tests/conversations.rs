@@ -59,10 +59,17 @@ fn seattle_groups_match_polis_in_replay() {
 fn seattle_groups_match_polis_from_scratch_with_plain_projection() {
     let conversation = read_export_dir(&fixture("15-per-hour-seattle")).unwrap();
     // From scratch, this 2014 conversation's groups are matched only without the sparsity scaling.
-    let options = Options { sparsity_scaling: false, ..Options::default() };
+    let options = Options {
+        sparsity_scaling: false,
+        ..Options::default()
+    };
     let analysis = analyze(&conversation, &options);
     assert_eq!(analysis.k, 2);
-    assert_eq!(analysis.participants_grouped(), 138, "Pol.is grouped 138 participants");
+    assert_eq!(
+        analysis.participants_grouped(),
+        138,
+        "Pol.is grouped 138 participants"
+    );
     assert!(ari(&conversation, &analysis) >= 0.85);
 }
 
