@@ -70,7 +70,20 @@ fn check_accepts_a_feasible_call_and_rejects_an_infeasible_one() {
     assert!(!output.status.success());
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["feasible"], false);
-    assert_eq!(report["problems"][0]["kind"], "minimums_exceed_panel");
+    let kinds: Vec<&str> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["category_short_of_applicants", "minimums_exceed_panel"]
+    );
+    assert_eq!(
+        report["problems"][1]["message"],
+        "feature age_band: minimums sum to 21 > 12 seats"
+    );
 }
 
 #[test]

@@ -189,9 +189,10 @@ fn main() {
         pool.features.len()
     );
     println!(
-        "leximin probabilities: {:.3} s ({} stages, {} pricing ILPs, {} compositions generated, {} in the support)",
+        "leximin probabilities: {:.3} s ({} stages, {} master LPs, {} exact pricing ILPs, {} compositions generated, {} in the support)",
         probabilities_time.as_secs_f64(),
         lottery.stats.stages,
+        lottery.stats.master_solves,
         lottery.stats.pricing_problems,
         lottery.stats.compositions_generated,
         lottery.distribution.compositions.len()

@@ -107,8 +107,9 @@ pub struct LeximinStats {
 const NEGLIGIBLE_WEIGHT: f64 = 1e-12;
 /// A composition improves the dual only if its value exceeds ŷ by this relative margin.
 const PRICING_RELATIVE_TOLERANCE: f64 = 1e-7;
-/// Dual values above this mark a type whose probability the stage has pinned down.
-const DUAL_POSITIVE: f64 = 1e-7;
+/// Dual values above this mark a type whose probability the stage has pinned down. Interior-point duals
+/// of constraints that are not binding sit at the solver tolerance (about 1e-8), well below it.
+const DUAL_POSITIVE: f64 = 1e-5;
 /// Fixed probabilities are lowered by this much so later stages stay feasible despite round-off.
 const FIXING_SLACK: f64 = 1e-9;
 /// Greedy pricing attempts per master solve (see the pricing comment in [`leximin`]).
