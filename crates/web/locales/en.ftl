@@ -298,3 +298,5 @@ search-submit = Search
 search-results = Results
 search-none = No proposal matches.
 search-more = More results
+feed-atom = Atom feed
+export-csv = Download CSV

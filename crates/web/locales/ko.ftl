@@ -298,3 +298,5 @@ search-submit = 검색
 search-results = 검색 결과
 search-none = 찾는 제안이 없습니다.
 search-more = 다음 결과
+feed-atom = Atom 피드
+export-csv = CSV 내려받기

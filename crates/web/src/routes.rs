@@ -7,7 +7,7 @@ use axum::{Json, Router, middleware};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::pages::{account, admin, auth, home, manage, proposals, scope, search};
+use crate::pages::{account, admin, auth, feeds, home, manage, proposals, scope, search};
 use crate::{AppState, api, csrf, error, static_files};
 
 pub fn router(state: AppState) -> Router {
@@ -44,6 +44,8 @@ pub fn router(state: AppState) -> Router {
             get(proposals::list).post(proposals::create),
         )
         .route("/scopes/{code}/proposals/new", get(proposals::new_form))
+        .route("/scopes/{code}/feed.atom", get(feeds::atom))
+        .route("/scopes/{code}/proposals.csv", get(feeds::csv_export))
         .route("/proposals/overdue", get(proposals::overdue))
         .route("/proposals/{id}", get(proposals::show))
         .route("/proposals/{id}/support", post(proposals::support))

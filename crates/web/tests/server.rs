@@ -39,6 +39,7 @@ backend_tests!(
     security_headers_and_cookie_flags,
     a_proposal_goes_from_draft_to_answer,
     proposal_input_and_permissions_are_checked,
+    proposals_through_the_api_feeds_and_exports,
 );
 
 /// A running server with the demo city and its accounts.
@@ -1199,4 +1200,209 @@ async fn proposal_input_and_permissions_are_checked(app: App) {
             .0,
         StatusCode::FORBIDDEN
     );
+}
+
+async fn token(app: &App, email: &str) -> String {
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/auth/token"))
+        .json(&serde_json::json!({"email": email, "password": app.passwords[email]}))
+        .send()
+        .await
+        .unwrap();
+    r.json::<serde_json::Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn proposals_through_the_api_feeds_and_exports(app: App) {
+    let http = reqwest::Client::new();
+    let resident = token(&app, "resident@demo.maeul.kr").await;
+    let bad = http
+        .post(app.url("/api/v1/scopes/11110/proposals"))
+        .bearer_auth(&resident)
+        .json(&serde_json::json!({"title": "ab", "body": "x", "category": "environment"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        bad.json::<serde_json::Value>().await.unwrap()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("title")
+    );
+    let elsewhere = http
+        .post(app.url("/api/v1/scopes/11680/proposals"))
+        .bearer_auth(&resident)
+        .json(&serde_json::json!({"title": "강남 제안", "body": "x", "category": "other"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        elsewhere.status(),
+        StatusCode::FORBIDDEN,
+        "a Jongno resident cannot propose in Gangnam"
+    );
+    let r = http.post(app.url("/api/v1/scopes/11110/proposals")).bearer_auth(&resident)
+        .json(&serde_json::json!({"title": "종로 야간 보행로 조명", "body": "어두운 골목 & <빛>", "category": "safety"})).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        http.get(app.url(&format!("/api/v1/proposals/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND,
+        "hidden until moderated"
+    );
+    let ladder = maeul_domain::proposal::Ladder::democracy_seoul();
+    app.db
+        .transition_proposal(
+            id,
+            &maeul_domain::proposal::ProposalEvent::Accept,
+            &ladder,
+            None,
+        )
+        .await
+        .unwrap();
+
+    let s: serde_json::Value = http
+        .post(app.url(&format!("/api/v1/proposals/{id}/support")))
+        .bearer_auth(&resident)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (s["changed"].as_bool(), s["support_count"].as_i64()),
+        (Some(true), Some(1))
+    );
+    let again: serde_json::Value = http
+        .post(app.url(&format!("/api/v1/proposals/{id}/support")))
+        .bearer_auth(&resident)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (again["changed"].as_bool(), again["support_count"].as_i64()),
+        (Some(false), Some(1))
+    );
+    let official = token(&app, official_email()).await;
+    let forbidden = http
+        .post(app.url(&format!("/api/v1/proposals/{id}/support")))
+        .bearer_auth(&official)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        forbidden.status(),
+        StatusCode::FORBIDDEN,
+        "the official is not a resident"
+    );
+    let answered = http
+        .post(app.url(&format!("/api/v1/proposals/{id}/answers")))
+        .bearer_auth(&official)
+        .json(&serde_json::json!({"responder": "department", "body": "가로등을 달겠습니다"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), StatusCode::NO_CONTENT);
+    let not_official = http
+        .post(app.url(&format!("/api/v1/proposals/{id}/answers")))
+        .bearer_auth(&resident)
+        .json(&serde_json::json!({"responder": "department", "body": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_official.status(), StatusCode::FORBIDDEN);
+    let detail: serde_json::Value = http
+        .get(app.url(&format!("/api/v1/proposals/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail["state"], "answered");
+    assert_eq!(detail["answers"][0]["body"], "가로등을 달겠습니다");
+    let list: Vec<serde_json::Value> = http
+        .get(app.url("/api/v1/scopes/11110/proposals"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["support_count"], 1);
+
+    let feed = http
+        .get(app.url("/scopes/11110/feed.atom"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        feed.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
+    let feed = feed.text().await.unwrap();
+    assert!(
+        feed.contains("<title>종로 야간 보행로 조명</title>")
+            && feed.contains(&format!("/proposals/{id}</id>"))
+    );
+    assert!(
+        feed.contains("&amp;lt;빛&amp;gt;") || feed.contains("&lt;빛&gt;"),
+        "text is escaped: {feed}"
+    );
+    assert!(!feed.contains("<빛>"));
+    let city_feed = http
+        .get(app.url("/scopes/11/feed.atom"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        city_feed.contains("종로 야간 보행로 조명"),
+        "the city feed covers its districts"
+    );
+
+    let csv = http
+        .get(app.url("/scopes/11/proposals.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "id,scope_code,title,category,state,support_count,created_at"
+    );
+    assert_eq!(lines.len(), 2);
+    assert!(lines[1].starts_with(&format!(
+        "{id},11110,종로 야간 보행로 조명,safety,answered,1,"
+    )));
+    let doc: serde_json::Value = http
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["paths"].get("/api/v1/proposals/{id}/support").is_some());
 }

@@ -16,6 +16,7 @@ use crate::error::ApiError;
 
 pub mod auth;
 pub mod me;
+pub mod proposals;
 pub mod scopes;
 
 pub fn routes() -> Router<AppState> {
@@ -28,6 +29,16 @@ pub fn routes() -> Router<AppState> {
             post(auth::create_token).delete(auth::revoke_current),
         )
         .route("/auth/tokens/{id}", delete(auth::revoke))
+        .route(
+            "/scopes/{code}/proposals",
+            get(proposals::list).post(proposals::create),
+        )
+        .route("/proposals/{id}", get(proposals::one))
+        .route(
+            "/proposals/{id}/support",
+            post(proposals::support).delete(proposals::withdraw),
+        )
+        .route("/proposals/{id}/answers", post(proposals::answer))
         .route("/openapi.json", get(openapi_json))
         .fallback(|| async { ApiError::not_found("endpoint") })
 }
@@ -35,9 +46,10 @@ pub fn routes() -> Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "maeul API", description = "Community-based collaborative governance: the city's structure and accounts."),
-    paths(scopes::list, scopes::one, me::me, auth::create_token, auth::revoke_current, auth::revoke),
+    paths(scopes::list, scopes::one, me::me, auth::create_token, auth::revoke_current, auth::revoke,
+        proposals::list, proposals::one, proposals::create, proposals::support, proposals::withdraw, proposals::answer),
     modifiers(&BearerAuth),
-    tags((name = "scopes", description = "The city → district → neighbourhood tree"), (name = "accounts", description = "The signed-in account and its tokens"))
+    tags((name = "scopes", description = "The city → district → neighbourhood tree"), (name = "accounts", description = "The signed-in account and its tokens"), (name = "proposals", description = "Resident proposals, supports and official answers"))
 )]
 pub struct ApiDoc;
 
