@@ -641,3 +641,55 @@ mod tests {
         assert_eq!(s.observe(4, 4), 2);
     }
 }
+
+#[cfg(test)]
+mod degenerate_inputs {
+    use super::*;
+    use crate::model::Vote;
+
+    fn conversation(votes: &[(u64, u64, Vote)]) -> Conversation {
+        Conversation {
+            votes: votes
+                .iter()
+                .enumerate()
+                .map(|(i, &(participant, statement, vote))| VoteEvent {
+                    time: i as i64,
+                    participant,
+                    statement,
+                    vote,
+                })
+                .collect(),
+            ..Conversation::default()
+        }
+    }
+
+    #[test]
+    fn empty_and_tiny_conversations_do_not_panic() {
+        let empty = analyze(&conversation(&[]), &Options::default());
+        assert_eq!((empty.k, empty.participants_grouped()), (0, 0));
+        let one = analyze(&conversation(&[(1, 1, Vote::Agree)]), &Options::default());
+        assert_eq!(one.participants_grouped(), 1);
+        let two = analyze(
+            &conversation(&[
+                (1, 1, Vote::Agree),
+                (2, 1, Vote::Disagree),
+                (2, 2, Vote::Pass),
+            ]),
+            &Options::default(),
+        );
+        assert_eq!(two.participants_grouped(), 2);
+        assert!(two.pca.comps.iter().flatten().all(|x| x.is_finite()));
+        assert!(two.projections.iter().flatten().all(|x| x.is_finite()));
+    }
+
+    #[test]
+    fn everyone_voting_alike_gives_one_group() {
+        let votes: Vec<(u64, u64, Vote)> = (0..20)
+            .flat_map(|p| (0..8).map(move |s| (p, s, Vote::Agree)))
+            .collect();
+        let analysis = analyze(&conversation(&votes), &Options::default());
+        assert_eq!(analysis.k, 1);
+        assert_eq!(analysis.participants_grouped(), 20);
+        assert_eq!(analysis.consensus.agree.len(), 5);
+    }
+}
