@@ -118,6 +118,7 @@ fn synthetic(applicants: usize, seats: u32) -> Instance {
         call: Some("synthetic-benchmark".into()),
         panel_size: seats,
         reserve_size: 20,
+        leximin_max_stages: None,
         features,
         applicants: list,
     }
@@ -130,7 +131,10 @@ fn main() {
         .next()
         .map_or(10_000, |a| a.parse().expect("APPLICANTS"));
     let seats: u32 = positional.next().map_or(50, |a| a.parse().expect("SEATS"));
-    let instance = synthetic(applicants, seats);
+    let mut instance = synthetic(applicants, seats);
+    if let Some(position) = args.iter().position(|a| a == "--stages") {
+        instance.leximin_max_stages = Some(args[position + 1].parse().expect("--stages N"));
+    }
     if let Some(position) = args.iter().position(|a| a == "--write") {
         let path = &args[position + 1];
         std::fs::write(path, instance.to_json_string()).expect("write the instance");
@@ -189,9 +193,14 @@ fn main() {
         pool.features.len()
     );
     println!(
-        "leximin probabilities: {:.3} s ({} stages, {} master LPs, {} exact pricing ILPs, {} compositions generated, {} in the support)",
+        "leximin probabilities: {:.3} s ({} stages{}, {} master LPs, {} exact pricing ILPs, {} compositions generated, {} in the support)",
         probabilities_time.as_secs_f64(),
         lottery.stats.stages,
+        if lottery.stats.complete {
+            ", complete"
+        } else {
+            ", stage limit reached"
+        },
         lottery.stats.master_solves,
         lottery.stats.pricing_problems,
         lottery.stats.compositions_generated,

@@ -26,6 +26,10 @@ pub struct Instance {
     /// Length of the ordered reserve list (may be 0).
     #[serde(default)]
     pub reserve_size: u32,
+    /// Number of leximin stages to run (default [`crate::leximin::DEFAULT_MAX_STAGES`]); part of the
+    /// published procedure since it can change the distribution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leximin_max_stages: Option<u32>,
     /// Stratification features, in the order that defines the canonical type order.
     pub features: Vec<FeatureSpec>,
     /// The applicant pool.

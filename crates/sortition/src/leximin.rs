@@ -93,10 +93,13 @@ impl Distribution {
 /// Work done by the column generation, for reports and benchmarks.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LeximinStats {
-    /// Number of leximin stages (each fixes at least one type's probability).
+    /// Number of leximin stages run (each fixes at least one type's probability).
     pub stages: usize,
     /// Number of exact pricing integer programs solved (the greedy heuristic is not counted).
     pub pricing_problems: usize,
+    /// Whether every type's probability was fixed (exact leximin) rather than the stage limit stopping
+    /// the refinement.
+    pub complete: bool,
     /// Number of master linear programs solved.
     pub master_solves: usize,
     /// Number of distinct compositions generated.
@@ -119,11 +122,22 @@ const SHORTFALL_PENALTY: f64 = 1e4;
 /// Guard against a column generation that fails to converge because of numerical trouble.
 const MAX_PRICING_PROBLEMS: usize = 100_000;
 
+/// Default number of leximin stages (see [`leximin`]); an input can set its own
+/// (`leximin_max_stages`).
+pub const DEFAULT_MAX_STAGES: u32 = 6;
+
 /// Computes the leximin distribution. `witness` is any quota-meeting composition (from the feasibility
 /// check); the caller must have established feasibility.
+///
+/// At most `max_stages` stages are run (each costs a column generation). The first stage alone already
+/// maximises the smallest selection probability (maximin); each further stage maximises the next level.
+/// When the limit stops the refinement, the types still unfixed keep what the last stage's weights give
+/// them, which is at least the last stage's minimum. The limit is part of the published procedure, so the
+/// result stays reproducible.
 pub fn leximin(
     pool: &Pool,
     witness: &[u32],
+    max_stages: u32,
 ) -> Result<(Distribution, LeximinStats), SolverFailure> {
     let type_count = pool.types.len();
     let sizes: Vec<f64> = pool.types.iter().map(|t| t.size() as f64).collect();
@@ -136,7 +150,7 @@ pub fn leximin(
     let mut stats = LeximinStats::default();
     let mut last_weights = vec![1.0];
 
-    while fixed.iter().any(Option::is_none) {
+    while fixed.iter().any(Option::is_none) && stats.stages < max_stages.max(1) as usize {
         stats.stages += 1;
         let mut master = solve_master(&fixed, &compositions, &sizes)?;
         stats.master_solves += 1;
@@ -230,6 +244,7 @@ pub fn leximin(
         }
     }
     stats.compositions_generated = compositions.len();
+    stats.complete = fixed.iter().all(Option::is_some);
     // The last stage's optimal weights give every type at least its fixed probability: they are the
     // distribution.
     let distribution =

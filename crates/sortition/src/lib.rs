@@ -89,7 +89,10 @@ impl Lottery {
         let Some(witness) = report.witness else {
             return Err(SortitionError::Infeasible(report.problems));
         };
-        let (distribution, stats) = leximin(&pool, &witness)?;
+        let max_stages = instance
+            .leximin_max_stages
+            .unwrap_or(leximin::DEFAULT_MAX_STAGES);
+        let (distribution, stats) = leximin(&pool, &witness, max_stages)?;
         Ok(Lottery {
             pool,
             distribution,

@@ -398,3 +398,31 @@ fn monte_carlo_baseline_agrees_with_the_exact_one() {
         assert!((e - m).abs() < 0.03, "type {t}: exact {e}, estimate {m}");
     }
 }
+
+#[test]
+fn the_stage_limit_keeps_maximin_and_a_valid_distribution() {
+    let full = prepare(&fixture("small-council.json"));
+    let mut limited_instance = fixture("small-council.json");
+    limited_instance.leximin_max_stages = Some(1);
+    let limited = prepare(&limited_instance);
+    assert_eq!(limited.stats.stages, 1);
+    // Stage 1 is maximin: the smallest probability is already optimal.
+    let (a, b) = (
+        limited.distribution.minimum_probability(),
+        full.distribution.minimum_probability(),
+    );
+    assert!((a - b).abs() < 1e-6, "{a} vs {b}");
+    let sum: f64 = limited
+        .distribution
+        .applicant_probabilities(&limited.pool)
+        .iter()
+        .sum();
+    assert!((sum - 12.0).abs() < 1e-6);
+    for composition in &limited.distribution.compositions {
+        assert!(limited.pool.composition_meets_quotas(&composition.seats));
+    }
+    assert!(
+        full.stats.complete,
+        "the fixture's leximin completes within the default stage limit"
+    );
+}

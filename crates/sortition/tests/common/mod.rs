@@ -51,6 +51,7 @@ pub fn instance(
         call: None,
         panel_size,
         reserve_size,
+        leximin_max_stages: None,
         features,
         applicants,
     }
