@@ -141,6 +141,12 @@ pub fn kmeans(
     let mut upper = vec![f64::INFINITY; n];
     let mut lower = vec![0.0f64; n];
     for step in 0..max_steps {
+        let mut by_x: Vec<(f64, usize)> = clusters
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.center[0], i))
+            .collect();
+        by_x.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         for p in 0..n {
             if step > 0 {
                 if upper[p] < lower[p] {
@@ -151,10 +157,36 @@ pub fn kmeans(
                     continue;
                 }
             }
-            let (mut best, mut best_d, mut second_d) = (0usize, f64::INFINITY, f64::INFINITY);
-            for (i, c) in clusters.iter().enumerate() {
-                let d = squared_distance(points[p], c.center);
-                if d < best_d {
+            // Exact nearest and second-nearest centre, scanning centres sorted by x outward from the point and
+            // stopping once the x-gap alone exceeds the second-nearest distance.
+            let (mut best, mut best_d, mut second_d) = (usize::MAX, f64::INFINITY, f64::INFINITY);
+            let point = points[p];
+            let split = by_x.partition_point(|&(x, _)| x < point[0]);
+            let (mut left, mut right) = (split, split);
+            loop {
+                let left_gap = if left > 0 {
+                    point[0] - by_x[left - 1].0
+                } else {
+                    f64::INFINITY
+                };
+                let right_gap = if right < by_x.len() {
+                    by_x[right].0 - point[0]
+                } else {
+                    f64::INFINITY
+                };
+                let gap = left_gap.min(right_gap);
+                if gap == f64::INFINITY || gap * gap > second_d {
+                    break;
+                }
+                let i = if left_gap <= right_gap {
+                    left -= 1;
+                    by_x[left].1
+                } else {
+                    right += 1;
+                    by_x[right - 1].1
+                };
+                let d = squared_distance(point, clusters[i].center);
+                if d < best_d || (d == best_d && i < best) {
                     second_d = best_d;
                     best_d = d;
                     best = i;
