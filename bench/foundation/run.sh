@@ -104,6 +104,7 @@ measure() {
 }
 
 declare -a ROWS RATIOS
+LOAD_BEFORE=$(cut -d" " -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 MISSED=0
 for backend in $BACKENDS; do
   case $backend in
@@ -136,7 +137,7 @@ for backend in $BACKENDS; do
 done
 
 echo
-echo "maeul foundation benchmark — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
+echo "maeul foundation benchmark — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, load average before: $LOAD_BEFORE"
 printf '%-9s %-16s %12s %10s\n' backend endpoint 'requests/s' 'p99'
 printf '%s\n' "${ROWS[@]}"
 echo

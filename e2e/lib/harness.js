@@ -165,11 +165,10 @@ export async function seriousA11yViolations(page) {
       nodes: v.nodes.map((n) => ({ impact: n.impact, target: n.target.join(' '), summary: n.failureSummary, html: n.html.slice(0, 200) })),
     }));
   });
-  const all = violations;
-  const serious = all
+  const serious = violations
     .map((v) => ({ ...v, nodes: v.nodes.filter((n) => ['serious', 'critical'].includes(n.impact ?? v.impact)) }))
     .filter((v) => v.nodes.length > 0);
-  return { all, serious };
+  return { all: violations, serious };
 }
 
 export function formatViolations(label, violations) {

@@ -11,6 +11,7 @@ import {
 } from '../lib/harness.js';
 
 let browser;
+let resetPath = '/password/reset/unknown';
 const report = [];
 const resident = { name: '접근성 주민', email: uniqueEmail('a11y'), password: 'accessible passphrase 1' };
 
@@ -28,6 +29,13 @@ before(async () => {
   await page.fill('#email', resident.email);
   await clickAndWait(page, page.locator('main form button[type="submit"]'));
   await page.context().close();
+  // The reset link, for checking the reset form (opening it does not use it up).
+  const admin = await newPage(browser, { lang: 'en' });
+  await signIn(admin, demoAccount('administrator'));
+  await visit(admin, '/admin');
+  const body = await admin.locator('article.mail', { hasText: resident.email }).locator('.mail-body').innerText();
+  resetPath = new URL(body.match(/https?:\/\/\S+\/password\/reset\/[A-Za-z0-9_-]+/)[0]).pathname;
+  await admin.context().close();
 });
 
 after(async () => {
@@ -49,6 +57,8 @@ const PAGES = [
   }],
   ['login', null, '/login', 200],
   ['forgot password', null, '/password/forgot', 200],
+  ['reset password', null, () => resetPath, 200],
+  ['reset password, used or unknown link', null, '/password/reset/not-a-token', 200],
   ['error 404', null, '/scopes/99999', 404],
   ['error 403', 'resident', '/admin', 403],
   ['account', 'resident', '/account', 200],
@@ -60,14 +70,15 @@ const credentials = (who) => (who === 'resident' ? resident : demoAccount(who));
 
 for (const lang of ['ko', 'en']) {
   for (const [name, who, url, status, action] of PAGES) {
-    test(`axe (${lang}): ${name} ${url}${who ? ` as ${who}` : ''} has no serious or critical violations`, async (t) => {
+    test(`axe (${lang}): ${name} ${typeof url === 'function' ? '' : url}${who ? ` as ${who}` : ''} has no serious or critical violations`, async (t) => {
       const page = await newPage(browser, { lang });
       if (who) await signIn(page, credentials(who));
-      await visit(page, url, status);
+      const target = typeof url === 'function' ? url() : url;
+      await visit(page, target, status);
       if (action) await action(page);
       assert.equal(await htmlLang(page), lang);
       const { all, serious } = await seriousA11yViolations(page);
-      report.push({ lang, page: name, url, who, violations: all });
+      report.push({ lang, page: name, url: target, who, violations: all });
       for (const v of all) t.diagnostic(`${v.impact} ${v.id}: ${v.help} (${v.nodes.length} node(s))`);
       await page.context().close();
       assert.equal(serious.length, 0, `axe found serious/critical violations:\n${formatViolations(`${name} (${lang})`, serious)}`);
