@@ -51,6 +51,7 @@ if command -v fc-list >/dev/null && [ -z "$(fc-list :lang=ko 2>/dev/null | head 
   log "installing a Korean font (fonts-noto-cjk)"
   apt_install fonts-noto-cjk || echo "e2e.sh: warning: could not install fonts-noto-cjk; Korean text will not render" >&2
 fi
+command -v curl >/dev/null || { log "installing curl"; apt_install curl ca-certificates; }
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   log "installing node and npm"
   apt_install nodejs npm
