@@ -42,3 +42,33 @@ test('signing out ends the session on the server; cookies are HttpOnly and SameS
   assert.equal(pathOf(replay), '/login', 'the signed-out session cookie no longer opens /account');
   await replay.context().close();
 });
+
+// Where a form sends the browser afterwards (`next` on sign-in, `back` on the language switch) must stay
+// on this site however the path is disguised: URL parsers drop tabs and newlines, so "/\t/evil.example"
+// is read as "//evil.example", another host.
+test('redirect targets after sign-in and the language switch stay on this site', async () => {
+  const page = await newPage(browser, { lang: 'en' });
+  const { email, password } = demoAccount('resident');
+  const disguised = ['//evil.example/x', '/\\evil.example/x', '/\t/evil.example/x', '/\n/evil.example/x', 'https://evil.example/x'];
+  const problems = [];
+  const check = (what, response) => {
+    const location = response.headers().location;
+    if (response.status() !== 303 || !location) {
+      problems.push(`${what} → HTTP ${response.status()} (expected a 303 redirect within the site)`);
+      return;
+    }
+    const to = new URL(location, BASE_URL);
+    if (to.origin !== BASE_URL) problems.push(`${what} → Location ${JSON.stringify(location)}, which a browser reads as ${to.href}`);
+  };
+  for (const target of disguised) {
+    await page.goto('/login');
+    const csrf = await page.locator('main input[name="_csrf"]').inputValue();
+    check(`POST /login next=${JSON.stringify(target)}`,
+      await page.request.post('/login', { form: { _csrf: csrf, email, password, next: target }, maxRedirects: 0 }));
+    check(`POST /lang back=${JSON.stringify(target)}`,
+      await page.request.post('/lang', { form: { _csrf: csrf, lang: 'ko', back: target }, maxRedirects: 0 }));
+    await page.context().clearCookies();
+  }
+  await page.context().close();
+  assert.deepEqual(problems, [], 'redirect targets not kept on the site');
+});
