@@ -26,8 +26,9 @@ pub struct Instance {
     /// Length of the ordered reserve list (may be 0).
     #[serde(default)]
     pub reserve_size: u32,
-    /// Number of leximin stages to run (default [`crate::leximin::DEFAULT_MAX_STAGES`]); part of the
-    /// published procedure since it can change the distribution.
+    /// Number of leximin stages to run (default: all for pools of at most 200 types, otherwise 2; see
+    /// [`crate::leximin::default_max_stages`]); part of the published procedure since it can change the
+    /// distribution.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leximin_max_stages: Option<u32>,
     /// Stratification features, in the order that defines the canonical type order.

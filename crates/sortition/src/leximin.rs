@@ -122,9 +122,21 @@ const SHORTFALL_PENALTY: f64 = 1e4;
 /// Guard against a column generation that fails to converge because of numerical trouble.
 const MAX_PRICING_PROBLEMS: usize = 100_000;
 
-/// Default number of leximin stages (see [`leximin`]); an input can set its own
-/// (`leximin_max_stages`).
-pub const DEFAULT_MAX_STAGES: u32 = 6;
+/// Default number of leximin stages (see [`leximin`]) for a pool with more than
+/// [`SMALL_POOL_TYPES`] types; smaller pools get the complete leximin by default. An input can set its
+/// own limit (`leximin_max_stages`).
+pub const DEFAULT_MAX_STAGES: u32 = 2;
+/// Pools with at most this many types run every leximin stage by default.
+pub const SMALL_POOL_TYPES: usize = 200;
+
+/// The stage limit that applies to a pool when its input sets none.
+pub fn default_max_stages(pool: &Pool) -> u32 {
+    if pool.types.len() <= SMALL_POOL_TYPES {
+        u32::MAX
+    } else {
+        DEFAULT_MAX_STAGES
+    }
+}
 
 /// Computes the leximin distribution. `witness` is any quota-meeting composition (from the feasibility
 /// check); the caller must have established feasibility.

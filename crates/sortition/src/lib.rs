@@ -91,7 +91,7 @@ impl Lottery {
         };
         let max_stages = instance
             .leximin_max_stages
-            .unwrap_or(leximin::DEFAULT_MAX_STAGES);
+            .unwrap_or_else(|| leximin::default_max_stages(&pool));
         let (distribution, stats) = leximin(&pool, &witness, max_stages)?;
         Ok(Lottery {
             pool,

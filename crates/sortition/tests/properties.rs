@@ -115,6 +115,8 @@ proptest! {
         prop_assume!(check_feasibility(&pool).unwrap().is_feasible());
         let lottery = Lottery::prepare(&instance).unwrap();
 
+        // Small pools get the complete leximin by default.
+        prop_assert!(lottery.stats.complete);
         // Probabilities are probabilities and sum to the panel size.
         let probabilities = lottery.distribution.applicant_probabilities(&lottery.pool);
         let sum: f64 = probabilities.iter().sum();
