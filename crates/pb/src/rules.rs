@@ -638,8 +638,8 @@ struct RunBatch<'a> {
 
 impl<'a> RunBatch<'a> {
     fn new(profile: &'a Profile, prepared: &'a MesPrepared) -> Self {
-        // Below ~1000 distinct ballots a run takes microseconds: threads would cost more than they save.
-        let threads = if profile.ballots.len() >= 1000 {
+        // Below a few hundred distinct ballots a run takes microseconds: threads would cost more than they save.
+        let threads = if profile.ballots.len() >= 256 {
             std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(1)
@@ -666,18 +666,28 @@ impl<'a> RunBatch<'a> {
         if self.threads <= 1 {
             return run_mes(self.profile, self.prepared, share, None);
         }
-        let shares: Vec<Q> = (0..self.threads)
+        // Each thread computes a few consecutive runs, to amortise starting it.
+        const RUNS_PER_THREAD: usize = 4;
+        let count = self.threads * RUNS_PER_THREAD;
+        let shares: Vec<Q> = (0..count)
             .map(|k| if k == 0 { share.clone() } else { ahead(k) })
             .collect();
         let (profile, prepared) = (self.profile, self.prepared);
         let outcomes: Vec<Vec<ProjectIndex>> = std::thread::scope(|scope| {
             let handles: Vec<_> = shares
-                .iter()
-                .map(|s| scope.spawn(move || run_mes(profile, prepared, s, None)))
+                .chunks(RUNS_PER_THREAD)
+                .map(|chunk| {
+                    scope.spawn(move || {
+                        chunk
+                            .iter()
+                            .map(|s| run_mes(profile, prepared, s, None))
+                            .collect::<Vec<_>>()
+                    })
+                })
                 .collect();
             handles
                 .into_iter()
-                .map(|h| h.join().expect("an MES run does not panic"))
+                .flat_map(|h| h.join().expect("an MES run does not panic"))
                 .collect()
         });
         self.ready = shares.into_iter().zip(outcomes).collect();
@@ -853,7 +863,6 @@ fn mes_budget_increase(
         }
         kept = Some(current.clone());
         if profile.is_exhaustive(&selected, &profile.budget) {
-            notes.push(format!("equal shares, budget increase: step {steps} (virtual budget {current}) is exhaustive"));
             break;
         }
         if step.is_zero() {
