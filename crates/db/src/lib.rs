@@ -16,6 +16,7 @@ use sqlx::sqlite::{
 };
 
 pub mod audit;
+pub mod comments;
 pub mod outbox;
 pub mod proposals;
 pub mod residency;

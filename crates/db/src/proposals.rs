@@ -16,6 +16,7 @@ pub struct ProposalRow {
     pub state: String,
     pub support_count: i64,
     pub forum_participants: i64,
+    pub comment_count: i64,
     pub created_at: i64,
     pub collecting_until: Option<i64>,
 }
@@ -82,7 +83,7 @@ pub fn parse_responder(s: &str) -> Option<Responder> {
 }
 
 const SELECT_PROPOSAL: &str = "SELECT p.id, p.scope_id, p.author_id, u.display_name AS author_name, p.title, p.body, p.category,
-        p.state, p.support_count, p.forum_participants, p.created_at, p.collecting_until
+        p.state, p.support_count, p.forum_participants, p.comment_count, p.created_at, p.collecting_until
      FROM proposals p JOIN users u ON u.id = p.author_id";
 
 const INSERT_TRANSITION: &str = "INSERT INTO proposal_transitions (proposal_id, from_state, to_state, actor_id, reason, at) VALUES ($1, $2, $3, $4, $5, $6)";

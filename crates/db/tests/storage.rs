@@ -35,6 +35,7 @@ backend_tests!(
     proposal_lifecycle_is_recorded,
     concurrent_supports_are_counted_exactly,
     korean_search_with_filters_and_cursors,
+    comments_thread_page_edit_and_vote,
 );
 
 async fn run<F, Fut>(backend: Backend, test: F)
@@ -742,4 +743,104 @@ async fn korean_search_with_filters_and_cursors(db: Db) {
         found(db.search_proposals(&popular).await.unwrap()),
         vec![ids[1], ids[3]]
     );
+}
+
+async fn comments_thread_page_edit_and_vote(db: Db) {
+    let tree = seeded(&db).await;
+    let (id, author) = proposal_in_collection(&db, &tree).await;
+    let (other, _) = {
+        let new = maeul_db::proposals::NewProposal {
+            scope_id: 1,
+            author_id: author,
+            title: "다른 제안",
+            body: "b",
+            category: "other",
+            submit: true,
+        };
+        (db.create_proposal(&new).await.unwrap(), ())
+    };
+    let voter = user(&db, "v@example.kr").await;
+    let mut tops = vec![];
+    for i in 0..5 {
+        tops.push(
+            db.add_comment(id, None, author, &format!("의견 {i}"))
+                .await
+                .unwrap(),
+        );
+    }
+    let reply = db
+        .add_comment(id, Some(tops[0]), voter, "답글")
+        .await
+        .unwrap();
+    let nested = db
+        .add_comment(id, Some(reply), author, "답글의 답글")
+        .await
+        .unwrap();
+    let late_reply = db
+        .add_comment(id, Some(tops[3]), voter, "늦은 답글")
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            db.add_comment(other, Some(tops[0]), voter, "x").await,
+            Err(DbError::Invalid(_))
+        ),
+        "parent on another proposal"
+    );
+    assert_eq!(db.proposal(id).await.unwrap().unwrap().comment_count, 8);
+
+    let (page1, replies1) = db.comment_page(id, 0, 2).await.unwrap();
+    assert_eq!(page1.iter().map(|c| c.id).collect::<Vec<_>>(), tops[..2]);
+    assert_eq!(
+        replies1.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![reply, nested]
+    );
+    let (page2, replies2) = db.comment_page(id, page1[1].id, 2).await.unwrap();
+    assert_eq!(page2.iter().map(|c| c.id).collect::<Vec<_>>(), tops[2..4]);
+    assert_eq!(
+        replies2.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![late_reply]
+    );
+    let (page3, _) = db.comment_page(id, page2[1].id, 2).await.unwrap();
+    assert_eq!(page3.len(), 1);
+
+    db.edit_comment(tops[0], "고친 의견").await.unwrap();
+    db.edit_comment(tops[0], "다시 고친 의견").await.unwrap();
+    let edited = db.comment(tops[0]).await.unwrap().unwrap();
+    assert_eq!(edited.body, "다시 고친 의견");
+    assert!(edited.edited_at.is_some());
+    let history: Vec<String> = db
+        .comment_history(tops[0])
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.old_body)
+        .collect();
+    assert_eq!(history, ["의견 0", "고친 의견"]);
+
+    assert_eq!(db.vote_comment(tops[1], voter, 1).await.unwrap(), (1, 0));
+    assert_eq!(
+        db.vote_comment(tops[1], voter, 1).await.unwrap(),
+        (1, 0),
+        "one vote per person"
+    );
+    assert_eq!(
+        db.vote_comment(tops[1], voter, -1).await.unwrap(),
+        (0, 1),
+        "a vote can change"
+    );
+    assert_eq!(db.vote_comment(tops[1], author, -1).await.unwrap(), (0, 2));
+    assert_eq!(
+        db.vote_comment(tops[1], voter, 0).await.unwrap(),
+        (0, 1),
+        "and be withdrawn"
+    );
+    assert!(matches!(
+        db.vote_comment(tops[1], voter, 2).await,
+        Err(DbError::Invalid(_))
+    ));
+    assert!(matches!(
+        db.vote_comment(99_999, voter, 1).await,
+        Err(DbError::NotFound)
+    ));
 }

@@ -619,6 +619,18 @@ pub mod input {
         }
     }
 
+    pub const COMMENT_MAX: usize = 2_000;
+
+    /// A comment: markdown like a proposal's body, shorter.
+    pub fn parse_comment(input: &str) -> Result<String, FieldError> {
+        let body = parse_body(input)?;
+        if body.chars().count() > COMMENT_MAX {
+            Err(FieldError::TooLong { max: COMMENT_MAX })
+        } else {
+            Ok(body)
+        }
+    }
+
     pub fn parse_category(input: &str) -> Result<&'static str, FieldError> {
         CATEGORIES
             .iter()
@@ -660,6 +672,11 @@ pub mod input {
             assert_eq!(parse_category("safety"), Ok("safety"));
             assert_eq!(parse_category("<script>"), Err(FieldError::Invalid));
             assert_eq!(parse_reason(""), Err(FieldError::Required));
+            assert_eq!(
+                parse_comment(&"x".repeat(2_001)),
+                Err(FieldError::TooLong { max: COMMENT_MAX })
+            );
+            assert_eq!(parse_comment(" 좋아요 ").unwrap(), "좋아요");
         }
     }
 }

@@ -47,17 +47,14 @@ pub struct ServeArgs {
 
 /// Connects and migrates, creating the SQLite file's folder if needed.
 pub async fn open(url: &str) -> anyhow::Result<Db> {
-    if let Some(path) = url
+    let sqlite_folder = url
         .strip_prefix("sqlite://")
         .map(|p| p.split('?').next().unwrap_or(p))
-    {
-        if let Some(parent) = std::path::Path::new(path)
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("creating {}", parent.display()))?;
-        }
+        .and_then(|path| std::path::Path::new(path).parent())
+        .filter(|p| !p.as_os_str().is_empty());
+    if let Some(parent) = sqlite_folder {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("creating {}", parent.display()))?;
     }
     let db = Db::connect(url)
         .await

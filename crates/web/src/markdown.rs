@@ -15,8 +15,36 @@ fn safe_url(url: &str) -> bool {
     }
 }
 
-/// Renders `source` as sanitised HTML.
+/// Turns `#123` (after a space or at the start) into a link to proposal 123, so texts can cite each other.
+fn link_proposals(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut prev_is_space = true;
+    let mut chars = source.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '#' && prev_is_space {
+            let digits: String = source[i + 1..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            if !digits.is_empty() && digits.len() < 12 {
+                out.push_str(&format!("[#{digits}](/proposals/{digits})"));
+                for _ in 0..digits.len() {
+                    chars.next();
+                }
+                prev_is_space = false;
+                continue;
+            }
+        }
+        prev_is_space = c.is_whitespace() || c == '(';
+        out.push(c);
+    }
+    out
+}
+
+/// Renders `source` as sanitised HTML, with `#123` linked to proposal 123.
 pub fn to_safe_html(source: &str) -> String {
+    let source = link_proposals(source);
+    let source = source.as_str();
     let options =
         Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS;
     let events = Parser::new_ext(source, options).map(|event| match event {
@@ -63,6 +91,24 @@ mod tests {
         assert!(to_safe_html("- 하나\n- 둘").contains("<li>하나</li>"));
         assert!(
             to_safe_html("[서울](https://seoul.go.kr)").contains("href=\"https://seoul.go.kr\"")
+        );
+    }
+
+    #[test]
+    fn proposal_numbers_become_links() {
+        let out = to_safe_html("#12 과 (#7) 참고, 색#3 아님, # 9 아님");
+        assert!(
+            out.contains("<a href=\"/proposals/12\">#12</a>")
+                && out.contains("<a href=\"/proposals/7\">#7</a>"),
+            "{out}"
+        );
+        assert!(
+            !out.contains("/proposals/3") && !out.contains("/proposals/9"),
+            "{out}"
+        );
+        assert!(
+            !to_safe_html("# 제목").contains("/proposals/"),
+            "a markdown heading is not a link"
         );
     }
 

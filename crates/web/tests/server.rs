@@ -40,6 +40,7 @@ backend_tests!(
     a_proposal_goes_from_draft_to_answer,
     proposal_input_and_permissions_are_checked,
     proposals_through_the_api_feeds_and_exports,
+    comments_thread_on_a_proposal,
 );
 
 /// A running server with the demo city and its accounts.
@@ -1405,4 +1406,116 @@ async fn proposals_through_the_api_feeds_and_exports(app: App) {
         .await
         .unwrap();
     assert!(doc["paths"].get("/api/v1/proposals/{id}/support").is_some());
+}
+
+async fn comments_thread_on_a_proposal(app: App) {
+    let author = app
+        .db
+        .user_by_email("resident@demo.maeul.kr")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let new = maeul_db::proposals::NewProposal {
+        scope_id: 1,
+        author_id: author,
+        title: "공원 개방 시간 연장",
+        body: "b",
+        category: "culture",
+        submit: true,
+    };
+    let id = app.db.create_proposal(&new).await.unwrap();
+    let ladder = maeul_domain::proposal::Ladder::democracy_seoul();
+    app.db
+        .transition_proposal(
+            id,
+            &maeul_domain::proposal::ProposalEvent::Accept,
+            &ladder,
+            None,
+        )
+        .await
+        .unwrap();
+    let mut anon = app.browser();
+    anon.get(&format!("/proposals/{id}")).await;
+    assert_eq!(
+        anon.post(&format!("/proposals/{id}/comments"), &[("body", "x")])
+            .await
+            .0,
+        StatusCode::SEE_OTHER,
+        "redirected to sign in"
+    );
+    assert_eq!(app.db.proposal(id).await.unwrap().unwrap().comment_count, 0);
+
+    let mut member = app.signed_in("member@demo.maeul.kr").await;
+    member.get(&format!("/proposals/{id}")).await;
+    let (status, _, location) = member
+        .post(
+            &format!("/proposals/{id}/comments"),
+            &[("body", "찬성합니다 #1 <b>굵게</b>")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let first: i64 = location
+        .unwrap()
+        .rsplit("comment-")
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut resident = app.signed_in("resident@demo.maeul.kr").await;
+    resident.get(&format!("/proposals/{id}")).await;
+    let first_s = first.to_string();
+    resident
+        .post(
+            &format!("/proposals/{id}/comments"),
+            &[("body", "고맙습니다"), ("parent", &first_s)],
+        )
+        .await;
+    resident
+        .post(&format!("/comments/{first}/vote"), &[("value", "1")])
+        .await;
+    resident
+        .post(&format!("/comments/{first}/vote"), &[("value", "1")])
+        .await;
+    assert_eq!(
+        resident
+            .post(&format!("/comments/{first}/edit"), &[("body", "남의 글")])
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        resident
+            .post(
+                &format!("/proposals/{id}/comments"),
+                &[("body", &"가".repeat(2001))]
+            )
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
+    member
+        .post(
+            &format!("/comments/{first}/edit"),
+            &[("body", "적극 찬성합니다 #1")],
+        )
+        .await;
+    let (_, page) = anon.get(&format!("/proposals/{id}")).await;
+    assert!(page.contains("의견 2개"), "the count includes the reply");
+    assert!(page.contains("적극 찬성합니다") && page.contains("수정됨"));
+    assert!(
+        page.contains("class=\"comment depth-1\""),
+        "the reply is nested"
+    );
+    assert!(page.contains("▲ 1 · ▼ 0"), "one vote per person");
+    assert!(
+        page.contains("<a href=\"/proposals/1\">#1</a>"),
+        "proposal references are links"
+    );
+    let history = app.db.comment_history(first).await.unwrap();
+    assert!(
+        history[0].old_body.contains("<b>굵게</b>"),
+        "the old text is kept"
+    );
+    assert!(!page.contains("<b>굵게</b>"));
 }

@@ -13,7 +13,7 @@ use crate::AppState;
 use crate::context::Ctx;
 use crate::csrf::CsrfForm;
 use crate::error::PageError;
-use crate::pages::account::{NoticeQuery, require_user};
+use crate::pages::account::require_user;
 use crate::pages::{FormErrors, notice, render};
 
 /// The threshold ladder of a scope. Every scope uses Democracy Seoul's rules until scopes get their own
@@ -134,6 +134,40 @@ struct ProposalPage<'a> {
     answers: Vec<Answer>,
     transitions: Vec<Transition>,
     now: i64,
+    /// (comment, depth, rendered body) in reading order.
+    comments: Vec<(maeul_db::comments::CommentRow, usize, String)>,
+    comments_next: Option<i64>,
+    /// The signed-in person's id (0 when signed out: no account has it).
+    my_id: i64,
+}
+
+const COMMENT_PAGE: i64 = 50;
+
+/// Orders a page of top-level comments and their replies as a thread (depth-first), each with its depth.
+fn thread(
+    top: Vec<maeul_db::comments::CommentRow>,
+    replies: Vec<maeul_db::comments::CommentRow>,
+) -> Vec<(maeul_db::comments::CommentRow, usize, String)> {
+    let mut children: std::collections::HashMap<i64, Vec<maeul_db::comments::CommentRow>> =
+        Default::default();
+    for r in replies {
+        children
+            .entry(r.parent_id.unwrap_or_default())
+            .or_default()
+            .push(r);
+    }
+    let mut out = vec![];
+    let mut stack: Vec<(maeul_db::comments::CommentRow, usize)> =
+        top.into_iter().rev().map(|c| (c, 0)).collect();
+    while let Some((c, depth)) = stack.pop() {
+        if let Some(kids) = children.remove(&c.id) {
+            let depth_below = (depth + 1).min(maeul_db::comments::MAX_DEPTH);
+            stack.extend(kids.into_iter().rev().map(|k| (k, depth_below)));
+        }
+        let html = crate::markdown::to_safe_html(&c.body);
+        out.push((c, depth, html));
+    }
+    out
 }
 
 /// A proposal others may see: public ones, and one's own in any state.
@@ -148,11 +182,18 @@ async fn visible_proposal(state: &AppState, ctx: &Ctx, id: i64) -> Result<Propos
     }
 }
 
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    pub notice: Option<String>,
+    /// Comment cursor: the last top-level comment of the previous page.
+    pub after: Option<i64>,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    Query(q): Query<NoticeQuery>,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
     let p = visible_proposal(&state, &ctx, id).await?;
     let tree = ctx.scopes.clone();
@@ -186,7 +227,17 @@ pub async fn show(
             };
             (r.threshold, ctx.t1(key, "count", r.threshold))
         });
+    let (top, replies) = state
+        .db
+        .comment_page(id, q.after.unwrap_or(0), COMMENT_PAGE)
+        .await?;
+    let comments_next = (top.len() as i64 == COMMENT_PAGE)
+        .then(|| top.last().map(|c| c.id))
+        .flatten();
     let page = ProposalPage {
+        comments: thread(top, replies),
+        comments_next,
+        my_id: ctx.user().map_or(0, |u| u.id),
         body_html: crate::markdown::to_safe_html(&p.body),
         notice: notice(&ctx, q.notice.as_deref()),
         next_rung,
@@ -463,4 +514,88 @@ pub async fn overdue(State(state): State<AppState>, ctx: Ctx) -> Result<Response
 /// The few most recent public proposals of a scope, for its page.
 pub async fn recent(state: &AppState, scope_id: i64) -> Result<Vec<ProposalRow>, PageError> {
     Ok(state.db.proposals_in_scope(scope_id, None, 5).await?)
+}
+
+#[derive(Deserialize)]
+pub struct CommentForm {
+    #[serde(default)]
+    pub body: String,
+    pub parent: Option<i64>,
+}
+
+/// Adds a comment or reply (any signed-in person, on a proposal they can see).
+pub async fn comment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<CommentForm>,
+) -> Result<Response, PageError> {
+    let me = require_user(&ctx)?;
+    let p = visible_proposal(&state, &ctx, id).await?;
+    let body = input::parse_comment(&form.body).map_err(|e| {
+        PageError::BadRequest(match e.limit() {
+            Some(limit) => ctx.t1(e.message_id(), "limit", limit),
+            None => ctx.t(e.message_id()),
+        })
+    })?;
+    let comment_id = state
+        .db
+        .add_comment(p.id, form.parent, me.user.id, &body)
+        .await?;
+    Ok(Redirect::to(&format!("/proposals/{id}#comment-{comment_id}")).into_response())
+}
+
+/// Edits one's own comment; the previous text is kept in its history.
+pub async fn edit_comment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(comment_id): Path<i64>,
+    CsrfForm(form): CsrfForm<CommentForm>,
+) -> Result<Response, PageError> {
+    let me = require_user(&ctx)?;
+    let c = state
+        .db
+        .comment(comment_id)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    if c.author_id != me.user.id {
+        return Err(PageError::Forbidden);
+    }
+    let body = input::parse_comment(&form.body)
+        .map_err(|e| PageError::BadRequest(ctx.t(e.message_id())))?;
+    state.db.edit_comment(comment_id, &body).await?;
+    Ok(Redirect::to(&format!(
+        "/proposals/{}#comment-{comment_id}",
+        c.proposal_id
+    ))
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct VoteForm {
+    pub value: i64,
+}
+
+pub async fn vote_comment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(comment_id): Path<i64>,
+    CsrfForm(form): CsrfForm<VoteForm>,
+) -> Result<Response, PageError> {
+    let me = require_user(&ctx)?;
+    let c = state
+        .db
+        .comment(comment_id)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    visible_proposal(&state, &ctx, c.proposal_id).await?;
+    state
+        .db
+        .vote_comment(comment_id, me.user.id, form.value)
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/proposals/{}#comment-{comment_id}",
+        c.proposal_id
+    ))
+    .into_response())
 }

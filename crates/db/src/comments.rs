@@ -1,0 +1,154 @@
+//! Threaded comments on proposals: top-level comments page by page with their replies, edits kept as
+//! history, one up or down vote per person.
+use crate::{Db, DbError, DbResult, db_run, now};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CommentRow {
+    pub id: i64,
+    pub proposal_id: i64,
+    pub parent_id: Option<i64>,
+    pub author_id: i64,
+    pub author_name: String,
+    pub body: String,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    pub up_votes: i64,
+    pub down_votes: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CommentEdit {
+    pub old_body: String,
+    pub edited_at: i64,
+}
+
+/// Replies nest this deep at most; a reply to the deepest level attaches to its parent's thread.
+pub const MAX_DEPTH: usize = 3;
+
+const SELECT_COMMENT: &str =
+    "SELECT c.id, c.proposal_id, c.parent_id, c.author_id, u.display_name AS author_name, c.body,
+        c.created_at, c.edited_at, c.up_votes, c.down_votes
+     FROM comments c JOIN users u ON u.id = c.author_id";
+
+impl Db {
+    /// Adds a comment (a reply when `parent_id` is set; the parent must be on the same proposal).
+    pub async fn add_comment(
+        &self,
+        proposal_id: i64,
+        parent_id: Option<i64>,
+        author_id: i64,
+        body: &str,
+    ) -> DbResult<i64> {
+        if let Some(parent) = parent_id {
+            let p = self.comment(parent).await?.ok_or(DbError::NotFound)?;
+            if p.proposal_id != proposal_id {
+                return Err(DbError::Invalid(
+                    "the reply's parent belongs to another proposal".into(),
+                ));
+            }
+        }
+        let at = now();
+        db_run!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id = sqlx::query_scalar::<_, i64>(
+                "INSERT INTO comments (proposal_id, parent_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+                .bind(proposal_id).bind(parent_id).bind(author_id).bind(body).bind(at)
+                .fetch_one(&mut *tx).await?;
+            sqlx::query("UPDATE proposals SET comment_count = comment_count + 1 WHERE id = $1").bind(proposal_id)
+                .execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    pub async fn comment(&self, id: i64) -> DbResult<Option<CommentRow>> {
+        let sql = format!("{SELECT_COMMENT} WHERE c.id = $1");
+        Ok(
+            db_run!(self, pool => sqlx::query_as::<_, CommentRow>(&sql).bind(id).fetch_optional(pool).await?),
+        )
+    }
+
+    /// One page of top-level comments (oldest first, after the cursor) and every reply under them.
+    pub async fn comment_page(
+        &self,
+        proposal_id: i64,
+        after_id: i64,
+        limit: i64,
+    ) -> DbResult<(Vec<CommentRow>, Vec<CommentRow>)> {
+        let top_sql = format!(
+            "{SELECT_COMMENT} WHERE c.proposal_id = $1 AND c.parent_id IS NULL AND c.id > $2 ORDER BY c.id LIMIT $3"
+        );
+        let top = db_run!(self, pool => sqlx::query_as::<_, CommentRow>(&top_sql).bind(proposal_id).bind(after_id).bind(limit).fetch_all(pool).await?);
+        let Some(first) = top.first() else {
+            return Ok((top, vec![]));
+        };
+        // Replies of this page: every non-top comment of the proposal whose thread root is in [first, last].
+        // Threads are shallow, so fetching the proposal's replies and keeping those under this page's roots
+        // costs one query; the root of each reply is resolved in memory.
+        let replies_sql = format!(
+            "{SELECT_COMMENT} WHERE c.proposal_id = $1 AND c.parent_id IS NOT NULL AND c.id > $2 ORDER BY c.id"
+        );
+        let all = db_run!(self, pool => sqlx::query_as::<_, CommentRow>(&replies_sql).bind(proposal_id).bind(first.id).fetch_all(pool).await?);
+        let roots: std::collections::HashSet<i64> = top.iter().map(|c| c.id).collect();
+        let mut root_of: std::collections::HashMap<i64, i64> =
+            top.iter().map(|c| (c.id, c.id)).collect();
+        let mut replies = vec![];
+        for reply in all {
+            if let Some(&root) = reply.parent_id.and_then(|p| root_of.get(&p)) {
+                root_of.insert(reply.id, root);
+                if roots.contains(&root) {
+                    replies.push(reply);
+                }
+            }
+        }
+        Ok((top, replies))
+    }
+
+    /// Replaces a comment's text, keeping the old text in its history.
+    pub async fn edit_comment(&self, id: i64, body: &str) -> DbResult<()> {
+        let old = self.comment(id).await?.ok_or(DbError::NotFound)?;
+        let at = now();
+        db_run!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("INSERT INTO comment_edits (comment_id, old_body, edited_at) VALUES ($1, $2, $3)")
+                .bind(id).bind(&old.body).bind(at).execute(&mut *tx).await?;
+            sqlx::query("UPDATE comments SET body = $1, edited_at = $2 WHERE id = $3")
+                .bind(body).bind(at).bind(id).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn comment_history(&self, id: i64) -> DbResult<Vec<CommentEdit>> {
+        Ok(db_run!(self, pool => sqlx::query_as::<_, CommentEdit>(
+            "SELECT old_body, edited_at FROM comment_edits WHERE comment_id = $1 ORDER BY id").bind(id).fetch_all(pool).await?))
+    }
+
+    /// Sets a person's vote on a comment (+1, −1, or 0 to remove it); the totals follow in the same transaction.
+    pub async fn vote_comment(&self, id: i64, user_id: i64, value: i64) -> DbResult<(i64, i64)> {
+        if !matches!(value, -1..=1) {
+            return Err(DbError::Invalid("a vote is -1, 0 or 1".into()));
+        }
+        db_run!(self, pool => {
+            let mut tx = pool.begin().await?;
+            // Remove the previous vote first (a write, so SQLite locks at once), then add the new one.
+            let previous = sqlx::query_scalar::<_, i64>("DELETE FROM comment_votes WHERE comment_id = $1 AND user_id = $2 RETURNING value")
+                .bind(id).bind(user_id).fetch_optional(&mut *tx).await?.unwrap_or(0);
+            if value != 0 {
+                sqlx::query("INSERT INTO comment_votes (comment_id, user_id, value) VALUES ($1, $2, $3)")
+                    .bind(id).bind(user_id).bind(value).execute(&mut *tx).await
+                    .map_err(|e| match &e {
+                        sqlx::Error::Database(d) if d.is_foreign_key_violation() => DbError::NotFound,
+                        _ => DbError::from(e),
+                    })?;
+            }
+            let up = i64::from(value == 1) - i64::from(previous == 1);
+            let down = i64::from(value == -1) - i64::from(previous == -1);
+            let totals = sqlx::query_as::<_, (i64, i64)>(
+                "UPDATE comments SET up_votes = up_votes + $1, down_votes = down_votes + $2 WHERE id = $3 RETURNING up_votes, down_votes")
+                .bind(up).bind(down).bind(id).fetch_optional(&mut *tx).await?.ok_or(DbError::NotFound)?;
+            tx.commit().await?;
+            Ok(totals)
+        })
+    }
+}
