@@ -10,7 +10,8 @@
 # (swap-chain, 20,000 samples 500 steps apart after 200,000 burn-in steps; the exact formula needs an
 # enumeration of compositions that is out of reach at this size). Wall-clock and CPU times are both shown,
 # since the machine is shared.
-# Then, if the `maeul` binary builds, times the same thing end to end through `maeul sortition draw`.
+# Then, if the `maeul` binary builds, times the same thing end to end through `maeul sortition draw`
+# (set SORTITION_BENCH_SKIP_CLI=1 to skip that part, which needs a release build of the whole server).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -26,7 +27,9 @@ cargo build --quiet --release -p maeul-sortition --example synthetic_bench
 
 echo
 echo "== end to end: maeul sortition draw (release build)"
-if cargo build --quiet --release -p maeul 2>/dev/null; then
+if [ "${SORTITION_BENCH_SKIP_CLI:-0}" = 1 ]; then
+  echo "   (skipped: SORTITION_BENCH_SKIP_CLI=1)"
+elif cargo build --quiet --release -p maeul 2>/dev/null; then
   input="$(mktemp --suffix=.json)"
   "$CARGO_TARGET_DIR/release/examples/synthetic_bench" "$applicants" "$seats" --write "$input" >/dev/null
   /usr/bin/time -f "   [maeul sortition draw: %e s wall, %U s user CPU]" \
