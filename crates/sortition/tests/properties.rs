@@ -133,6 +133,15 @@ proptest! {
         let uniform_min = uniform.iter().copied().fold(f64::INFINITY, f64::min);
         prop_assert!(lottery.distribution.minimum_probability() >= uniform_min - 1e-6,
             "leximin min {} < uniform min {}", lottery.distribution.minimum_probability(), uniform_min);
+        // Stronger: the complete leximin's sorted probability vector is lexicographically at least the
+        // baseline's (the first entry where they differ by more than round-off favours leximin).
+        let mut leximin_sorted = probabilities.clone();
+        leximin_sorted.sort_by(f64::total_cmp);
+        let mut uniform_sorted: Vec<f64> = lottery.pool.applicant_type.iter().map(|&t| uniform[t]).collect();
+        uniform_sorted.sort_by(f64::total_cmp);
+        if let Some((l, u)) = leximin_sorted.iter().zip(&uniform_sorted).find(|(l, u)| (*l - *u).abs() > 1e-5) {
+            prop_assert!(l > u, "leximin {:?} is lexicographically below uniform {:?}", leximin_sorted, uniform_sorted);
+        }
 
         // The draw meets the quotas, is deterministic in the seed, and reserves are outside the panel.
         let outcome = lottery.draw(&seed);
