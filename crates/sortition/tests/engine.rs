@@ -426,3 +426,15 @@ fn the_stage_limit_keeps_maximin_and_a_valid_distribution() {
         "the fixture's leximin completes within the default stage limit"
     );
 }
+
+#[test]
+fn without_features_it_is_a_plain_lottery() {
+    let instance = instance(3, 2, vec![], applicants(&[(10, &[])]));
+    let lottery = prepare(&instance);
+    for p in lottery.distribution.applicant_probabilities(&lottery.pool) {
+        assert!((p - 0.3).abs() < 1e-9, "{p}");
+    }
+    let outcome = lottery.draw("plain");
+    assert_eq!(outcome.panel.len(), 3);
+    assert_eq!(outcome.reserves.len(), 2);
+}
