@@ -45,7 +45,7 @@ pub struct AppState {
     pub i18n: Arc<i18n::I18n>,
     /// The city's scope tree, cached: it is read by almost every page and changes only by seeding.
     scopes: Arc<RwLock<Arc<ScopeTree>>>,
-    pub login_limiter: Arc<ratelimit::RateLimiter>,
+    pub login_guard: Arc<ratelimit::LoginGuard>,
 }
 
 impl AppState {
@@ -55,10 +55,7 @@ impl AppState {
             config: Arc::new(config),
             i18n: Arc::new(i18n::I18n::default()),
             scopes: Arc::default(),
-            login_limiter: Arc::new(ratelimit::RateLimiter::new(
-                5,
-                std::time::Duration::from_secs(15 * 60),
-            )),
+            login_guard: Arc::default(),
         };
         state.reload_scopes().await?;
         Ok(state)

@@ -438,14 +438,25 @@ async fn sign_in_is_rate_limited(app: App) {
         "even the right password waits out the window"
     );
     assert!(page.contains("15분"));
-    let (status, _) = app
-        .browser()
-        .login("admin@demo.maeul.kr", &app.passwords["admin@demo.maeul.kr"])
-        .await;
+    let admin = &app.passwords["admin@demo.maeul.kr"];
+    let (status, _) = app.browser().login("admin@demo.maeul.kr", admin).await;
+    assert_eq!(
+        status,
+        StatusCode::SEE_OTHER,
+        "others behind the same address still sign in"
+    );
+    for i in 0..45 {
+        let (status, _) = app
+            .browser()
+            .login(&format!("guess{i}@example.kr"), "wrong password!")
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let (status, _) = app.browser().login("admin@demo.maeul.kr", admin).await;
     assert_eq!(
         status,
         StatusCode::TOO_MANY_REQUESTS,
-        "the same address is blocked for other accounts too"
+        "an address that tried 50 wrong passwords waits"
     );
 }
 
@@ -886,6 +897,22 @@ async fn register_import_is_all_or_nothing(app: App) {
 }
 
 async fn security_headers_and_cookie_flags(app: App) {
+    // Redirect targets that browsers would read as another site, or that are not valid headers.
+    let mut b = app.browser();
+    b.get("/").await;
+    for back in [
+        "/\t/evil.example/x",
+        "/\\evil.example",
+        "/x\r\nSet-Cookie: a=b",
+        "/검색",
+    ] {
+        let (status, _, location) = b.post("/lang", &[("lang", "en"), ("back", back)]).await;
+        assert_eq!(
+            (status, location.as_deref()),
+            (StatusCode::SEE_OTHER, Some("/")),
+            "back={back:?}"
+        );
+    }
     let r = reqwest::get(app.url("/")).await.unwrap();
     let h = r.headers();
     assert_eq!(h["x-content-type-options"], "nosniff");

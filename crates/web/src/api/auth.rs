@@ -37,9 +37,8 @@ pub async fn create_token(
     ApiJson(request): ApiJson<TokenRequest>,
 ) -> Result<(StatusCode, Json<TokenResponse>), ApiError> {
     let email = request.email.trim().to_lowercase();
-    let keys = [format!("ip:{ip}"), format!("email:{email}")];
-    let limiter = &state.login_limiter;
-    if !keys.iter().all(|k| limiter.allowed(k)) {
+    let guard = &state.login_guard;
+    if !guard.allowed(&ip, &email) {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
@@ -52,14 +51,14 @@ pub async fn create_token(
         .map_or_else(|| dummy_hash().to_owned(), |u| u.password_hash.clone());
     let ok = verify_password(request.password, hash).await;
     let Some(user) = user.filter(|_| ok) else {
-        keys.iter().for_each(|k| limiter.record_failure(k));
+        guard.failed(&ip, &email);
         return Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
             "e-mail or password is wrong",
         ));
     };
-    keys.iter().for_each(|k| limiter.reset(k));
+    guard.succeeded(&email);
     let label: String = request
         .label
         .unwrap_or_else(|| "api".into())

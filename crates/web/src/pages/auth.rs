@@ -178,9 +178,8 @@ pub async fn login(
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<Response, PageError> {
     let email = form.email.trim().to_lowercase();
-    let keys = [format!("ip:{ip}"), format!("email:{email}")];
-    let limiter = &state.login_limiter;
-    let (status, error) = if !keys.iter().all(|k| limiter.allowed(k)) {
+    let guard = &state.login_guard;
+    let (status, error) = if !guard.allowed(&ip, &email) {
         (StatusCode::TOO_MANY_REQUESTS, ctx.t("login-rate-limited"))
     } else {
         let user = state.db.user_by_email(&email).await?;
@@ -190,11 +189,11 @@ pub async fn login(
         let password_ok = verify_password(form.password, hash).await;
         match user {
             Some(user) if password_ok => {
-                keys.iter().for_each(|k| limiter.reset(k));
+                guard.succeeded(&email);
                 return start_session(&state, user.id, &form.next).await;
             }
             _ => {
-                keys.iter().for_each(|k| limiter.record_failure(k));
+                guard.failed(&ip, &email);
                 (StatusCode::UNAUTHORIZED, ctx.t("login-failed"))
             }
         }
@@ -309,11 +308,9 @@ pub async fn forgot(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let key = format!("reset-ip:{ip}");
-    if !state.login_limiter.allowed(&key) {
+    if !state.login_guard.reset_request(&ip) {
         return Err(PageError::RateLimited);
     }
-    state.login_limiter.record_failure(&key);
     if let Some(user) = state.db.user_by_email(&email).await? {
         let token = random_token();
         state

@@ -87,9 +87,13 @@ pub fn notice(ctx: &Ctx, key: Option<&str>) -> Option<String> {
     key.filter(|k| KNOWN.contains(k)).map(|k| ctx.t(k))
 }
 
-/// A redirect target from a form or query: only a local path, never another site.
+/// A redirect target from a form or query: only a local path, never another site. Only printable ASCII
+/// without backslashes is accepted (paths the site makes are percent-encoded): URL parsers drop or rewrite
+/// tabs, newlines and backslashes, so `/<TAB>/evil.example` or `/\\evil.example` would otherwise leave the
+/// site, and a raw non-ASCII character is not a valid `Location` header.
 pub fn local_path(target: &str) -> &str {
-    if target.starts_with('/') && !target.starts_with("//") && !target.starts_with("/\\") {
+    let clean = target.chars().all(|c| c.is_ascii_graphic() && c != '\\');
+    if clean && target.starts_with('/') && !target.starts_with("//") {
         target
     } else {
         "/"
@@ -104,5 +108,14 @@ mod tests {
         assert_eq!(super::local_path("//evil.example"), "/");
         assert_eq!(super::local_path("https://evil.example"), "/");
         assert_eq!(super::local_path("/\\evil.example"), "/");
+        assert_eq!(super::local_path("/\t/evil.example/x"), "/");
+        assert_eq!(super::local_path("/account\r\nSet-Cookie: x=1"), "/");
+        assert_eq!(super::local_path("/a b"), "/");
+        assert_eq!(super::local_path("/search?q=쉼터"), "/");
+        assert_eq!(
+            super::local_path("/search?q=%EC%89%BC"),
+            "/search?q=%EC%89%BC"
+        );
+        assert_eq!(super::local_path("/scopes/11110?x=1"), "/scopes/11110?x=1");
     }
 }
