@@ -23,7 +23,8 @@ fn ln_binomial(n: u32, k: u32) -> f64 {
 }
 
 /// Exact selection probability of each type under the uniform baseline, or `None` when more than
-/// `max_compositions` quota-meeting compositions exist (or none).
+/// `max_compositions` quota-meeting compositions exist, when the search visits more than 20 ×
+/// `max_compositions` nodes (so that huge pools give up quickly), or when none exists.
 pub fn uniform_exact(pool: &Pool, max_compositions: usize) -> Option<Vec<f64>> {
     struct Search<'a> {
         pool: &'a Pool,
@@ -34,9 +35,16 @@ pub fn uniform_exact(pool: &Pool, max_compositions: usize) -> Option<Vec<f64>> {
         found: Vec<(f64, Vec<u32>)>,
         limit: usize,
         overflow: bool,
+        /// Search nodes visited; the search gives up (as an overflow) past `node_limit`.
+        nodes: usize,
+        node_limit: usize,
     }
     impl Search<'_> {
         fn visit(&mut self, t: usize, left: u32) {
+            self.nodes += 1;
+            if self.nodes > self.node_limit {
+                self.overflow = true;
+            }
             if self.overflow {
                 return;
             }
@@ -94,6 +102,8 @@ pub fn uniform_exact(pool: &Pool, max_compositions: usize) -> Option<Vec<f64>> {
         found: Vec::new(),
         limit: max_compositions,
         overflow: false,
+        nodes: 0,
+        node_limit: max_compositions.saturating_mul(20),
     };
     search.visit(0, pool.panel_size);
     if search.overflow || search.found.is_empty() {

@@ -111,3 +111,19 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     draw::hex(&Sha256::digest(bytes))
 }
+
+/// Selection probabilities of the uniform baseline (see [`baseline`]) for an instance: validates it,
+/// refuses infeasible quotas like [`Lottery::prepare`], then computes them exactly or by Monte Carlo
+/// (`samples` panels). Returns the pool, the probability of each type, whether it is exact, and a note.
+pub fn uniform_baseline(
+    instance: &Instance,
+    samples: usize,
+) -> Result<(Pool, Vec<f64>, bool, String), SortitionError> {
+    let pool = Pool::new(instance)?;
+    let report = check_feasibility(&pool)?;
+    let Some(witness) = report.witness else {
+        return Err(SortitionError::Infeasible(report.problems));
+    };
+    let (probabilities, exact, note) = baseline::uniform_probabilities(&pool, &witness, samples);
+    Ok((pool, probabilities, exact, note))
+}

@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::{Subcommand, ValueEnum};
-use maeul_sortition::baseline::uniform_probabilities;
 use maeul_sortition::{
     Instance, Lottery, Pool, SortitionError, check_feasibility, fill_vacancies, report, sha256_hex,
+    uniform_baseline,
 };
 
 #[derive(Debug, Subcommand)]
@@ -102,10 +102,10 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             json,
         } => {
             let (instance, _) = read(&file)?;
-            let lottery = prepare(&file, &instance)?;
-            let pool = &lottery.pool;
             match method {
                 Method::Leximin => {
+                    let lottery = prepare(&file, &instance)?;
+                    let pool = &lottery.pool;
                     if json {
                         print_json(&report::probabilities_json(
                             pool,
@@ -125,16 +125,16 @@ pub fn run(command: Command) -> anyhow::Result<()> {
                     }
                 }
                 Method::Uniform => {
-                    let witness = &lottery.distribution.compositions[0].seats;
-                    let (probabilities, exact, note) =
-                        uniform_probabilities(pool, witness, samples);
+                    let (pool, probabilities, exact, note) =
+                        uniform_baseline(&instance, samples)
+                            .map_err(|error| anyhow::anyhow!("{}: {error}", file.display()))?;
                     if json {
-                        print_json(&report::baseline_json(pool, &probabilities, exact, &note));
+                        print_json(&report::baseline_json(&pool, &probabilities, exact, &note));
                     } else {
                         print!(
                             "{}",
                             report::probabilities_text(
-                                pool,
+                                &pool,
                                 "uniform",
                                 &probabilities,
                                 &format!(" ({note})")
