@@ -1,10 +1,18 @@
-//! Translations: one Project Fluent resource per language, embedded in the binary.
+//! Translations: Project Fluent resources per language, embedded in the binary. Each language has one
+//! file per area (`locales/{ko,en}/<area>.ftl`) so that areas grow without editing one shared file; a
+//! bundle holds all of a language's files and an id may be defined only once across them.
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use maeul_domain::Lang;
 
-const KO: &str = include_str!("../locales/ko.ftl");
-const EN: &str = include_str!("../locales/en.ftl");
+/// `(area, source)` for every catalogue file. Both languages list the same areas.
+macro_rules! catalogue {
+    ($lang:literal: $($area:literal),+) => {
+        &[$(($area, include_str!(concat!("../locales/", $lang, "/", $area, ".ftl")))),+]
+    };
+}
+const KO: &[(&str, &str)] = catalogue!("ko": "main");
+const EN: &[(&str, &str)] = catalogue!("en": "main");
 
 /// The message catalogues of both languages.
 pub struct I18n {
@@ -18,16 +26,20 @@ impl std::fmt::Debug for I18n {
     }
 }
 
-fn bundle(lang: &str, source: &str) -> FluentBundle<FluentResource> {
-    let resource = FluentResource::try_new(source.to_owned())
-        .unwrap_or_else(|(_, errors)| panic!("locales/{lang}.ftl does not parse: {errors:?}"));
+fn bundle(lang: &str, files: &[(&str, &str)]) -> FluentBundle<FluentResource> {
     let id: unic_langid::LanguageIdentifier = lang.parse().expect("valid language id");
     let mut bundle = FluentBundle::new_concurrent(vec![id]);
     // Pages are HTML and escape their text; Unicode isolation marks would only add invisible noise.
     bundle.set_use_isolating(false);
-    bundle
-        .add_resource(resource)
-        .unwrap_or_else(|e| panic!("locales/{lang}.ftl has duplicate ids: {e:?}"));
+    for (area, source) in files {
+        let resource =
+            FluentResource::try_new((*source).to_owned()).unwrap_or_else(|(_, errors)| {
+                panic!("locales/{lang}/{area}.ftl does not parse: {errors:?}")
+            });
+        bundle.add_resource(resource).unwrap_or_else(|e| {
+            panic!("locales/{lang}/{area}.ftl repeats ids of another file: {e:?}")
+        });
+    }
     bundle
 }
 
@@ -66,11 +78,12 @@ impl I18n {
     }
 }
 
-/// Message ids defined in a Fluent source (for the catalogue tests).
+/// Message ids defined in a language's catalogue files (for the catalogue tests).
 #[cfg(test)]
-pub(crate) fn message_ids(source: &str) -> std::collections::BTreeSet<String> {
-    source
-        .lines()
+pub(crate) fn message_ids(files: &[(&str, &str)]) -> std::collections::BTreeSet<String> {
+    files
+        .iter()
+        .flat_map(|(_, source)| source.lines())
         .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
         .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_owned()))
         .collect()
@@ -79,6 +92,35 @@ pub(crate) fn message_ids(source: &str) -> std::collections::BTreeSet<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn both_languages_have_the_same_files() {
+        let areas = |files: &[(&'static str, &'static str)]| {
+            files.iter().map(|(a, _)| *a).collect::<Vec<_>>()
+        };
+        assert_eq!(areas(KO), areas(EN));
+        let on_disk = |lang: &str| {
+            let dir = format!("{}/locales/{lang}", env!("CARGO_MANIFEST_DIR"));
+            let mut names: Vec<String> = std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        let mut listed: Vec<String> = areas(KO).iter().map(|a| format!("{a}.ftl")).collect();
+        listed.sort();
+        assert_eq!(
+            on_disk("ko"),
+            listed,
+            "every file in locales/ko is listed in KO"
+        );
+        assert_eq!(
+            on_disk("en"),
+            listed,
+            "every file in locales/en is listed in EN"
+        );
+    }
 
     #[test]
     fn both_languages_define_the_same_messages() {
