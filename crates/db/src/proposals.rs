@@ -2,7 +2,10 @@
 //! concurrency, the obligations the threshold ladder creates, and official answers.
 use maeul_domain::proposal::{self, Ladder, ProposalEvent, ProposalState, Responder};
 
-use crate::{Db, DbError, DbResult, db_run, now};
+use maeul_domain::debate::DebateState;
+use maeul_domain::notify::EventKind;
+
+use crate::{Db, DbError, DbResult, db_run, now, record_event};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ProposalRow {
@@ -19,11 +22,51 @@ pub struct ProposalRow {
     pub comment_count: i64,
     pub created_at: i64,
     pub collecting_until: Option<i64>,
+    /// 'proposal' or 'debate'.
+    pub kind: String,
+    pub location: String,
+    /// A concluded debate's conclusion.
+    pub conclusion: String,
+    /// Set while moderators hide it: kept, shown only to its author and moderators.
+    pub hidden_at: Option<i64>,
 }
 
 impl ProposalRow {
     pub fn state(&self) -> ProposalState {
         ProposalState::parse(&self.state).unwrap_or(ProposalState::Closed)
+    }
+
+    pub fn is_debate(&self) -> bool {
+        self.kind == Kind::Debate.as_str()
+    }
+
+    pub fn debate_state(&self) -> DebateState {
+        DebateState::parse(&self.state).unwrap_or(DebateState::Concluded)
+    }
+
+    /// The page of this proposal or debate.
+    pub fn path(&self) -> String {
+        if self.is_debate() {
+            format!("/debates/{}", self.id)
+        } else {
+            format!("/proposals/{}", self.id)
+        }
+    }
+}
+
+/// The two kinds of public-sphere items stored in `proposals`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Proposal,
+    Debate,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Proposal => "proposal",
+            Kind::Debate => "debate",
+        }
     }
 }
 
@@ -60,8 +103,11 @@ pub struct NewProposal<'a> {
     pub title: &'a str,
     pub body: &'a str,
     pub category: &'a str,
-    /// Submit for moderation at once (otherwise it stays a draft).
+    /// Where it is about, in words ('' when nowhere in particular).
+    pub location: &'a str,
+    /// Submit for moderation at once (otherwise it stays a draft). Debates open at once.
     pub submit: bool,
+    pub kind: Kind,
 }
 
 /// How long an accepted proposal collects support.
@@ -83,7 +129,8 @@ pub fn parse_responder(s: &str) -> Option<Responder> {
 }
 
 const SELECT_PROPOSAL: &str = "SELECT p.id, p.scope_id, p.author_id, u.display_name AS author_name, p.title, p.body, p.category,
-        p.state, p.support_count, p.forum_participants, p.comment_count, p.created_at, p.collecting_until
+        p.state, p.support_count, p.forum_participants, p.comment_count, p.created_at, p.collecting_until,
+        p.kind, p.location, p.conclusion, p.hidden_at
      FROM proposals p JOIN users u ON u.id = p.author_id";
 
 const INSERT_TRANSITION: &str = "INSERT INTO proposal_transitions (proposal_id, from_state, to_state, actor_id, reason, at) VALUES ($1, $2, $3, $4, $5, $6)";
@@ -104,22 +151,28 @@ impl Db {
     pub async fn create_proposal(&self, p: &NewProposal<'_>) -> DbResult<i64> {
         let at = now();
         let search_terms = maeul_domain::search::index_terms(&format!("{} {}", p.title, p.body));
-        let state = if p.submit {
-            ProposalState::Submitted
-        } else {
-            ProposalState::Draft
+        let state = match (p.kind, p.submit) {
+            (Kind::Debate, _) => DebateState::Open.as_str(),
+            (Kind::Proposal, true) => ProposalState::Submitted.as_str(),
+            (Kind::Proposal, false) => ProposalState::Draft.as_str(),
         };
         db_run!(self, pool => {
             let mut tx = pool.begin().await?;
             let id = sqlx::query_scalar::<_, i64>(
-                "INSERT INTO proposals (scope_id, author_id, title, body, category, state, created_at, updated_at, search_terms)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id")
-                .bind(p.scope_id).bind(p.author_id).bind(p.title).bind(p.body).bind(p.category).bind(state.as_str()).bind(at)
-                .bind(&search_terms)
+                "INSERT INTO proposals (scope_id, author_id, title, body, category, state, created_at, updated_at, search_terms, kind, location)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10) RETURNING id")
+                .bind(p.scope_id).bind(p.author_id).bind(p.title).bind(p.body).bind(p.category).bind(state).bind(at)
+                .bind(&search_terms).bind(p.kind.as_str()).bind(p.location)
                 .fetch_one(&mut *tx).await?;
             sqlx::query(INSERT_TRANSITION)
-                .bind(id).bind("").bind(state.as_str()).bind(p.author_id).bind("").bind(at)
+                .bind(id).bind("").bind(state).bind(p.author_id).bind("").bind(at)
                 .execute(&mut *tx).await?;
+            if p.kind == Kind::Debate {
+                record_event!(tx, EventKind::Published, Some(id), Option::<i64>::None, Some(p.author_id), "", at);
+            }
+            // Authors follow what they write.
+            sqlx::query("INSERT INTO follows (user_id, target_kind, target_id, created_at) VALUES ($1, 'proposal', $2, $3)")
+                .bind(p.author_id).bind(id).bind(at).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(id)
         })
@@ -132,19 +185,56 @@ impl Db {
         )
     }
 
-    /// Public proposals of a scope, newest first, `limit` per page, before the cursor `before_id`.
+    /// Public proposals (or debates) of a scope, newest first, `limit` per page, before the cursor
+    /// `before_id`. Hidden ones are left out.
     pub async fn proposals_in_scope(
         &self,
         scope_id: i64,
+        kind: Kind,
         before_id: Option<i64>,
         limit: i64,
     ) -> DbResult<Vec<ProposalRow>> {
         let sql = format!(
-            "{SELECT_PROPOSAL} WHERE p.scope_id = $1 AND p.state NOT IN ('draft', 'submitted', 'rejected') AND p.id < $2
-             ORDER BY p.id DESC LIMIT $3"
+            "{SELECT_PROPOSAL} WHERE p.kind = $1 AND p.scope_id = $2 AND p.state NOT IN ('draft', 'submitted', 'rejected')
+               AND p.hidden_at IS NULL AND p.id < $3
+             ORDER BY p.id DESC LIMIT $4"
         );
         Ok(db_run!(self, pool => sqlx::query_as::<_, ProposalRow>(&sql)
-            .bind(scope_id).bind(before_id.unwrap_or(i64::MAX)).bind(limit).fetch_all(pool).await?))
+            .bind(kind.as_str()).bind(scope_id).bind(before_id.unwrap_or(i64::MAX)).bind(limit).fetch_all(pool).await?))
+    }
+
+    /// A person's public proposals and debates, newest first.
+    pub async fn proposals_by_author(
+        &self,
+        author_id: i64,
+        limit: i64,
+    ) -> DbResult<Vec<ProposalRow>> {
+        let sql = format!(
+            "{SELECT_PROPOSAL} WHERE p.author_id = $1 AND p.state NOT IN ('draft', 'submitted', 'rejected')
+               AND p.hidden_at IS NULL ORDER BY p.id DESC LIMIT $2"
+        );
+        Ok(db_run!(self, pool => sqlx::query_as::<_, ProposalRow>(&sql)
+            .bind(author_id).bind(limit).fetch_all(pool).await?))
+    }
+
+    /// Concludes a debate with its conclusion (rules in `maeul_domain::debate::conclude`).
+    pub async fn conclude_debate(&self, id: i64, actor: i64, conclusion: &str) -> DbResult<()> {
+        let at = now();
+        db_run!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query("UPDATE proposals SET state = $1, conclusion = $2, updated_at = $3 WHERE id = $4 AND kind = 'debate' AND state = $5")
+                .bind(DebateState::Concluded.as_str()).bind(conclusion).bind(at).bind(id).bind(DebateState::Open.as_str())
+                .execute(&mut *tx).await?.rows_affected();
+            if n == 0 {
+                return Err(DbError::Invalid("the debate is not open".into()));
+            }
+            sqlx::query(INSERT_TRANSITION)
+                .bind(id).bind(DebateState::Open.as_str()).bind(DebateState::Concluded.as_str()).bind(actor).bind(conclusion).bind(at)
+                .execute(&mut *tx).await?;
+            record_event!(tx, EventKind::StateChanged, Some(id), Option::<i64>::None, Some(actor), DebateState::Concluded.as_str(), at);
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     /// Proposals waiting for moderation in scopes whose code starts with `code_prefix`.
@@ -199,6 +289,12 @@ impl Db {
             sqlx::query(INSERT_TRANSITION)
                 .bind(id).bind(from.as_str()).bind(outcome.state.as_str()).bind(actor).bind(reason).bind(at)
                 .execute(&mut *tx).await?;
+            if outcome.state != from {
+                record_event!(tx, EventKind::StateChanged, Some(id), Option::<i64>::None, actor, outcome.state.as_str(), at);
+            }
+            if outcome.state == ProposalState::Collecting && from == ProposalState::Submitted {
+                record_event!(tx, EventKind::Published, Some(id), Option::<i64>::None, Some(current.author_id), "", at);
+            }
             tx.commit().await?;
         });
         Ok(outcome.state)
@@ -273,6 +369,7 @@ impl Db {
                     .bind(id).bind(from.as_str()).bind(outcome.state.as_str()).bind(Option::<i64>::None)
                     .bind(format!("{count} supporters")).bind(at)
                     .execute(&mut *tx).await?;
+                record_event!(tx, EventKind::StateChanged, Some(id), Option::<i64>::None, Option::<i64>::None, outcome.state.as_str(), at);
             }
             tx.commit().await?;
             Ok(SupportChange { changed, count, state: outcome.state })
@@ -319,6 +416,7 @@ impl Db {
                     .bind(id).bind(from.as_str()).bind(outcome.state.as_str()).bind(author_id).bind("").bind(at)
                     .execute(&mut *tx).await?;
             }
+            record_event!(tx, EventKind::Answered, Some(id), Option::<i64>::None, Some(author_id), responder_str(responder), at);
             tx.commit().await?;
         });
         Ok(())
@@ -356,6 +454,7 @@ impl Db {
 pub enum SearchOrder {
     Recent,
     MostSupported,
+    MostCommented,
 }
 
 /// A proposal search: text plus filters, one page at a time.
@@ -366,14 +465,20 @@ pub struct ProposalSearch {
     pub scope_prefix: String,
     pub state: Option<ProposalState>,
     pub category: Option<String>,
+    /// Only proposals, or only debates (both when `None`).
+    pub kind: Option<Kind>,
+    /// Only items created at or after / before these times (unix seconds).
+    pub created_from: Option<i64>,
+    pub created_until: Option<i64>,
     pub order: SearchOrder,
-    /// Keyset cursor: (support count, id) of the last row of the previous page.
+    /// Keyset cursor: (the order's count — supports or comments; ignored for recent —, id) of the last row
+    /// of the previous page.
     pub after: Option<(i64, i64)>,
     pub limit: i64,
 }
 
 /// Escapes nothing: index terms are letters and digits only, so they are safe inside quotes.
-fn fts5_query(q: &maeul_domain::search::Query) -> String {
+pub(crate) fn fts5_query(q: &maeul_domain::search::Query) -> String {
     match &q.prefix {
         Some(p) => format!("\"{p}\"*"),
         None => q
@@ -385,7 +490,7 @@ fn fts5_query(q: &maeul_domain::search::Query) -> String {
     }
 }
 
-fn tsquery(q: &maeul_domain::search::Query) -> String {
+pub(crate) fn tsquery(q: &maeul_domain::search::Query) -> String {
     match &q.prefix {
         Some(p) => format!("'{p}':*"),
         None => q
@@ -397,9 +502,13 @@ fn tsquery(q: &maeul_domain::search::Query) -> String {
     }
 }
 
-const SEARCH_FILTERS: &str = "p.state NOT IN ('draft', 'submitted', 'rejected')
+const SEARCH_FILTERS: &str =
+    "p.state NOT IN ('draft', 'submitted', 'rejected') AND p.hidden_at IS NULL
        AND s.code LIKE $2 AND ($3 = '' OR p.state = $3) AND ($4 = '' OR p.category = $4)
-       AND (($5 = 'recent' AND p.id < $7) OR ($5 = 'supported' AND (p.support_count < $6 OR (p.support_count = $6 AND p.id < $7))))";
+       AND ($9 = '' OR p.kind = $9) AND p.created_at >= $10 AND p.created_at < $11
+       AND (($5 = 'recent' AND p.id < $7)
+         OR ($5 = 'supported' AND (p.support_count < $6 OR (p.support_count = $6 AND p.id < $7)))
+         OR ($5 = 'commented' AND (p.comment_count < $6 OR (p.comment_count = $6 AND p.id < $7))))";
 
 impl Db {
     /// Public proposals matching a search, one page. Rows the bigram index suggests but whose text does not
@@ -408,12 +517,17 @@ impl Db {
         let order = match search.order {
             SearchOrder::Recent => "ORDER BY p.id DESC",
             SearchOrder::MostSupported => "ORDER BY p.support_count DESC, p.id DESC",
+            SearchOrder::MostCommented => "ORDER BY p.comment_count DESC, p.id DESC",
         };
         let (support_cursor, id_cursor) = search.after.unwrap_or((i64::MAX, i64::MAX));
         let order_key = match search.order {
             SearchOrder::Recent => "recent",
             SearchOrder::MostSupported => "supported",
+            SearchOrder::MostCommented => "commented",
         };
+        let kind = search.kind.map(Kind::as_str).unwrap_or("");
+        let from = search.created_from.unwrap_or(i64::MIN);
+        let until = search.created_until.unwrap_or(i64::MAX);
         let pattern = format!("{}%", search.scope_prefix);
         let state = search.state.map(|s| s.as_str()).unwrap_or("");
         let category = search.category.as_deref().unwrap_or("");
@@ -426,6 +540,7 @@ impl Db {
                 );
                 db_run!(self, pool => sqlx::query_as::<_, ProposalRow>(&sql)
                     .bind("").bind(&pattern).bind(state).bind(category).bind(order_key).bind(support_cursor).bind(id_cursor).bind(fetch)
+                    .bind(kind).bind(from).bind(until)
                     .fetch_all(pool).await?)
             }
             (Some(q), Db::Sqlite(pool)) => {
@@ -440,6 +555,9 @@ impl Db {
                     .bind(support_cursor)
                     .bind(id_cursor)
                     .bind(fetch)
+                    .bind(kind)
+                    .bind(from)
+                    .bind(until)
                     .fetch_all(pool)
                     .await?
             }
@@ -455,6 +573,9 @@ impl Db {
                     .bind(support_cursor)
                     .bind(id_cursor)
                     .bind(fetch)
+                    .bind(kind)
+                    .bind(from)
+                    .bind(until)
                     .fetch_all(pool)
                     .await?
             }

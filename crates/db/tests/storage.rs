@@ -473,6 +473,8 @@ async fn proposal_in_collection(db: &Db, tree: &ScopeTree) -> (i64, i64) {
         body: "벤치를 놓아 주세요",
         category: "환경",
         submit: true,
+        location: "",
+        kind: maeul_db::proposals::Kind::Proposal,
     };
     let id = db.create_proposal(&new).await.unwrap();
     db.transition_proposal(
@@ -498,7 +500,7 @@ async fn proposal_lifecycle_is_recorded(db: Db) {
     );
     assert!(p.collecting_until.unwrap() > maeul_db::now());
     assert_eq!(
-        db.proposals_in_scope(p.scope_id, None, 10)
+        db.proposals_in_scope(p.scope_id, maeul_db::proposals::Kind::Proposal, None, 10)
             .await
             .unwrap()
             .len(),
@@ -573,6 +575,8 @@ async fn proposal_lifecycle_is_recorded(db: Db) {
         body: "b",
         category: "",
         submit: true,
+        location: "",
+        kind: maeul_db::proposals::Kind::Proposal,
     };
     let other = db.create_proposal(&new).await.unwrap();
     let no_reason = ProposalEvent::Reject { reason: " ".into() };
@@ -582,7 +586,10 @@ async fn proposal_lifecycle_is_recorded(db: Db) {
             .is_err()
     );
     assert!(
-        db.proposals_in_scope(1, None, 10).await.unwrap().is_empty(),
+        db.proposals_in_scope(1, maeul_db::proposals::Kind::Proposal, None, 10)
+            .await
+            .unwrap()
+            .is_empty(),
         "unmoderated proposals are not public"
     );
 }
@@ -669,6 +676,8 @@ async fn korean_search_with_filters_and_cursors(db: Db) {
             body,
             category,
             submit: true,
+            location: "",
+            kind: maeul_db::proposals::Kind::Proposal,
         };
         let id = db.create_proposal(&new).await.unwrap();
         if i < 4 {
@@ -692,6 +701,9 @@ async fn korean_search_with_filters_and_cursors(db: Db) {
         scope_prefix: "11".into(),
         state: None,
         category: None,
+        kind: None,
+        created_from: None,
+        created_until: None,
         order: SearchOrder::Recent,
         after: None,
         limit: 10,
@@ -756,6 +768,8 @@ async fn comments_thread_page_edit_and_vote(db: Db) {
             body: "b",
             category: "other",
             submit: true,
+            location: "",
+            kind: maeul_db::proposals::Kind::Proposal,
         };
         (db.create_proposal(&new).await.unwrap(), ())
     };
@@ -763,26 +777,26 @@ async fn comments_thread_page_edit_and_vote(db: Db) {
     let mut tops = vec![];
     for i in 0..5 {
         tops.push(
-            db.add_comment(id, None, author, &format!("의견 {i}"))
+            db.add_comment(id, None, author, &format!("의견 {i}"), None)
                 .await
                 .unwrap(),
         );
     }
     let reply = db
-        .add_comment(id, Some(tops[0]), voter, "답글")
+        .add_comment(id, Some(tops[0]), voter, "답글", None)
         .await
         .unwrap();
     let nested = db
-        .add_comment(id, Some(reply), author, "답글의 답글")
+        .add_comment(id, Some(reply), author, "답글의 답글", None)
         .await
         .unwrap();
     let late_reply = db
-        .add_comment(id, Some(tops[3]), voter, "늦은 답글")
+        .add_comment(id, Some(tops[3]), voter, "늦은 답글", None)
         .await
         .unwrap();
     assert!(
         matches!(
-            db.add_comment(other, Some(tops[0]), voter, "x").await,
+            db.add_comment(other, Some(tops[0]), voter, "x", None).await,
             Err(DbError::Invalid(_))
         ),
         "parent on another proposal"

@@ -5,7 +5,11 @@
 
 pub mod access;
 pub mod account;
+pub mod attachment;
+pub mod debate;
 pub mod lang;
+pub mod moderation;
+pub mod notify;
 pub mod proposal;
 pub mod residency;
 pub mod scope;

@@ -639,6 +639,18 @@ pub mod input {
             .ok_or(FieldError::Invalid)
     }
 
+    pub const LOCATION_MAX: usize = 200;
+
+    /// Where a proposal is about, in words (a street, a park, a building): optional, one line.
+    pub fn parse_location(input: &str) -> Result<String, FieldError> {
+        let location = input.split_whitespace().collect::<Vec<_>>().join(" ");
+        if location.chars().count() > LOCATION_MAX {
+            Err(FieldError::TooLong { max: LOCATION_MAX })
+        } else {
+            Ok(location)
+        }
+    }
+
     pub fn parse_reason(input: &str) -> Result<String, FieldError> {
         let reason = input.trim().to_owned();
         match reason.chars().count() {
@@ -672,6 +684,15 @@ pub mod input {
             assert_eq!(parse_category("safety"), Ok("safety"));
             assert_eq!(parse_category("<script>"), Err(FieldError::Invalid));
             assert_eq!(parse_reason(""), Err(FieldError::Required));
+            assert_eq!(
+                parse_location("  종로구 \n 삼청공원 "),
+                Ok("종로구 삼청공원".into())
+            );
+            assert_eq!(parse_location(""), Ok(String::new()));
+            assert_eq!(
+                parse_location(&"가".repeat(LOCATION_MAX + 1)),
+                Err(FieldError::TooLong { max: LOCATION_MAX })
+            );
             assert_eq!(
                 parse_comment(&"x".repeat(2_001)),
                 Err(FieldError::TooLong { max: COMMENT_MAX })

@@ -1450,6 +1450,8 @@ async fn comments_thread_on_a_proposal(app: App) {
         body: "b",
         category: "culture",
         submit: true,
+        location: "",
+        kind: maeul_db::proposals::Kind::Proposal,
     };
     let id = app.db.create_proposal(&new).await.unwrap();
     let ladder = maeul_domain::proposal::Ladder::democracy_seoul();

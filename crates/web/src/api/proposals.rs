@@ -2,7 +2,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use maeul_db::proposals::{NewProposal, ProposalRow, parse_responder};
+use maeul_db::proposals::{Kind, NewProposal, ProposalRow, parse_responder};
 use maeul_domain::Action;
 use maeul_domain::proposal::input;
 use serde::{Deserialize, Serialize};
@@ -88,7 +88,7 @@ async fn public_proposal(state: &AppState, id: i64) -> Result<ProposalRow, ApiEr
         .proposal(id)
         .await?
         .ok_or_else(|| ApiError::not_found("proposal"))?;
-    if p.state().is_public() {
+    if p.state().is_public() && p.hidden_at.is_none() && !p.is_debate() {
         Ok(p)
     } else {
         Err(ApiError::not_found("proposal"))
@@ -111,7 +111,7 @@ pub async fn list(
     let limit = page.limit.unwrap_or(30).clamp(1, 100);
     let rows = state
         .db
-        .proposals_in_scope(scope_id, page.before, limit)
+        .proposals_in_scope(scope_id, Kind::Proposal, page.before, limit)
         .await?;
     Ok(Json(
         rows.into_iter()
@@ -165,6 +165,9 @@ pub struct NewProposalJson {
     pub body: String,
     /// One of `environment`, `safety`, `welfare`, `culture`, `transport`, `economy`, `education`, `housing`, `other`.
     pub category: String,
+    /// Where it is about, in words (optional, at most 200 characters).
+    #[serde(default)]
+    pub location: String,
     /// Submit for moderation now (default) or keep as a draft.
     #[serde(default = "yes")]
     pub submit: bool,
@@ -201,13 +204,16 @@ pub async fn create(
     let title = input::parse_title(&body.title).map_err(|e| field_error("title", e))?;
     let text = input::parse_body(&body.body).map_err(|e| field_error("body", e))?;
     let category = input::parse_category(&body.category).map_err(|e| field_error("category", e))?;
+    let location = input::parse_location(&body.location).map_err(|e| field_error("location", e))?;
     let new = NewProposal {
         scope_id: scope.id,
         author_id: api.user.id,
         title: &title,
         body: &text,
         category,
+        location: &location,
         submit: body.submit,
+        kind: Kind::Proposal,
     };
     let id = state.db.create_proposal(&new).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
