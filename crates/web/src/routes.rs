@@ -72,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .route("/proposals/{id}", get(proposals::show))
         .route("/proposals/{id}/support", post(proposals::support))
         .route("/proposals/{id}/withdraw", post(proposals::withdraw))
+        .route("/proposals/{id}/submit", post(proposals::submit_draft))
         .route("/proposals/{id}/accept", post(proposals::accept))
         .route("/proposals/{id}/reject", post(proposals::reject))
         .route("/proposals/{id}/forum", post(proposals::open_forum))

@@ -131,3 +131,5 @@ error-reason-required = Give a reason: the author is told why.
 error-report-reason = Choose a reason for the report.
 error-report-target = Only proposals, debates and comments can be reported.
 login-blocked = This account is blocked by the moderators. Contact the support centre if you think this is a mistake.
+proposal-draft-title = This is a draft
+proposal-draft-hint = Only you can see it. Submit it when it is ready: a moderator checks it before it is public.

@@ -125,3 +125,5 @@ error-reason-required = 사유를 적어 주세요. 작성자에게 전달됩니
 error-report-reason = 신고 사유를 고르세요.
 error-report-target = 제안, 토론, 댓글만 신고할 수 있습니다.
 login-blocked = 운영자가 차단한 계정입니다. 잘못되었다고 생각하면 지원센터에 문의하세요.
+proposal-draft-title = 임시 저장된 제안
+proposal-draft-hint = 나만 볼 수 있습니다. 준비되면 제출하세요. 운영자가 확인한 뒤 공개됩니다.

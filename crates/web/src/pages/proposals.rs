@@ -193,6 +193,8 @@ struct ProposalPage<'a> {
     may_attach: bool,
     may_conclude: bool,
     may_comment: bool,
+    /// The author may submit this draft for moderation.
+    may_submit: bool,
     /// Debate comments by position: (for, against, neutral).
     positions: (usize, usize, usize),
     report_reasons: [ReportReason; 5],
@@ -357,6 +359,7 @@ async fn show_item(
             && matches!(pstate, ProposalState::Draft | ProposalState::Submitted)
             && attachments.len() < maeul_domain::attachment::MAX_PER_PROPOSAL,
         attachments,
+        may_submit: !is_debate && pstate == ProposalState::Draft && p.author_id == my_id,
         may_conclude: is_debate
             && p.debate_state() == DebateState::Open
             && (p.author_id == my_id || ctx.may_in(Action::AnswerOfficially, scope)),
@@ -477,6 +480,31 @@ async fn lifecycle(
         .transition_proposal(id, &event, &ladder_for(scope), Some(me.user.id))
         .await?;
     Ok(Redirect::to(&format!("/proposals/{id}?notice={notice}")).into_response())
+}
+
+/// The author submits their draft for moderation.
+pub async fn submit_draft(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<crate::pages::auth::Empty>,
+) -> Result<Response, PageError> {
+    let me = require_user(&ctx)?;
+    let p = visible_proposal(&state, &ctx, id).await?;
+    if p.author_id != me.user.id || p.is_debate() {
+        return Err(PageError::Forbidden);
+    }
+    let scope = ctx.scopes.get(p.scope_id).ok_or(PageError::NotFound)?;
+    state
+        .db
+        .transition_proposal(
+            id,
+            &ProposalEvent::Submit,
+            &ladder_for(scope),
+            Some(me.user.id),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/proposals/{id}?notice=notice-proposal-saved")).into_response())
 }
 
 pub async fn accept(
