@@ -45,6 +45,7 @@ backend_tests!(
     reports_moderation_and_blocking,
     debates_take_positions,
     attachments_are_checked,
+    debates_and_comments_through_the_api,
 );
 
 /// A running server with the demo city and its accounts.
@@ -2094,4 +2095,126 @@ async fn attachments_are_checked(app: App) {
             .0,
         StatusCode::NOT_FOUND
     );
+}
+
+async fn debates_and_comments_through_the_api(app: App) {
+    let http = reqwest::Client::new();
+    let resident = token(&app, "resident@demo.maeul.kr").await;
+    let member = token(&app, "member@demo.maeul.kr").await;
+    let r = http
+        .post(app.url("/api/v1/scopes/11110/debates"))
+        .bearer_auth(&resident)
+        .json(&serde_json::json!({"title": "공공자전거 정류소 위치", "body": "어디가 좋을까요?", "category": "transport", "location": "광화문"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let d: serde_json::Value = http
+        .get(app.url(&format!("/api/v1/debates/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            d["kind"].as_str(),
+            d["state"].as_str(),
+            d["location"].as_str()
+        ),
+        (Some("debate"), Some("debating"), Some("광화문"))
+    );
+    let listed: serde_json::Value = http
+        .get(app.url("/api/v1/scopes/11110/debates"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed[0]["id"].as_i64(), Some(id));
+    // A debate is not a proposal: the proposal endpoint does not serve it.
+    assert_eq!(
+        http.get(app.url(&format!("/api/v1/proposals/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    // Comments: a position is checked; a reply threads under its parent; anonymous writes are refused.
+    let post = |body: serde_json::Value, token: Option<&str>| {
+        let mut req = http
+            .post(app.url(&format!("/api/v1/proposals/{id}/comments")))
+            .json(&body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send()
+    };
+    assert_eq!(
+        post(serde_json::json!({"body": "x"}), None)
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let bad = post(
+        serde_json::json!({"body": "찬성", "position": "maybe"}),
+        Some(&member),
+    )
+    .await
+    .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(bad.text().await.unwrap().contains("position"));
+    let first = post(
+        serde_json::json!({"body": "광화문 광장 옆이 좋아요", "position": "for"}),
+        Some(&member),
+    )
+    .await
+    .unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first = first.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let reply = post(
+        serde_json::json!({"body": "동의합니다", "parent_id": first}),
+        Some(&resident),
+    )
+    .await
+    .unwrap();
+    assert_eq!(reply.status(), StatusCode::CREATED);
+    let page: serde_json::Value = http
+        .get(app.url(&format!("/api/v1/proposals/{id}/comments?limit=10")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let comments = page["comments"].as_array().unwrap();
+    assert_eq!(comments.len(), 2);
+    assert_eq!(comments[0]["position"].as_str(), Some("for"));
+    assert_eq!(comments[1]["parent_id"].as_i64(), Some(first));
+    assert!(page["next_after"].is_null());
+    // The OpenAPI document lists the new endpoints.
+    let doc: serde_json::Value = http
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for path in [
+        "/api/v1/scopes/{code}/debates",
+        "/api/v1/debates/{id}",
+        "/api/v1/proposals/{id}/comments",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} is documented");
+    }
 }

@@ -15,6 +15,7 @@ use crate::AppState;
 use crate::error::ApiError;
 
 pub mod auth;
+pub mod discussion;
 pub mod me;
 pub mod proposals;
 pub mod scopes;
@@ -39,6 +40,15 @@ pub fn routes() -> Router<AppState> {
             post(proposals::support).delete(proposals::withdraw),
         )
         .route("/proposals/{id}/answers", post(proposals::answer))
+        .route(
+            "/proposals/{id}/comments",
+            get(discussion::comments).post(discussion::comment),
+        )
+        .route(
+            "/scopes/{code}/debates",
+            get(discussion::list).post(discussion::create),
+        )
+        .route("/debates/{id}", get(discussion::one))
         .route("/openapi.json", get(openapi_json))
         .fallback(|| async { ApiError::not_found("endpoint") })
 }
@@ -47,9 +57,12 @@ pub fn routes() -> Router<AppState> {
 #[openapi(
     info(title = "maeul API", description = "Community-based collaborative governance: the city's structure and accounts."),
     paths(scopes::list, scopes::one, me::me, auth::create_token, auth::revoke_current, auth::revoke,
-        proposals::list, proposals::one, proposals::create, proposals::support, proposals::withdraw, proposals::answer),
+        proposals::list, proposals::one, proposals::create, proposals::support, proposals::withdraw, proposals::answer,
+        discussion::list, discussion::one, discussion::create, discussion::comments, discussion::comment),
     modifiers(&BearerAuth),
-    tags((name = "scopes", description = "The city → district → neighbourhood tree"), (name = "accounts", description = "The signed-in account and its tokens"), (name = "proposals", description = "Resident proposals, supports and official answers"))
+    tags((name = "scopes", description = "The city → district → neighbourhood tree"), (name = "accounts", description = "The signed-in account and its tokens"), (name = "proposals", description = "Resident proposals, supports and official answers"),
+        (name = "debates", description = "Debates: an opening statement and comments that take a position"),
+        (name = "comments", description = "Threaded comments on proposals and debates"))
 )]
 pub struct ApiDoc;
 

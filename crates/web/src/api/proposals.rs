@@ -24,13 +24,20 @@ pub struct ProposalJson {
     /// `collecting`, `forum`, `answered`, `adopted`, `closed`, `expired` (others are visible only to their author).
     pub state: String,
     pub support_count: i64,
+    pub comment_count: i64,
     pub author: String,
     /// Unix seconds.
     pub created_at: i64,
+    /// `proposal` or `debate` (debates: states `debating` / `concluded`, no supports).
+    pub kind: String,
+    /// Where it is about, in words ('' when nowhere in particular).
+    pub location: String,
+    /// A concluded debate's conclusion ('' otherwise).
+    pub conclusion: String,
 }
 
 impl ProposalJson {
-    fn new(state: &AppState, p: ProposalRow) -> Self {
+    pub(crate) fn new(state: &AppState, p: ProposalRow) -> Self {
         let scope_code = state
             .scopes()
             .get(p.scope_id)
@@ -44,8 +51,12 @@ impl ProposalJson {
             category: p.category,
             state: p.state,
             support_count: p.support_count,
+            comment_count: p.comment_count,
             author: p.author_name,
             created_at: p.created_at,
+            kind: p.kind,
+            location: p.location,
+            conclusion: p.conclusion,
         }
     }
 }
@@ -182,7 +193,7 @@ pub struct Created {
     pub id: i64,
 }
 
-fn field_error(field: &str, e: maeul_domain::account::FieldError) -> ApiError {
+pub(crate) fn field_error(field: &str, e: maeul_domain::account::FieldError) -> ApiError {
     ApiError::bad_request(format!("{field}: {e}"))
 }
 
@@ -220,7 +231,7 @@ pub async fn create(
 }
 
 /// 403 unless the token's user may do `action` in the scope.
-async fn require(
+pub(crate) async fn require(
     state: &AppState,
     api: &ApiUser,
     action: Action,
