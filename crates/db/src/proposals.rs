@@ -1,6 +1,6 @@
 //! Resident proposals: their lifecycle (rules in `maeul_domain::proposal`), supports counted exactly under
 //! concurrency, the obligations the threshold ladder creates, and official answers.
-use maeul_domain::proposal::{self, Ladder, ProposalEvent, ProposalState, Responder};
+use maeul_domain::proposal::{self, Ladder, LadderConfig, ProposalEvent, ProposalState, Responder};
 
 use maeul_domain::debate::DebateState;
 use maeul_domain::notify::EventKind;
@@ -445,6 +445,71 @@ impl Db {
         Ok(db_run!(self, pool => sqlx::query_as::<_, Obligation>(
             "SELECT proposal_id, responder, created_at, due_at, answered_at FROM proposal_obligations
              WHERE answered_at IS NULL AND due_at < $1 ORDER BY due_at LIMIT $2")
+            .bind(now()).bind(limit).fetch_all(pool).await?))
+    }
+}
+
+impl Db {
+    /// The ladder configured nearest to a scope: `scope_path` lists the scope's ids from the city down
+    /// to the scope itself; the deepest one with a configuration wins; none means Democracy Seoul's.
+    pub async fn ladder_config(&self, scope_path: &[i64]) -> DbResult<(LadderConfig, Option<i64>)> {
+        let rows = db_run!(self, pool => sqlx::query_as::<_, (i64, i64, i64, i64, i64)>(
+            "SELECT scope_id, answer_at, forum_at, head_at, answer_days FROM scope_ladders")
+            .fetch_all(pool).await?);
+        let configured = scope_path.iter().rev().find_map(|id| {
+            rows.iter().find(|r| r.0 == *id).map(|r| {
+                let config = LadderConfig {
+                    answer_at: r.1 as u32,
+                    forum_at: r.2 as u32,
+                    head_at: r.3 as u32,
+                    answer_days: r.4 as u32,
+                };
+                (config, Some(*id))
+            })
+        });
+        Ok(configured.unwrap_or((LadderConfig::DEMOCRACY_SEOUL, None)))
+    }
+
+    /// Sets (or, with `None`, removes) a scope's own ladder, with an audit entry.
+    pub async fn set_ladder_config(
+        &self,
+        scope_id: i64,
+        config: Option<LadderConfig>,
+        by: i64,
+    ) -> DbResult<()> {
+        if let Some(c) = &config {
+            c.check().map_err(|e| DbError::Invalid(e.to_string()))?;
+        }
+        let at = now();
+        db_run!(self, pool => {
+            let mut tx = pool.begin().await?;
+            match config {
+                Some(c) => sqlx::query(
+                    "INSERT INTO scope_ladders (scope_id, answer_at, forum_at, head_at, answer_days, updated_by, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)
+                     ON CONFLICT (scope_id) DO UPDATE SET answer_at = $2, forum_at = $3, head_at = $4, answer_days = $5,
+                        updated_by = $6, updated_at = $7")
+                    .bind(scope_id).bind(i64::from(c.answer_at)).bind(i64::from(c.forum_at)).bind(i64::from(c.head_at))
+                    .bind(i64::from(c.answer_days)).bind(by).bind(at)
+                    .execute(&mut *tx).await?,
+                None => sqlx::query("DELETE FROM scope_ladders WHERE scope_id = $1").bind(scope_id).execute(&mut *tx).await?,
+            };
+            let detail = config.map_or("inherited".to_owned(), |c| {
+                format!("{}/{}/{} in {} days", c.answer_at, c.forum_at, c.head_at, c.answer_days)
+            });
+            sqlx::query(crate::audit::INSERT_AUDIT)
+                .bind(by).bind("ladder.set").bind(format!("scope:{scope_id}")).bind(detail).bind(at)
+                .execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Collecting proposals whose deadline has passed (at most `limit`), oldest deadline first.
+    pub async fn proposals_past_deadline(&self, limit: i64) -> DbResult<Vec<i64>> {
+        Ok(db_run!(self, pool => sqlx::query_scalar::<_, i64>(
+            "SELECT id FROM proposals WHERE state = 'collecting' AND collecting_until < $1
+             ORDER BY collecting_until LIMIT $2")
             .bind(now()).bind(limit).fetch_all(pool).await?))
     }
 }

@@ -44,6 +44,8 @@ backend_tests!(
     debates_take_positions_and_conclude,
     attachments_are_limited_per_proposal,
     comments_are_searchable_in_korean,
+    ladders_are_configured_per_scope_and_inherited,
+    proposals_expire_after_their_deadline,
 );
 
 async fn run<F, Fut>(backend: Backend, test: F)
@@ -1509,5 +1511,90 @@ async fn comments_are_searchable_in_korean(db: Db) {
             .await
             .unwrap()
             .is_empty()
+    );
+}
+
+async fn ladders_are_configured_per_scope_and_inherited(db: Db) {
+    use maeul_domain::proposal::LadderConfig;
+    let tree = seeded(&db).await;
+    let admin = user(&db, "admin@example.kr").await;
+    let city = tree.by_code("11").unwrap().id;
+    let district = tree.by_code("11110").unwrap().id;
+    let dong = tree.by_code("1111051500").unwrap().id;
+    let path = [city, district, dong];
+    assert_eq!(
+        db.ladder_config(&path).await.unwrap(),
+        (LadderConfig::DEMOCRACY_SEOUL, None)
+    );
+    let small = LadderConfig {
+        answer_at: 5,
+        forum_at: 10,
+        head_at: 50,
+        answer_days: 14,
+    };
+    db.set_ladder_config(district, Some(small), admin)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.ladder_config(&path).await.unwrap(),
+        (small, Some(district)),
+        "the dong inherits"
+    );
+    assert_eq!(
+        db.ladder_config(&[city]).await.unwrap().1,
+        None,
+        "the city does not"
+    );
+    let own = LadderConfig {
+        answer_at: 3,
+        ..small
+    };
+    db.set_ladder_config(dong, Some(own), admin).await.unwrap();
+    assert_eq!(db.ladder_config(&path).await.unwrap(), (own, Some(dong)));
+    // A bad configuration is refused and changes nothing.
+    let bad = LadderConfig {
+        forum_at: 1,
+        ..small
+    };
+    assert!(matches!(
+        db.set_ladder_config(dong, Some(bad), admin).await,
+        Err(DbError::Invalid(_))
+    ));
+    assert_eq!(db.ladder_config(&path).await.unwrap().0, own);
+    db.set_ladder_config(dong, None, admin).await.unwrap();
+    assert_eq!(
+        db.ladder_config(&path).await.unwrap(),
+        (small, Some(district))
+    );
+    let audit = db.recent_audit(10).await.unwrap();
+    assert_eq!(audit.iter().filter(|a| a.action == "ladder.set").count(), 3);
+}
+
+async fn proposals_expire_after_their_deadline(db: Db) {
+    use maeul_domain::proposal::{Ladder, ProposalEvent, ProposalState};
+    let tree = seeded(&db).await;
+    let (id, author) = proposal_in_collection(&db, &tree).await;
+    assert!(db.proposals_past_deadline(10).await.unwrap().is_empty());
+    maeul_db::db_run!(&db, pool => sqlx::query("UPDATE proposals SET collecting_until = 1 WHERE id = $1")
+        .bind(id).execute(pool).await.unwrap().rows_affected());
+    assert_eq!(db.proposals_past_deadline(10).await.unwrap(), vec![id]);
+    db.transition_proposal(
+        id,
+        &ProposalEvent::DeadlinePassed,
+        &Ladder::democracy_seoul(),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        db.proposal(id).await.unwrap().unwrap().state(),
+        ProposalState::Expired
+    );
+    assert!(db.proposals_past_deadline(10).await.unwrap().is_empty());
+    drain_events(&db, &[]).await;
+    let notices = db.notifications(author, None, 10).await.unwrap();
+    assert_eq!(
+        (notices[0].kind.as_str(), notices[0].detail.as_str()),
+        ("state-changed", "expired")
     );
 }

@@ -34,14 +34,15 @@ pub async fn run_worker(state: AppState, shutdown: impl std::future::Future<Outp
     }
 }
 
-/// One pass: schedules the next digest, handles due jobs, mails immediate notifications. Returns the
-/// number of jobs handled.
+/// One pass: schedules the next digest, expires proposals past their deadline, handles due jobs, mails
+/// immediate notifications. Returns the number of jobs handled.
 pub async fn run_pass(state: &AppState) -> Result<usize, DbError> {
     let next = next_digest_at(now());
     state
         .db
         .schedule_job(KIND_DIGEST, next, &format!("digest:{next}"))
         .await?;
+    expire_past_deadline(state).await?;
     let mut handled = 0;
     while handled < JOBS_PER_PASS {
         let Some(job) = state.db.claim_job().await? else {
@@ -81,6 +82,29 @@ async fn handle(state: &AppState, job: &Job) -> Result<(), DbError> {
         }
     }
     state.db.fan_out_event(job, &mentioned).await?;
+    Ok(())
+}
+
+/// Moves proposals whose collection deadline passed to `expired` (each a recorded transition that
+/// notifies the author and followers). The deadline does not depend on the ladder.
+async fn expire_past_deadline(state: &AppState) -> Result<(), DbError> {
+    for id in state.db.proposals_past_deadline(100).await? {
+        let result = state
+            .db
+            .transition_proposal(
+                id,
+                &maeul_domain::proposal::ProposalEvent::DeadlinePassed,
+                &maeul_domain::proposal::Ladder::democracy_seoul(),
+                None,
+            )
+            .await;
+        // Another worker (or a moderator) may have moved it meanwhile; that is not a failure.
+        if let Err(DbError::Invalid(reason)) = result {
+            tracing::debug!(proposal = id, %reason, "not expired");
+        } else {
+            result?;
+        }
+    }
     Ok(())
 }
 

@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
             get(proposals::list).post(proposals::create),
         )
         .route("/scopes/{code}/proposals/new", get(proposals::new_form))
+        .route("/scopes/{code}/ladder", post(proposals::set_ladder))
         .route(
             "/scopes/{code}/debates",
             get(proposals::list_debates).post(proposals::create_debate),

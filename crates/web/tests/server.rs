@@ -46,6 +46,7 @@ backend_tests!(
     debates_take_positions,
     attachments_are_checked,
     debates_and_comments_through_the_api,
+    a_scope_configures_its_ladder,
 );
 
 /// A running server with the demo city and its accounts.
@@ -2217,4 +2218,70 @@ async fn debates_and_comments_through_the_api(app: App) {
     ] {
         assert!(doc["paths"][path].is_object(), "{path} is documented");
     }
+}
+
+async fn a_scope_configures_its_ladder(app: App) {
+    let mut official = app.signed_in(official_email()).await;
+    official.get("/scopes/11110/proposals").await;
+    let fields = [
+        ("answer_at", "2"),
+        ("forum_at", "3"),
+        ("head_at", "10"),
+        ("answer_days", "7"),
+    ];
+    assert_eq!(
+        official.post("/scopes/11110/ladder", &fields).await.0,
+        StatusCode::FORBIDDEN,
+        "officials do not set rules"
+    );
+    let mut admin = app.signed_in("admin@demo.maeul.kr").await;
+    let (_, page) = admin.get("/scopes/11110/proposals").await;
+    assert!(page.contains("서울시 기준") && page.contains("id=\"ladder-save\""));
+    // A refused configuration says why and changes nothing.
+    let bad = [
+        ("answer_at", "5"),
+        ("forum_at", "3"),
+        ("head_at", "10"),
+        ("answer_days", "7"),
+    ];
+    let (_, _, location) = admin.post("/scopes/11110/ladder", &bad).await;
+    let (_, page) = admin.get(&location.unwrap()).await;
+    assert!(page.contains("공론장은 부서 답변 기준보다 먼저 열릴 수 없습니다"));
+    assert!(page.contains("서울시 기준"));
+    let (status, _, _) = admin.post("/scopes/11110/ladder", &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = app.browser().get("/scopes/1111051500/proposals").await;
+    assert!(
+        page.contains("종로구에서 정한 기준") && page.contains("7일 안에 답변"),
+        "the neighbourhood inherits"
+    );
+    // With the district's ladder, two supporters oblige the department to answer within 7 days.
+    let mut resident = app.signed_in("resident@demo.maeul.kr").await;
+    let id = accepted_proposal(&app, &mut resident, "가로등 교체 요청").await;
+    let member_id = app
+        .db
+        .user_by_email("member@demo.maeul.kr")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let tree = maeul_domain::ScopeTree::new(app.db.load_scopes().await.unwrap()).unwrap();
+    let district = tree.by_code("11110").unwrap();
+    let ladder = maeul_web::pages::proposals::ladder_for(&app.state, district)
+        .await
+        .unwrap();
+    app.db
+        .support_proposal(id, member_id, &ladder)
+        .await
+        .unwrap();
+    resident.get(&format!("/proposals/{id}")).await;
+    resident
+        .post(&format!("/proposals/{id}/support"), &[])
+        .await;
+    let obligations = app.db.proposal_obligations(id).await.unwrap();
+    assert_eq!(obligations.len(), 1);
+    assert_eq!(
+        obligations[0].due_at - obligations[0].created_at,
+        7 * 86_400
+    );
 }

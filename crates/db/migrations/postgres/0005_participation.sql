@@ -105,3 +105,18 @@ CREATE TABLE attachments (
     created_at   BIGINT NOT NULL
 );
 CREATE INDEX attachments_proposal ON attachments (proposal_id, id);
+
+-- A scope's own threshold ladder (scopes without one inherit the nearest ancestor's; the default is
+-- Democracy Seoul's 50 / 100 / 1,000 with answers due in 30 days).
+CREATE TABLE scope_ladders (
+    scope_id    BIGINT PRIMARY KEY REFERENCES scopes (id),
+    answer_at   BIGINT NOT NULL,
+    forum_at    BIGINT NOT NULL,
+    head_at     BIGINT NOT NULL,
+    answer_days BIGINT NOT NULL,
+    updated_by  BIGINT NOT NULL REFERENCES users (id),
+    updated_at  BIGINT NOT NULL
+);
+
+-- Proposals whose collection deadline passed are expired by the background pass.
+CREATE INDEX proposals_deadline ON proposals (state, collecting_until);

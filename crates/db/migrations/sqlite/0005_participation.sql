@@ -120,3 +120,18 @@ CREATE TABLE attachments (
     created_at   INTEGER NOT NULL
 );
 CREATE INDEX attachments_proposal ON attachments (proposal_id, id);
+
+-- A scope's own threshold ladder (scopes without one inherit the nearest ancestor's; the default is
+-- Democracy Seoul's 50 / 100 / 1,000 with answers due in 30 days).
+CREATE TABLE scope_ladders (
+    scope_id    INTEGER PRIMARY KEY REFERENCES scopes (id),
+    answer_at   INTEGER NOT NULL,
+    forum_at    INTEGER NOT NULL,
+    head_at     INTEGER NOT NULL,
+    answer_days INTEGER NOT NULL,
+    updated_by  INTEGER NOT NULL REFERENCES users (id),
+    updated_at  INTEGER NOT NULL
+);
+
+-- Proposals whose collection deadline passed are expired by the background pass.
+CREATE INDEX proposals_deadline ON proposals (state, collecting_until);

@@ -45,7 +45,8 @@ pub async fn supporters(args: SupportersArgs) -> anyhow::Result<()> {
             .find(|s| s.kind == ScopeKind::Neighbourhood && s.code.starts_with(&scope.code))
             .context("no neighbourhood below the proposal's scope")?
     };
-    let ladder = maeul_web::pages::proposals::ladder_for(scope);
+    let path: Vec<i64> = tree.path(scope).iter().map(|s| s.id).collect();
+    let ladder = db.ladder_config(&path).await?.0.ladder();
     let tag = maeul_db::secrets::random_token()[..8].to_lowercase();
     let mut last = None;
     for i in 0..args.count {

@@ -274,7 +274,7 @@ async fn change_support(
         .get(p.scope_id)
         .cloned()
         .ok_or_else(|| ApiError::not_found("scope"))?;
-    let ladder = ladder_for(&scope);
+    let ladder = ladder_for(state, &scope).await?;
     let change = if add {
         state.db.support_proposal(id, api.user.id, &ladder).await?
     } else {
@@ -337,7 +337,13 @@ pub async fn answer(
         .ok_or_else(|| ApiError::not_found("scope"))?;
     state
         .db
-        .answer_proposal(id, responder, api.user.id, &text, &ladder_for(&scope))
+        .answer_proposal(
+            id,
+            responder,
+            api.user.id,
+            &text,
+            &ladder_for(&state, &scope).await?,
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

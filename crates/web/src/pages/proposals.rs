@@ -23,10 +23,10 @@ use crate::pages::account::require_user;
 use crate::pages::manage::CsrfQuery;
 use crate::pages::{FormErrors, notice, render};
 
-/// The threshold ladder of a scope. Every scope uses Democracy Seoul's rules until scopes get their own
-/// configuration page.
-pub fn ladder_for(_scope: &Scope) -> Ladder {
-    Ladder::democracy_seoul()
+/// The threshold ladder of a scope: its own, or the nearest ancestor's, or Democracy Seoul's.
+pub async fn ladder_for(state: &AppState, scope: &Scope) -> Result<Ladder, maeul_db::DbError> {
+    let path: Vec<i64> = state.scopes().path(scope).iter().map(|s| s.id).collect();
+    Ok(state.db.ladder_config(&path).await?.0.ladder())
 }
 
 const PAGE_SIZE: i64 = 30;
@@ -289,7 +289,7 @@ async fn show_item(
     }
     let tree = ctx.scopes.clone();
     let scope = tree.get(p.scope_id).ok_or(PageError::NotFound)?;
-    let ladder = ladder_for(scope);
+    let ladder = ladder_for(&state, scope).await?;
     let pstate = p.state();
     let participant = ctx.may_in(Action::ParticipateAsResident, scope);
     let supported = match ctx.user() {
@@ -421,7 +421,7 @@ async fn change_support(
     if p.is_debate() {
         return Err(PageError::BadRequest(ctx.t("error-debate-no-support")));
     }
-    let ladder = ladder_for(scope);
+    let ladder = ladder_for(&state, scope).await?;
     let change = if add {
         state.db.support_proposal(id, me.user.id, &ladder).await?
     } else {
@@ -477,7 +477,12 @@ async fn lifecycle(
     }
     state
         .db
-        .transition_proposal(id, &event, &ladder_for(scope), Some(me.user.id))
+        .transition_proposal(
+            id,
+            &event,
+            &ladder_for(&state, scope).await?,
+            Some(me.user.id),
+        )
         .await?;
     Ok(Redirect::to(&format!("/proposals/{id}?notice={notice}")).into_response())
 }
@@ -500,7 +505,7 @@ pub async fn submit_draft(
         .transition_proposal(
             id,
             &ProposalEvent::Submit,
-            &ladder_for(scope),
+            &ladder_for(&state, scope).await?,
             Some(me.user.id),
         )
         .await?;
@@ -588,7 +593,13 @@ pub async fn answer(
         input::parse_body(&form.body).map_err(|e| PageError::BadRequest(ctx.t(e.message_id())))?;
     state
         .db
-        .answer_proposal(id, responder, me.user.id, &body, &ladder_for(scope))
+        .answer_proposal(
+            id,
+            responder,
+            me.user.id,
+            &body,
+            &ladder_for(&state, scope).await?,
+        )
         .await?;
     Ok(Redirect::to(&format!("/proposals/{id}?notice=notice-answered")).into_response())
 }
@@ -603,11 +614,19 @@ struct ListPage<'a> {
     next_cursor: Option<i64>,
     may_propose: bool,
     debates: bool,
+    /// The ladder in force here, and the scope it is configured on (None: the city default).
+    ladder: maeul_domain::proposal::LadderConfig,
+    ladder_from: Option<i64>,
+    /// Administrators of the scope may set its own ladder.
+    may_configure: bool,
+    ladder_error: Option<String>,
 }
 
 #[derive(Deserialize)]
 pub struct ListQuery {
     pub before: Option<i64>,
+    /// A refused ladder configuration's message, shown on the page.
+    pub ladder_error: Option<String>,
 }
 
 pub async fn list(
@@ -644,7 +663,16 @@ async fn list_items(
     let next_cursor = (proposals.len() as i64 == PAGE_SIZE)
         .then(|| proposals.last().map(|p| p.id))
         .flatten();
+    let ids: Vec<i64> = tree.path(scope).iter().map(|s| s.id).collect();
+    let (ladder, ladder_from) = state.db.ladder_config(&ids).await?;
     render(&ListPage {
+        ladder,
+        ladder_from,
+        may_configure: ctx.may_in(Action::ManageRoles, scope),
+        ladder_error: q
+            .ladder_error
+            .filter(|m| m.starts_with("ladder-error-"))
+            .map(|m| ctx.t(&m)),
         ctx: &ctx,
         scope,
         path: tree.path(scope),
@@ -911,4 +939,66 @@ pub async fn attachment(
         file.data,
     )
         .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct LadderForm {
+    #[serde(default)]
+    pub answer_at: String,
+    #[serde(default)]
+    pub forum_at: String,
+    #[serde(default)]
+    pub head_at: String,
+    #[serde(default)]
+    pub answer_days: String,
+    /// Set to go back to the inherited ladder.
+    #[serde(default)]
+    pub inherit: String,
+}
+
+/// Sets a scope's own threshold ladder (administrators of the scope). A refused configuration says why
+/// and changes nothing.
+pub async fn set_ladder(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    CsrfForm(form): CsrfForm<LadderForm>,
+) -> Result<Response, PageError> {
+    use maeul_domain::proposal::{LadderConfig, LadderError};
+    let me = require_user(&ctx)?;
+    let scope = scope_by_code(&ctx, &code)?;
+    if !ctx.may_in(Action::ManageRoles, scope) {
+        return Err(PageError::Forbidden);
+    }
+    let back = format!("/scopes/{code}/proposals");
+    let config = if form.inherit == "1" {
+        None
+    } else {
+        let number = |s: &str| s.trim().parse::<u32>().ok();
+        let parsed = (|| {
+            Some(LadderConfig {
+                answer_at: number(&form.answer_at)?,
+                forum_at: number(&form.forum_at)?,
+                head_at: number(&form.head_at)?,
+                answer_days: number(&form.answer_days)?,
+            })
+        })();
+        let error = match parsed.map(|c| (c, c.check())) {
+            None => Some("ladder-error-number"),
+            Some((_, Err(LadderError::ZeroThreshold))) => Some("ladder-error-zero"),
+            Some((_, Err(LadderError::ForumBeforeAnswer))) => Some("ladder-error-order"),
+            Some((_, Err(LadderError::AnswerDays))) => Some("ladder-error-days"),
+            Some((_, Err(LadderError::TooHigh))) => Some("ladder-error-high"),
+            Some((_, Ok(()))) => None,
+        };
+        if let Some(id) = error {
+            return Ok(Redirect::to(&format!("{back}?ladder_error={id}#ladder")).into_response());
+        }
+        parsed
+    };
+    state
+        .db
+        .set_ladder_config(scope.id, config, me.user.id)
+        .await?;
+    Ok(Redirect::to(&format!("{back}#ladder")).into_response())
 }
