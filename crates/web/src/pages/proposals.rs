@@ -421,7 +421,7 @@ async fn change_support(
     if p.is_debate() {
         return Err(PageError::BadRequest(ctx.t("error-debate-no-support")));
     }
-    let ladder = ladder_for(&state, scope).await?;
+    let ladder = ladder_for(state, scope).await?;
     let change = if add {
         state.db.support_proposal(id, me.user.id, &ladder).await?
     } else {
@@ -480,7 +480,7 @@ async fn lifecycle(
         .transition_proposal(
             id,
             &event,
-            &ladder_for(&state, scope).await?,
+            &ladder_for(state, scope).await?,
             Some(me.user.id),
         )
         .await?;
