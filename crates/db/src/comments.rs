@@ -204,7 +204,7 @@ impl Db {
             Db::Sqlite(pool) => {
                 let sql = format!(
                     "{COMMENT_HIT} JOIN comments_fts f ON f.rowid = c.id
-                     WHERE comments_fts MATCH $1 AND {COMMENT_FILTERS} ORDER BY c.id DESC LIMIT $3"
+                     WHERE comments_fts MATCH $1 AND {COMMENT_FILTERS} ORDER BY f.rowid DESC LIMIT $3"
                 );
                 sqlx::query_as::<_, CommentHit>(&sql)
                     .bind(crate::proposals::fts5_query(query))
@@ -219,6 +219,7 @@ impl Db {
                        AND {COMMENT_FILTERS} ORDER BY c.id DESC LIMIT $3"
                 );
                 sqlx::query_as::<_, CommentHit>(&sql)
+                    .persistent(false)
                     .bind(crate::proposals::tsquery(query))
                     .bind(&pattern)
                     .bind(fetch)

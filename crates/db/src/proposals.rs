@@ -609,8 +609,15 @@ impl Db {
                     .fetch_all(pool).await?)
             }
             (Some(q), Db::Sqlite(pool)) => {
+                // Newest first is the full-text index's own rowid order: SQLite walks the matches
+                // backwards from the cursor and stops after a page, instead of sorting every match
+                // (75 ms → 0.7 ms for a bigram found in 14,000 of 100,000 proposals; bench/public-sphere).
+                let (order, cursor) = match search.order {
+                    SearchOrder::Recent => ("ORDER BY f.rowid DESC", "AND f.rowid < $7"),
+                    _ => (order, ""),
+                };
                 let sql = format!("{SELECT_PROPOSAL} JOIN scopes s ON s.id = p.scope_id JOIN proposals_fts f ON f.rowid = p.id
-                                   WHERE proposals_fts MATCH $1 AND {SEARCH_FILTERS} {order} LIMIT $8");
+                                   WHERE proposals_fts MATCH $1 {cursor} AND {SEARCH_FILTERS} {order} LIMIT $8");
                 sqlx::query_as::<_, ProposalRow>(&sql)
                     .bind(fts5_query(q))
                     .bind(&pattern)
@@ -629,7 +636,10 @@ impl Db {
             (Some(q), Db::Postgres(pool)) => {
                 let sql = format!("{SELECT_PROPOSAL} JOIN scopes s ON s.id = p.scope_id
                                    WHERE to_tsvector('simple', p.search_terms) @@ to_tsquery('simple', $1) AND {SEARCH_FILTERS} {order} LIMIT $8");
+                // Not a prepared statement: after five runs PostgreSQL would switch to a generic plan that
+                // cannot see which filters are empty and loops over every scope (3.7 s instead of 24 ms).
                 sqlx::query_as::<_, ProposalRow>(&sql)
+                    .persistent(false)
                     .bind(tsquery(q))
                     .bind(&pattern)
                     .bind(state)
