@@ -137,11 +137,11 @@ pub fn next_digest_at(now: i64) -> i64 {
 /// A digest lists at most this many notifications (and says how many more there are).
 pub const DIGEST_MAX_ITEMS: usize = 50;
 
-/// The names mentioned in a text: `@` followed by letters, digits, `_`, `-` or `.` (Korean names
-/// included), not preceded by a letter or digit (so e-mail addresses are not mentions). Each name once,
-/// in order of first appearance, at most 20.
-pub fn mentions(text: &str) -> Vec<String> {
-    let mut names: Vec<String> = vec![];
+/// Where mentions are in a text: the byte range of each name after its `@`. A mention is `@` followed by
+/// letters, digits, `_`, `-` or `.` (Korean names included), not preceded by a letter or digit (so e-mail
+/// addresses are not mentions); a trailing `.` or `-` is punctuation, not part of the name.
+pub fn mention_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans = vec![];
     let mut previous: Option<char> = None;
     for (i, c) in text.char_indices() {
         let starts = c == '@' && !previous.is_some_and(|p| p.is_alphanumeric());
@@ -150,13 +150,27 @@ pub fn mentions(text: &str) -> Vec<String> {
             continue;
         }
         let rest = &text[i + 1..];
-        let name: String = rest
+        let len: usize = rest
             .chars()
             .take_while(|ch| ch.is_alphanumeric() || matches!(ch, '_' | '-' | '.'))
-            .collect();
-        let name = name.trim_end_matches(['.', '-']).to_owned();
-        if !name.is_empty() && !names.contains(&name) {
-            names.push(name);
+            .map(char::len_utf8)
+            .sum();
+        let name = rest[..len].trim_end_matches(['.', '-']);
+        if !name.is_empty() {
+            spans.push((i + 1, i + 1 + name.len()));
+        }
+    }
+    spans
+}
+
+/// The names mentioned in a text (see [`mention_spans`]): each once, in order of first appearance, at
+/// most 20.
+pub fn mentions(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = vec![];
+    for (start, end) in mention_spans(text) {
+        let name = &text[start..end];
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_owned());
             if names.len() == 20 {
                 break;
             }

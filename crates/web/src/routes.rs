@@ -88,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/reports", post(moderation::report))
         .route("/users/{id}", get(users::show))
+        .route("/people/{name}", get(users::by_name))
         .route("/users/{id}/{action}", post(moderation::block))
         .route("/follows", post(notifications::follow))
         .route("/notifications", get(notifications::list))

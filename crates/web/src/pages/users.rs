@@ -52,3 +52,16 @@ pub async fn show(
         ctx: &ctx,
     })
 }
+
+/// A person by display name (what `@name` mentions link to): their page when exactly one account has
+/// the name.
+pub async fn by_name(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<axum::response::Response, PageError> {
+    use axum::response::IntoResponse;
+    match state.db.user_by_unique_name(&name).await? {
+        Some(id) => Ok(axum::response::Redirect::to(&format!("/users/{id}")).into_response()),
+        None => Err(PageError::NotFound),
+    }
+}
