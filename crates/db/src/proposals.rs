@@ -376,6 +376,42 @@ impl Db {
         })
     }
 
+    /// Counts `user_id` as a participant of the proposal's open forum (once per person); the count, the
+    /// rungs it crosses (the head's obligation) commit together. Returns whether the person was new.
+    /// Outside a forum nothing happens.
+    pub async fn join_forum(&self, id: i64, user_id: i64, ladder: &Ladder) -> DbResult<bool> {
+        let at = now();
+        db_run!(self, pool => {
+            let mut tx = pool.begin().await?;
+            // The conditional counter update comes first: it takes the write lock and checks the state.
+            let row = sqlx::query_as::<_, (i64,)>(
+                "UPDATE proposals SET forum_participants = forum_participants + 1 WHERE id = $1 AND state = 'forum'
+                 RETURNING forum_participants")
+                .bind(id).fetch_optional(&mut *tx).await?;
+            let Some((count,)) = row else {
+                tx.rollback().await?;
+                return Ok(false);
+            };
+            let inserted = sqlx::query("INSERT INTO forum_participants (proposal_id, user_id, joined_at) VALUES ($1, $2, $3)
+                                        ON CONFLICT (proposal_id, user_id) DO NOTHING")
+                .bind(id).bind(user_id).bind(at).execute(&mut *tx).await?.rows_affected() == 1;
+            if !inserted {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            let (before, after) = ((count - 1).max(0) as u32, count.max(0) as u32);
+            let outcome = proposal::apply(ProposalState::Forum, ladder, &ProposalEvent::ForumParticipants { before, after })
+                .map_err(|e| DbError::Invalid(e.to_string()))?;
+            for (responder, days) in &outcome.new_obligations {
+                sqlx::query(INSERT_OBLIGATION)
+                    .bind(id).bind(responder_str(*responder)).bind(at).bind(at + i64::from(*days) * 86_400)
+                    .execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
     pub async fn has_supported(&self, id: i64, user_id: i64) -> DbResult<bool> {
         let n = db_run!(self, pool => sqlx::query_scalar::<_, i64>(
             "SELECT COUNT(*) FROM proposal_supports WHERE proposal_id = $1 AND user_id = $2")

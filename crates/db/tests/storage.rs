@@ -46,6 +46,7 @@ backend_tests!(
     comments_are_searchable_in_korean,
     ladders_are_configured_per_scope_and_inherited,
     proposals_expire_after_their_deadline,
+    forum_participants_drive_the_heads_answer,
 );
 
 async fn run<F, Fut>(backend: Backend, test: F)
@@ -1597,4 +1598,62 @@ async fn proposals_expire_after_their_deadline(db: Db) {
         (notices[0].kind.as_str(), notices[0].detail.as_str()),
         ("state-changed", "expired")
     );
+}
+
+async fn forum_participants_drive_the_heads_answer(db: Db) {
+    use maeul_domain::proposal::{LadderConfig, ProposalEvent};
+    let tree = seeded(&db).await;
+    let ladder = LadderConfig {
+        answer_at: 1,
+        forum_at: 1,
+        head_at: 2,
+        answer_days: 10,
+    }
+    .ladder();
+    let (id, author) = proposal_in_collection(&db, &tree).await;
+    assert!(
+        !db.join_forum(id, author, &ladder).await.unwrap(),
+        "no forum yet: nothing counted"
+    );
+    db.transition_proposal(
+        id,
+        &ProposalEvent::PanelOpensForum {
+            reason: "관심 높음".into(),
+        },
+        &ladder,
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(db.join_forum(id, author, &ladder).await.unwrap());
+    assert!(
+        !db.join_forum(id, author, &ladder).await.unwrap(),
+        "each person once"
+    );
+    assert_eq!(
+        db.proposal(id).await.unwrap().unwrap().forum_participants,
+        1
+    );
+    assert!(
+        db.proposal_obligations(id)
+            .await
+            .unwrap()
+            .iter()
+            .all(|o| o.responder != "head")
+    );
+    let other = user(&db, "p2@example.kr").await;
+    assert!(db.join_forum(id, other, &ladder).await.unwrap());
+    let head: Vec<_> = db
+        .proposal_obligations(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|o| o.responder == "head")
+        .collect();
+    assert_eq!(
+        head.len(),
+        1,
+        "the second participant obliges the head to answer"
+    );
+    assert_eq!(head[0].due_at - head[0].created_at, 10 * 86_400);
 }

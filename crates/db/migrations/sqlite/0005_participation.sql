@@ -135,3 +135,12 @@ CREATE TABLE scope_ladders (
 
 -- Proposals whose collection deadline passed are expired by the background pass.
 CREATE INDEX proposals_deadline ON proposals (state, collecting_until);
+
+-- People who took part in a proposal's public forum (by commenting while it is open): the count that
+-- drives the ladder's forum rung, each person once.
+CREATE TABLE forum_participants (
+    proposal_id INTEGER NOT NULL REFERENCES proposals (id),
+    user_id     INTEGER NOT NULL REFERENCES users (id),
+    joined_at   INTEGER NOT NULL,
+    PRIMARY KEY (proposal_id, user_id)
+);

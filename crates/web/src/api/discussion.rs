@@ -228,5 +228,14 @@ pub async fn comment(
         .db
         .add_comment(id, body.parent_id, api.user.id, &text, position)
         .await?;
+    if p.state() == maeul_domain::proposal::ProposalState::Forum && !p.is_debate() {
+        let scope = state
+            .scopes()
+            .get(p.scope_id)
+            .cloned()
+            .ok_or_else(|| ApiError::not_found("scope"))?;
+        let ladder = crate::pages::proposals::ladder_for(&state, &scope).await?;
+        state.db.join_forum(id, api.user.id, &ladder).await?;
+    }
     Ok((StatusCode::CREATED, Json(Created { id: comment_id })))
 }

@@ -748,6 +748,12 @@ pub async fn comment(
         .db
         .add_comment(p.id, form.parent, me.user.id, &body, position)
         .await?;
+    // Commenting during a public forum is taking part in it: the count drives the ladder's forum rung.
+    if p.state() == ProposalState::Forum && !p.is_debate() {
+        let scope = ctx.scopes.get(p.scope_id).ok_or(PageError::NotFound)?;
+        let ladder = ladder_for(&state, scope).await?;
+        state.db.join_forum(p.id, me.user.id, &ladder).await?;
+    }
     Ok(Redirect::to(&format!("{}#comment-{comment_id}", p.path())).into_response())
 }
 
