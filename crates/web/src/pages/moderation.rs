@@ -234,8 +234,6 @@ pub async fn block(
 /// Whether the signed-in person may block accounts: moderation of the city itself.
 pub fn may_block(ctx: &Ctx) -> bool {
     ctx.scopes
-        .all()
-        .iter()
-        .find(|s| s.parent_id.is_none())
+        .city()
         .is_some_and(|city| ctx.may_in(Action::Moderate, city))
 }
