@@ -1147,6 +1147,7 @@ async fn run() -> Res<()> {
                 ("author_id", Kind::Int),
                 ("body", Kind::Text),
                 ("created_at", Kind::Int),
+                ("search_terms", Kind::Text),
             ],
         },
         all.iter().enumerate().map(|(n, c)| {
@@ -1157,6 +1158,8 @@ async fn run() -> Res<()> {
                 V::I(c.author),
                 V::T(c.body.clone()),
                 V::I(c.at),
+                // Searchable exactly as comments written through the platform are.
+                V::T(maeul_domain::search::index_terms(&c.body)),
             ]
         }),
     )

@@ -214,9 +214,13 @@ impl Db {
                     .await?
             }
             Db::Postgres(pool) => {
+                // The matching ids come from the GIN index first (materialised): left to itself the
+                // planner may walk every comment newest first testing each one, 400 ms at 500,000
+                // comments when few match (bench/public-sphere).
                 let sql = format!(
-                    "{COMMENT_HIT} WHERE to_tsvector('simple', c.search_terms) @@ to_tsquery('simple', $1)
-                       AND {COMMENT_FILTERS} ORDER BY c.id DESC LIMIT $3"
+                    "WITH hits AS MATERIALIZED (
+                         SELECT id FROM comments WHERE to_tsvector('simple', search_terms) @@ to_tsquery('simple', $1))
+                     {COMMENT_HIT} JOIN hits h ON h.id = c.id WHERE {COMMENT_FILTERS} ORDER BY c.id DESC LIMIT $3"
                 );
                 sqlx::query_as::<_, CommentHit>(&sql)
                     .persistent(false)
