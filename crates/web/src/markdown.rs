@@ -48,15 +48,7 @@ fn link_mentions(source: &str) -> String {
     for (start, end) in maeul_domain::notify::mention_spans(source) {
         let name = &source[start..end];
         out.push_str(&source[copied..start - 1]);
-        let encoded: String = name
-            .bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect();
+        let encoded = crate::pages::percent_encode(name);
         out.push_str(&format!("[@{name}](/people/{encoded})"));
         copied = end;
     }

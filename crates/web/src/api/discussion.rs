@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::api::proposals::{Created, Page, ProposalJson, field_error, require};
+use crate::api::proposals::{Created, Page, ProposalJson, field_error, list_in_scope, require};
 use crate::api::{ApiJson, ApiUser};
 use crate::error::{ApiError, ErrorBody};
 
@@ -40,21 +40,7 @@ pub async fn list(
     Path(code): Path<String>,
     Query(page): Query<Page>,
 ) -> Result<Json<Vec<ProposalJson>>, ApiError> {
-    let scope_id = state
-        .scopes()
-        .by_code(&code)
-        .map(|s| s.id)
-        .ok_or_else(|| ApiError::not_found("scope"))?;
-    let limit = page.limit.unwrap_or(30).clamp(1, 100);
-    let rows = state
-        .db
-        .proposals_in_scope(scope_id, Kind::Debate, page.before, limit)
-        .await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|p| ProposalJson::new(&state, p))
-            .collect(),
-    ))
+    list_in_scope(&state, &code, &page, Kind::Debate).await
 }
 
 /// One public debate.

@@ -114,19 +114,29 @@ pub async fn list(
     Path(code): Path<String>,
     Query(page): Query<Page>,
 ) -> Result<Json<Vec<ProposalJson>>, ApiError> {
+    list_in_scope(&state, &code, &page, Kind::Proposal).await
+}
+
+/// Public proposals or debates of a scope, newest first, one page.
+pub(crate) async fn list_in_scope(
+    state: &AppState,
+    code: &str,
+    page: &Page,
+    kind: Kind,
+) -> Result<Json<Vec<ProposalJson>>, ApiError> {
     let scope_id = state
         .scopes()
-        .by_code(&code)
+        .by_code(code)
         .map(|s| s.id)
         .ok_or_else(|| ApiError::not_found("scope"))?;
     let limit = page.limit.unwrap_or(30).clamp(1, 100);
     let rows = state
         .db
-        .proposals_in_scope(scope_id, Kind::Proposal, page.before, limit)
+        .proposals_in_scope(scope_id, kind, page.before, limit)
         .await?;
     Ok(Json(
         rows.into_iter()
-            .map(|p| ProposalJson::new(&state, p))
+            .map(|p| ProposalJson::new(state, p))
             .collect(),
     ))
 }

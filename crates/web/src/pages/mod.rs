@@ -111,6 +111,19 @@ pub fn local_path(target: &str) -> &str {
     }
 }
 
+/// Percent-encodes every byte outside RFC 3986's unreserved set (for URL path segments and RFC 5987
+/// `filename*` values).
+pub fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

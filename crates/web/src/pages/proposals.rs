@@ -919,17 +919,7 @@ pub async fn attachment(
             .map(|t| t.content_type())
             .unwrap_or("application/octet-stream");
     // RFC 5987 `filename*`: UTF-8, every byte outside the unreserved set percent-encoded.
-    let encoded: String = file
-        .info
-        .file_name
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
+    let encoded = crate::pages::percent_encode(&file.info.file_name);
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, content_type.to_owned()),
