@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod account;
+pub mod committee;
 pub mod lang;
 pub mod proposal;
 pub mod residency;
