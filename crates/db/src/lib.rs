@@ -17,6 +17,7 @@ use sqlx::sqlite::{
 
 pub mod audit;
 pub mod comments;
+pub mod committees;
 pub mod outbox;
 pub mod proposals;
 pub mod residency;
