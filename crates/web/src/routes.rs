@@ -7,7 +7,9 @@ use axum::{Json, Router, middleware};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::pages::{account, admin, auth, feeds, home, manage, proposals, scope, search};
+use crate::pages::{
+    account, admin, auth, committees, feeds, home, manage, proposals, scope, search,
+};
 use crate::{AppState, api, csrf, error, static_files};
 
 pub fn router(state: AppState) -> Router {
@@ -59,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .route("/comments/{id}/vote", post(proposals::vote_comment))
         .route("/moderation", get(proposals::moderation))
         .route("/search", get(search::search))
+        .merge(committees::routes())
         .route("/admin", get(admin::admin))
         .route("/admin/roles", post(admin::grant))
         .route("/admin/roles/{id}/revoke", post(admin::revoke))

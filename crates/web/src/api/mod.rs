@@ -15,6 +15,7 @@ use crate::AppState;
 use crate::error::ApiError;
 
 pub mod auth;
+pub mod committees;
 pub mod me;
 pub mod proposals;
 pub mod scopes;
@@ -39,6 +40,12 @@ pub fn routes() -> Router<AppState> {
             post(proposals::support).delete(proposals::withdraw),
         )
         .route("/proposals/{id}/answers", post(proposals::answer))
+        .route("/scopes/{code}/committees", get(committees::list))
+        .route("/committees/{id}", get(committees::one))
+        .route("/committees/{id}/meetings", get(committees::meetings))
+        .route("/meetings/{id}", get(committees::meeting))
+        .route("/calls/{id}/draw", get(committees::draw))
+        .route("/motions/{id}/votes", post(committees::vote))
         .route("/openapi.json", get(openapi_json))
         .fallback(|| async { ApiError::not_found("endpoint") })
 }
@@ -47,9 +54,10 @@ pub fn routes() -> Router<AppState> {
 #[openapi(
     info(title = "maeul API", description = "Community-based collaborative governance: the city's structure and accounts."),
     paths(scopes::list, scopes::one, me::me, auth::create_token, auth::revoke_current, auth::revoke,
-        proposals::list, proposals::one, proposals::create, proposals::support, proposals::withdraw, proposals::answer),
+        proposals::list, proposals::one, proposals::create, proposals::support, proposals::withdraw, proposals::answer,
+        committees::list, committees::one, committees::meetings, committees::meeting, committees::draw, committees::vote),
     modifiers(&BearerAuth),
-    tags((name = "scopes", description = "The city → district → neighbourhood tree"), (name = "accounts", description = "The signed-in account and its tokens"), (name = "proposals", description = "Resident proposals, supports and official answers"))
+    tags((name = "scopes", description = "The city → district → neighbourhood tree"), (name = "accounts", description = "The signed-in account and its tokens"), (name = "proposals", description = "Resident proposals, supports and official answers"), (name = "committees", description = "Committees, meetings, motions, votes, minutes and verifiable draws"))
 )]
 pub struct ApiDoc;
 
