@@ -1981,7 +1981,7 @@ pub async fn vote(
     }
 }
 
-/// Demo data: Jongno-gu's governance committee (two members, a public meeting with its agenda) and
+/// Demo data: Jongno-gu's governance committee (its chair, a public meeting with its agenda) and
 /// Sajik-dong's resident council with an open call for members.
 pub async fn seed_demo(db: &Db) -> Result<(), DbError> {
     let scopes = maeul_domain::ScopeTree::new(db.load_scopes().await?).map_err(DbError::Invalid)?;
@@ -2013,20 +2013,13 @@ pub async fn seed_demo(db: &Db) -> Result<(), DbError> {
             created_by: None,
         })
         .await?;
-    for (email, sector, position, gender) in [
-        (
-            "member@demo.maeul.kr",
-            Sector::Civil,
-            Position::Chair,
-            "female",
-        ),
-        (
-            "official@demo.maeul.kr",
-            Sector::Public,
-            Position::CoChair,
-            "male",
-        ),
-    ] {
+    // The demo committee member chairs it (the demo accounts keep exactly their one role each).
+    for (email, sector, position, gender) in [(
+        "member@demo.maeul.kr",
+        Sector::Civil,
+        Position::Chair,
+        "female",
+    )] {
         if let Some(user) = db.user_by_email(email).await? {
             db.appoint_member(&NewMembership {
                 committee_id: governance,
