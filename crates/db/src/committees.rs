@@ -722,6 +722,57 @@ impl Db {
         })
     }
 
+    /// Fills a vacancy of a published panel from the call's reserve list: the leaving membership ends (if it
+    /// has not already), the reserve applicant moves from reserve to selected and takes a seat of the call's
+    /// sector for the call's term — in one transaction. Returns the new membership's id.
+    pub async fn seat_reserve(
+        &self,
+        call_id: i64,
+        leaving_membership_id: i64,
+        reserve_application_id: i64,
+        reason: &str,
+    ) -> DbResult<i64> {
+        let call = self.call(call_id).await?.ok_or(DbError::NotFound)?;
+        if call.state() != CallState::Published {
+            return Err(DbError::Invalid("the panel is not published".into()));
+        }
+        let leaving = self
+            .membership(leaving_membership_id)
+            .await?
+            .ok_or(DbError::NotFound)?;
+        if leaving.call_id != Some(call_id) {
+            return Err(DbError::Invalid(
+                "this member was not drawn by this call".into(),
+            ));
+        }
+        let reserve = self
+            .applications(call_id)
+            .await?
+            .into_iter()
+            .find(|a| a.id == reserve_application_id && a.status == "reserve")
+            .ok_or_else(|| DbError::Invalid("not on this call's reserve list".into()))?;
+        let at = now();
+        db_run!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE committee_memberships SET end_reason = $1, ended_at = $2 WHERE id = $3 AND ended_at IS NULL")
+                .bind(reason).bind(at).bind(leaving_membership_id).execute(&mut *tx).await?;
+            let n = sqlx::query("UPDATE committee_applications SET status = 'selected' WHERE id = $1 AND status = 'reserve'")
+                .bind(reserve.id).execute(&mut *tx).await?.rows_affected();
+            if n == 0 {
+                return Err(DbError::Invalid("the reserve list changed meanwhile; reload and try again".into()));
+            }
+            let gender = gender_of(&reserve.strata_json);
+            let id = sqlx::query_scalar::<_, i64>(
+                "INSERT INTO committee_memberships (committee_id, user_id, sector, position, gender, source, call_id, term_start, term_end, created_at)
+                 VALUES ($1, $2, $3, 'member', $4, 'reserve', $5, $6, $7, $8) RETURNING id")
+                .bind(call.committee_id).bind(reserve.user_id).bind(&call.sector).bind(&gender).bind(call_id)
+                .bind(call.term_start).bind(call.term_end).bind(at)
+                .fetch_one(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
     // ---- Meetings ---------------------------------------------------------------------------------
 
     pub async fn create_meeting(&self, m: &NewMeeting<'_>) -> DbResult<i64> {

@@ -273,6 +273,11 @@ async fn a_call_is_applied_to_drawn_and_published(db: Db) {
         .apply_to_call(call, d, 15, r#"{"gender":"male"}"#)
         .await
         .unwrap();
+    let e = user(&db, "e@x.kr").await;
+    let app_e = db
+        .apply_to_call(call, e, 52, r#"{"gender":"male"}"#)
+        .await
+        .unwrap();
     db.log_training(app_a, 4, "school 1-2", None).await.unwrap();
     db.log_training(app_a, 2, "school 3", None).await.unwrap();
     assert!(db.log_training(app_b, 0, "", None).await.is_err());
@@ -281,7 +286,7 @@ async fn a_call_is_applied_to_drawn_and_published(db: Db) {
         apps.iter()
             .map(|x| (x.pseudonym.as_str(), x.training_hours))
             .collect::<Vec<_>>(),
-        vec![("A0001", 6), ("A0002", 0), ("A0003", 0)]
+        vec![("A0001", 6), ("A0002", 0), ("A0003", 0), ("A0004", 0)]
     );
     assert_eq!(db.application_of(call, b).await.unwrap().unwrap().id, app_b);
 
@@ -289,7 +294,7 @@ async fn a_call_is_applied_to_drawn_and_published(db: Db) {
         call,
         "{\"format\":\"maeul-sortition/1\"}",
         "abc",
-        &[app_a, app_b],
+        &[app_a, app_b, app_e],
         &[(app_d, "too-young".into())],
     )
     .await
@@ -314,7 +319,7 @@ async fn a_call_is_applied_to_drawn_and_published(db: Db) {
         seed_sha256: "ff",
         result_json: "{}",
         panel: &[app_b, app_a],
-        reserves: &[],
+        reserves: &[app_e],
         drawn_by: None,
     };
     db.record_draw(&record).await.unwrap();
@@ -359,6 +364,41 @@ async fn a_call_is_applied_to_drawn_and_published(db: Db) {
         "female"
     );
     assert!(db.publish_panel(call).await.is_err(), "published once");
+
+    // A vacancy is filled from the reserve list; the leaving seat stays in the history.
+    let leaving = seated.iter().find(|m| m.user_id == b).unwrap().id;
+    assert!(
+        db.seat_reserve(call, leaving, app_a, "resigned")
+            .await
+            .is_err(),
+        "a selected applicant is not a reserve"
+    );
+    assert!(
+        db.seat_reserve(call, leaving, app_d, "resigned")
+            .await
+            .is_err(),
+        "an ineligible applicant is not a reserve"
+    );
+    let replacement = db
+        .seat_reserve(call, leaving, app_e, "resigned")
+        .await
+        .unwrap();
+    assert!(
+        db.seat_reserve(call, leaving, app_e, "resigned")
+            .await
+            .is_err(),
+        "a reserve takes one seat"
+    );
+    let history = db.committee_members(c).await.unwrap();
+    assert_eq!(history.len(), 3);
+    let left = history.iter().find(|m| m.id == leaving).unwrap();
+    assert_eq!(left.end_reason, "resigned");
+    let new = history.iter().find(|m| m.id == replacement).unwrap();
+    assert_eq!(
+        (new.user_id, new.source.as_str(), new.gender.as_str()),
+        (e, "reserve", "male")
+    );
+    assert_eq!(db.seats_filled(c).await.unwrap(), 2);
 }
 
 /// A committee of `n` civil members, all appointed now; returns (committee, user ids, membership ids).

@@ -651,6 +651,44 @@ async fn a_council_is_recruited_by_lottery_meets_and_decides(app: App) {
     assert_eq!(rows.len(), 2, "{csv}");
     assert!(rows[1].contains("자치계획안 원안 채택") && rows[1].contains(",carried,"));
     assert!(rows[1].contains(",3,0,0,3,"), "{}", rows[1]);
+
+    // A member leaves; the reserve list fills the seat, in order; the history keeps both.
+    let leaving = &members[3];
+    staff.get(&format!("/committees/{council}")).await;
+    let end = format!("/committees/{council}/members/{}/end", leaving.id);
+    let (status, page, _) = staff.post(&end, &[("reason", " ")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("end_reason-error"));
+    assert_eq!(
+        staff.post(&end, &[("reason", "이사 (moved away)")]).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let (_, page) = staff.get(&format!("/calls/{call}")).await;
+    assert!(page.contains("fill-vacancy"));
+    let (status, _, location) = staff.post(&format!("/calls/{call}/vacancies"), &[]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(
+        location
+            .unwrap()
+            .contains("committee-notice-vacancy-filled")
+    );
+    let reserve_id = published["result"]["reserves"][0]["id"].as_str().unwrap();
+    let reserve_user = applications
+        .iter()
+        .find(|a| a.pseudonym == reserve_id)
+        .unwrap()
+        .user_id;
+    let now_members = app.db.committee_members(council).await.unwrap();
+    assert_eq!(
+        now_members.len(),
+        5,
+        "the seat history keeps the one who left"
+    );
+    let seated = now_members.iter().find(|m| m.source == "reserve").unwrap();
+    assert_eq!(seated.user_id, reserve_user, "the reserve, in list order");
+    assert_eq!(app.db.seats_filled(council).await.unwrap(), 4);
+    let (status, _, _) = staff.post(&format!("/calls/{call}/vacancies"), &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "no vacancy left");
 }
 
 async fn committee_permissions_and_bad_input(app: App) {

@@ -36,6 +36,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/scopes/{code}/committees", get(list).post(create))
         .route("/committees/{id}", get(show))
         .route("/committees/{id}/members", post(appoint))
+        .route("/committees/{id}/members/{member}/end", post(end_member))
         .route("/committees/{id}/calls", post(create_call))
         .route("/committees/{id}/meetings", post(create_meeting))
         .route("/committees/{id}/calendar.ics", get(calendar))
@@ -47,6 +48,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/calls/{id}/close", post(close_call))
         .route("/calls/{id}/draw", post(run_draw))
         .route("/calls/{id}/publish", post(publish_panel))
+        .route("/calls/{id}/vacancies", post(fill_vacancy))
         .route("/calls/{id}/input.json", get(call_input))
         .route("/calls/{id}/draw.json", get(call_draw_json))
         .route("/meetings/{id}", get(show_meeting))
@@ -81,6 +83,7 @@ const NOTICES: &[&str] = &[
     "committee-notice-unregistered",
     "committee-notice-voted",
     "committee-notice-drawn",
+    "committee-notice-vacancy-filled",
 ];
 
 fn notice(ctx: &Ctx, key: Option<&str>) -> Option<String> {
@@ -898,6 +901,8 @@ struct CallPage<'a> {
     may_run: bool,
     applicants: Vec<ApplicantView>,
     draw: Option<DrawView>,
+    /// Members seated by this call who left and whose seats wait for a reserve.
+    pending_vacancies: usize,
     errors: FormErrors,
     alert: Option<String>,
 }
@@ -1034,7 +1039,14 @@ async fn call_page(
     };
     let draw = state.db.draw_of(id).await?.map(|d| draw_view(&call, &d));
     let features: Vec<FeatureSpec> = serde_json::from_str(&call.features_json).unwrap_or_default();
+    let pending_vacancies = if call.state() == CallState::Published {
+        let (left, filled) = vacancies(&state.db, &call).await?;
+        left.len().saturating_sub(filled)
+    } else {
+        0
+    };
     render(&CallPage {
+        pending_vacancies,
         ctx,
         notice: notice(ctx, notice_key),
         strata_fields: features
@@ -1355,6 +1367,131 @@ pub async fn publish_panel(
     Ok(Redirect::to(&format!(
         "/committees/{}?notice=committee-notice-saved",
         call.committee_id
+    ))
+    .into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct EndForm {
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Staff end a membership (resignation, dismissal); the row stays in the seat history.
+pub async fn end_member(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, member)): Path<(i64, i64)>,
+    CsrfForm(form): CsrfForm<EndForm>,
+) -> Result<Response, PageError> {
+    let (_, scope) = load_committee(&state, &ctx, id).await?;
+    require_staff(&ctx, scope)?;
+    state
+        .db
+        .membership(member)
+        .await?
+        .filter(|m| m.committee_id == id && m.ended_at.is_none())
+        .ok_or(PageError::NotFound)?;
+    let mut errors = FormErrors::default();
+    if let Some(reason) = errors.check(&ctx, "end_reason", input::parse_name(&form.reason)) {
+        state.db.end_membership(member, &reason).await?;
+        return Ok(
+            Redirect::to(&format!("/committees/{id}?notice=committee-notice-saved"))
+                .into_response(),
+        );
+    }
+    invalid(&state, &ctx, id, errors).await
+}
+
+/// The members a published call seated who have left, in the order they left, and how many of those
+/// seats the reserve list has filled already (reserves fill vacancies in order).
+async fn vacancies(db: &Db, call: &CallRow) -> Result<(Vec<MemberRow>, usize), DbError> {
+    let members: Vec<MemberRow> = db
+        .committee_members(call.committee_id)
+        .await?
+        .into_iter()
+        .filter(|m| m.call_id == Some(call.id))
+        .collect();
+    let filled = members.iter().filter(|m| m.source == "reserve").count();
+    let mut left: Vec<MemberRow> = members
+        .into_iter()
+        .filter(|m| m.ended_at.is_some())
+        .collect();
+    left.sort_by_key(|m| (m.ended_at, m.id));
+    Ok((left, filled))
+}
+
+/// Fills the next vacancy of a published panel from its reserve list by the engine's rule: the first
+/// reserve with the same strata, else the first with whom every quota holds, else the first.
+pub async fn fill_vacancy(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    CsrfForm(_): CsrfForm<crate::pages::auth::Empty>,
+) -> Result<Response, PageError> {
+    let (call, c, scope) = call_and_scope(&state, &ctx, id).await?;
+    let me = require_staff(&ctx, scope)?;
+    let (left, filled) = vacancies(&state.db, &call).await?;
+    let draw = state.db.draw_of(id).await?;
+    let (Some(next), Some(draw), Some(input_json), CallState::Published) = (
+        left.get(filled),
+        draw,
+        call.input_json.clone(),
+        call.state(),
+    ) else {
+        let alert = Some(ctx.t("committee-error-no-vacancy"));
+        let page = call_page(&state, &ctx, id, None, FormErrors::default(), alert).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let applications = state.db.applications(id).await?;
+    let pseudonym_of = |m: &MemberRow| {
+        applications
+            .iter()
+            .find(|a| a.user_id == m.user_id)
+            .map(|a| a.pseudonym.clone())
+    };
+    let leaving: Vec<String> = left[..=filled].iter().filter_map(pseudonym_of).collect();
+    let seed = draw.seed_text.clone();
+    let replacement = tokio::task::spawn_blocking(move || {
+        let instance = Instance::from_json_str(&input_json).map_err(SortitionError::Input)?;
+        let lottery = Lottery::prepare(&instance)?;
+        let outcome = lottery.draw(&seed);
+        let ids = &lottery.pool.applicant_ids;
+        let indices: Vec<usize> = leaving
+            .iter()
+            .filter_map(|p| ids.iter().position(|x| x == p))
+            .collect();
+        let chosen = maeul_sortition::fill_vacancies(&lottery.pool, &outcome, &indices)
+            .ok()
+            .and_then(|(done, _)| done.last().and_then(|v| v.replacement))
+            .map(|(a, _)| ids[a].clone());
+        Ok::<_, SortitionError>(chosen)
+    })
+    .await
+    .map_err(|_| PageError::Internal)?;
+    let chosen = match replacement {
+        Ok(Some(p)) => applications.iter().find(|a| a.pseudonym == p).map(|a| a.id),
+        Ok(None) => None,
+        Err(e) => {
+            let alert = Some(ctx.t1("committee-error-draw", "detail", e.to_string()));
+            let page = call_page(&state, &ctx, id, None, FormErrors::default(), alert).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    let Some(reserve) = chosen else {
+        let alert = Some(ctx.t("committee-error-no-reserve"));
+        let page = call_page(&state, &ctx, id, None, FormErrors::default(), alert).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    };
+    let seat = state
+        .db
+        .seat_reserve(id, next.id, reserve, &next.end_reason)
+        .await?;
+    if let Some(member) = state.db.membership(seat).await? {
+        grant_member_role(&state.db, member.user_id, c.scope_id, Some(me)).await?;
+    }
+    Ok(Redirect::to(&format!(
+        "/calls/{id}?notice=committee-notice-vacancy-filled"
     ))
     .into_response())
 }
