@@ -880,11 +880,19 @@ async fn committee_permissions_and_bad_input(app: App) {
     assert!(location.unwrap().contains("committee-notice-registered"));
     let (_, page) = resident.get(&format!("/meetings/{meeting}")).await;
     assert!(page.contains("my-registration") && page.contains("unregister-button"));
-    // English pages.
-    let en = resident
+    // Korean and English pages.
+    let visitor = app.browser();
+    let mut visitor = visitor;
+    let en = visitor
         .get_lang(&format!("/committees/{governance}"), "en")
         .await;
-    assert!(en.contains("District governance committee") || en.contains("구 민관협치위원회"));
+    assert!(en.contains("<html lang=\"en\">"));
+    assert!(en.contains("Voting rule") && en.contains("Simple majority of those voting"));
+    let ko = visitor
+        .get_lang(&format!("/committees/{governance}"), "ko")
+        .await;
+    assert!(ko.contains("<html lang=\"ko\">"));
+    assert!(ko.contains("의결 방식") && ko.contains("투표자 과반수"));
 }
 
 async fn members_vote_through_the_api_once(app: App) {
