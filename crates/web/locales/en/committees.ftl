@@ -241,3 +241,4 @@ committee-error-no-reserve = The reserve list is exhausted: no one can take this
 call-vacancies = Vacancies
 call-vacancies-pending = Seats waiting for a reserve: { $count }
 call-fill-vacancy = Fill the next vacancy from the reserve list
+call-training-logged = Training hours logged

@@ -241,3 +241,4 @@ committee-error-no-reserve = 예비 명단이 모두 소진되어 이 자리를 
 call-vacancies = 결원
 call-vacancies-pending = 예비 위원을 기다리는 자리: { $count }
 call-fill-vacancy = 예비 명단에서 다음 결원 충원
+call-training-logged = 이수한 교육 시간

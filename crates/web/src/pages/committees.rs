@@ -868,6 +868,8 @@ pub async fn calendar(
 pub struct ApplicantView {
     pub a: ApplicationRow,
     pub reasons: Vec<String>,
+    /// "gender: female, age_band: 40-59".
+    pub strata: String,
 }
 
 pub struct DrawView {
@@ -1031,6 +1033,12 @@ async fn call_page(
             .into_iter()
             .map(|a| ApplicantView {
                 reasons: eligibility_reasons(ctx, &call, c.scope_id, &a),
+                strata: serde_json::from_str::<BTreeMap<String, String>>(&a.strata_json)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 a,
             })
             .collect()
@@ -1504,13 +1512,11 @@ pub async fn call_input(
 ) -> Result<Response, PageError> {
     let (call, _, _) = call_and_scope(&state, &ctx, id).await?;
     let text = call.input_json.ok_or(PageError::NotFound)?;
+    let disposition = format!("attachment; filename=\"call-{id}-input.json\"");
     Ok((
         [
-            (header::CONTENT_TYPE, "application/json"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"call-input.json\"",
-            ),
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
         ],
         text,
     )
