@@ -166,7 +166,8 @@ run_pass() {
   [ ${#files[@]} -gt 0 ] || files=(tests/)
   (
     cd "$E2E"
-    MAEUL_BASE_URL="$BASE_URL" MAEUL_DEMO_ACCOUNTS="$accounts" MAEUL_BACKEND="$backend" MAEUL_BIN="$BIN" \
+    MAEUL_BASE_URL="$BASE_URL" MAEUL_DEMO_ACCOUNTS="$accounts" MAEUL_BACKEND="$backend" \
+      MAEUL_BIN="$BIN" MAEUL_DATABASE_URL="$database" \
       node --test --test-reporter=tap --test-concurrency=1 "${files[@]}"
   ) 2>&1 | tee "$log_file" || status=$?
   if ! kill -0 "$SERVER_PID" 2>/dev/null; then

@@ -1,6 +1,9 @@
 //! Threaded comments on proposals: top-level comments page by page with their replies, edits kept as
 //! history, one up or down vote per person.
-use crate::{Db, DbError, DbResult, db_run, now};
+use maeul_domain::debate::Position;
+use maeul_domain::notify::EventKind;
+
+use crate::{Db, DbError, DbResult, db_run, now, record_event};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CommentRow {
@@ -14,6 +17,10 @@ pub struct CommentRow {
     pub edited_at: Option<i64>,
     pub up_votes: i64,
     pub down_votes: i64,
+    /// A debate comment's side: 'for', 'against' or 'neutral'.
+    pub position: Option<String>,
+    /// Set while moderators hide it: kept, shown to its author and moderators only.
+    pub hidden_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -27,17 +34,19 @@ pub const MAX_DEPTH: usize = 3;
 
 const SELECT_COMMENT: &str =
     "SELECT c.id, c.proposal_id, c.parent_id, c.author_id, u.display_name AS author_name, c.body,
-        c.created_at, c.edited_at, c.up_votes, c.down_votes
+        c.created_at, c.edited_at, c.up_votes, c.down_votes, c.position, c.hidden_at
      FROM comments c JOIN users u ON u.id = c.author_id";
 
 impl Db {
-    /// Adds a comment (a reply when `parent_id` is set; the parent must be on the same proposal).
+    /// Adds a comment (a reply when `parent_id` is set; the parent must be on the same proposal), with a
+    /// position on debates. The commenter follows the proposal from then on, and its followers hear of it.
     pub async fn add_comment(
         &self,
         proposal_id: i64,
         parent_id: Option<i64>,
         author_id: i64,
         body: &str,
+        position: Option<Position>,
     ) -> DbResult<i64> {
         if let Some(parent) = parent_id {
             let p = self.comment(parent).await?.ok_or(DbError::NotFound)?;
@@ -51,11 +60,17 @@ impl Db {
         db_run!(self, pool => {
             let mut tx = pool.begin().await?;
             let id = sqlx::query_scalar::<_, i64>(
-                "INSERT INTO comments (proposal_id, parent_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+                "INSERT INTO comments (proposal_id, parent_id, author_id, body, created_at, position, search_terms)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
                 .bind(proposal_id).bind(parent_id).bind(author_id).bind(body).bind(at)
+                .bind(position.map(Position::as_str)).bind(maeul_domain::search::index_terms(body))
                 .fetch_one(&mut *tx).await?;
             sqlx::query("UPDATE proposals SET comment_count = comment_count + 1 WHERE id = $1").bind(proposal_id)
                 .execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO follows (user_id, target_kind, target_id, created_at) VALUES ($1, 'proposal', $2, $3)
+                         ON CONFLICT (user_id, target_kind, target_id) DO NOTHING")
+                .bind(author_id).bind(proposal_id).bind(at).execute(&mut *tx).await?;
+            record_event!(tx, EventKind::Commented, Some(proposal_id), Some(id), Some(author_id), "", at);
             tx.commit().await?;
             Ok(id)
         })
@@ -112,8 +127,8 @@ impl Db {
             let mut tx = pool.begin().await?;
             sqlx::query("INSERT INTO comment_edits (comment_id, old_body, edited_at) VALUES ($1, $2, $3)")
                 .bind(id).bind(&old.body).bind(at).execute(&mut *tx).await?;
-            sqlx::query("UPDATE comments SET body = $1, edited_at = $2 WHERE id = $3")
-                .bind(body).bind(at).bind(id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE comments SET body = $1, edited_at = $2, search_terms = $3 WHERE id = $4")
+                .bind(body).bind(at).bind(maeul_domain::search::index_terms(body)).bind(id).execute(&mut *tx).await?;
             tx.commit().await?;
         });
         Ok(())
@@ -150,5 +165,73 @@ impl Db {
             tx.commit().await?;
             Ok(totals)
         })
+    }
+}
+
+/// A comment found by search, with the proposal or debate it is on.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CommentHit {
+    pub id: i64,
+    pub proposal_id: i64,
+    pub proposal_title: String,
+    /// 'proposal' or 'debate'.
+    pub proposal_kind: String,
+    pub author_name: String,
+    pub body: String,
+    pub created_at: i64,
+}
+
+const COMMENT_HIT: &str =
+    "SELECT c.id, c.proposal_id, p.title AS proposal_title, p.kind AS proposal_kind,
+        u.display_name AS author_name, c.body, c.created_at
+     FROM comments c JOIN proposals p ON p.id = c.proposal_id JOIN users u ON u.id = c.author_id
+     JOIN scopes s ON s.id = p.scope_id";
+const COMMENT_FILTERS: &str = "c.hidden_at IS NULL AND p.hidden_at IS NULL
+       AND p.state NOT IN ('draft', 'submitted', 'rejected') AND s.code LIKE $2";
+
+impl Db {
+    /// Public comments (on public, unhidden proposals and debates) matching a query, newest first; exact
+    /// like [`Db::search_proposals`].
+    pub async fn search_comments(
+        &self,
+        query: &maeul_domain::search::Query,
+        scope_prefix: &str,
+        limit: i64,
+    ) -> DbResult<Vec<CommentHit>> {
+        let pattern = format!("{scope_prefix}%");
+        let fetch = limit * 2 + 10;
+        let rows = match self {
+            Db::Sqlite(pool) => {
+                let sql = format!(
+                    "{COMMENT_HIT} JOIN comments_fts f ON f.rowid = c.id
+                     WHERE comments_fts MATCH $1 AND {COMMENT_FILTERS} ORDER BY f.rowid DESC LIMIT $3"
+                );
+                sqlx::query_as::<_, CommentHit>(&sql)
+                    .bind(crate::proposals::fts5_query(query))
+                    .bind(&pattern)
+                    .bind(fetch)
+                    .fetch_all(pool)
+                    .await?
+            }
+            Db::Postgres(pool) => {
+                let sql = format!(
+                    "{COMMENT_HIT} WHERE to_tsvector('simple', c.search_terms) @@ to_tsquery('simple', $1)
+                       AND {COMMENT_FILTERS} ORDER BY c.id DESC LIMIT $3"
+                );
+                sqlx::query_as::<_, CommentHit>(&sql)
+                    .persistent(false)
+                    .bind(crate::proposals::tsquery(query))
+                    .bind(&pattern)
+                    .bind(fetch)
+                    .fetch_all(pool)
+                    .await?
+            }
+        };
+        let mut rows: Vec<CommentHit> = rows
+            .into_iter()
+            .filter(|c| query.confirms(&c.body))
+            .collect();
+        rows.truncate(limit as usize);
+        Ok(rows)
     }
 }

@@ -15,9 +15,13 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub mod attachments;
 pub mod audit;
 pub mod comments;
 pub mod committees;
+pub mod jobs;
+pub mod moderation;
+pub mod notifications;
 pub mod outbox;
 pub mod proposals;
 pub mod residency;

@@ -12,6 +12,8 @@ pub struct Mail {
     pub sent_at: Option<i64>,
     pub attempts: i64,
     pub last_error: Option<String>,
+    /// The one-click unsubscribe link of notification mail (sent as `List-Unsubscribe`).
+    pub unsubscribe_url: Option<String>,
 }
 
 impl Db {
@@ -24,7 +26,7 @@ impl Db {
 
     /// Unsent mail that has failed fewer than `max_attempts` times, oldest first.
     pub async fn unsent_mails(&self, max_attempts: i64, limit: i64) -> DbResult<Vec<Mail>> {
-        const SQL: &str = "SELECT id, to_addr, subject, body, created_at, sent_at, attempts, last_error
+        const SQL: &str = "SELECT id, to_addr, subject, body, created_at, sent_at, attempts, last_error, unsubscribe_url
                            FROM outbox WHERE sent_at IS NULL AND attempts < $1 ORDER BY id LIMIT $2";
         Ok(
             db_run!(self, pool => sqlx::query_as::<_, Mail>(SQL).bind(max_attempts).bind(limit).fetch_all(pool).await?),
@@ -45,7 +47,7 @@ impl Db {
 
     pub async fn recent_mails(&self, limit: i64) -> DbResult<Vec<Mail>> {
         Ok(db_run!(self, pool => sqlx::query_as::<_, Mail>(
-            "SELECT id, to_addr, subject, body, created_at, sent_at, attempts, last_error FROM outbox ORDER BY id DESC LIMIT $1")
+            "SELECT id, to_addr, subject, body, created_at, sent_at, attempts, last_error, unsubscribe_url FROM outbox ORDER BY id DESC LIMIT $1")
             .bind(limit).fetch_all(pool).await?))
     }
 }

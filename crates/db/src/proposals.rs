@@ -1,8 +1,11 @@
 //! Resident proposals: their lifecycle (rules in `maeul_domain::proposal`), supports counted exactly under
 //! concurrency, the obligations the threshold ladder creates, and official answers.
-use maeul_domain::proposal::{self, Ladder, ProposalEvent, ProposalState, Responder};
+use maeul_domain::proposal::{self, Ladder, LadderConfig, ProposalEvent, ProposalState, Responder};
 
-use crate::{Db, DbError, DbResult, db_run, now};
+use maeul_domain::debate::DebateState;
+use maeul_domain::notify::EventKind;
+
+use crate::{Db, DbError, DbResult, db_run, now, record_event};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ProposalRow {
@@ -19,11 +22,51 @@ pub struct ProposalRow {
     pub comment_count: i64,
     pub created_at: i64,
     pub collecting_until: Option<i64>,
+    /// 'proposal' or 'debate'.
+    pub kind: String,
+    pub location: String,
+    /// A concluded debate's conclusion.
+    pub conclusion: String,
+    /// Set while moderators hide it: kept, shown only to its author and moderators.
+    pub hidden_at: Option<i64>,
 }
 
 impl ProposalRow {
     pub fn state(&self) -> ProposalState {
         ProposalState::parse(&self.state).unwrap_or(ProposalState::Closed)
+    }
+
+    pub fn is_debate(&self) -> bool {
+        self.kind == Kind::Debate.as_str()
+    }
+
+    pub fn debate_state(&self) -> DebateState {
+        DebateState::parse(&self.state).unwrap_or(DebateState::Concluded)
+    }
+
+    /// The page of this proposal or debate.
+    pub fn path(&self) -> String {
+        if self.is_debate() {
+            format!("/debates/{}", self.id)
+        } else {
+            format!("/proposals/{}", self.id)
+        }
+    }
+}
+
+/// The two kinds of public-sphere items stored in `proposals`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Proposal,
+    Debate,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Proposal => "proposal",
+            Kind::Debate => "debate",
+        }
     }
 }
 
@@ -60,8 +103,11 @@ pub struct NewProposal<'a> {
     pub title: &'a str,
     pub body: &'a str,
     pub category: &'a str,
-    /// Submit for moderation at once (otherwise it stays a draft).
+    /// Where it is about, in words ('' when nowhere in particular).
+    pub location: &'a str,
+    /// Submit for moderation at once (otherwise it stays a draft). Debates open at once.
     pub submit: bool,
+    pub kind: Kind,
 }
 
 /// How long an accepted proposal collects support.
@@ -83,7 +129,8 @@ pub fn parse_responder(s: &str) -> Option<Responder> {
 }
 
 const SELECT_PROPOSAL: &str = "SELECT p.id, p.scope_id, p.author_id, u.display_name AS author_name, p.title, p.body, p.category,
-        p.state, p.support_count, p.forum_participants, p.comment_count, p.created_at, p.collecting_until
+        p.state, p.support_count, p.forum_participants, p.comment_count, p.created_at, p.collecting_until,
+        p.kind, p.location, p.conclusion, p.hidden_at
      FROM proposals p JOIN users u ON u.id = p.author_id";
 
 const INSERT_TRANSITION: &str = "INSERT INTO proposal_transitions (proposal_id, from_state, to_state, actor_id, reason, at) VALUES ($1, $2, $3, $4, $5, $6)";
@@ -104,22 +151,28 @@ impl Db {
     pub async fn create_proposal(&self, p: &NewProposal<'_>) -> DbResult<i64> {
         let at = now();
         let search_terms = maeul_domain::search::index_terms(&format!("{} {}", p.title, p.body));
-        let state = if p.submit {
-            ProposalState::Submitted
-        } else {
-            ProposalState::Draft
+        let state = match (p.kind, p.submit) {
+            (Kind::Debate, _) => DebateState::Open.as_str(),
+            (Kind::Proposal, true) => ProposalState::Submitted.as_str(),
+            (Kind::Proposal, false) => ProposalState::Draft.as_str(),
         };
         db_run!(self, pool => {
             let mut tx = pool.begin().await?;
             let id = sqlx::query_scalar::<_, i64>(
-                "INSERT INTO proposals (scope_id, author_id, title, body, category, state, created_at, updated_at, search_terms)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id")
-                .bind(p.scope_id).bind(p.author_id).bind(p.title).bind(p.body).bind(p.category).bind(state.as_str()).bind(at)
-                .bind(&search_terms)
+                "INSERT INTO proposals (scope_id, author_id, title, body, category, state, created_at, updated_at, search_terms, kind, location)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10) RETURNING id")
+                .bind(p.scope_id).bind(p.author_id).bind(p.title).bind(p.body).bind(p.category).bind(state).bind(at)
+                .bind(&search_terms).bind(p.kind.as_str()).bind(p.location)
                 .fetch_one(&mut *tx).await?;
             sqlx::query(INSERT_TRANSITION)
-                .bind(id).bind("").bind(state.as_str()).bind(p.author_id).bind("").bind(at)
+                .bind(id).bind("").bind(state).bind(p.author_id).bind("").bind(at)
                 .execute(&mut *tx).await?;
+            if p.kind == Kind::Debate {
+                record_event!(tx, EventKind::Published, Some(id), Option::<i64>::None, Some(p.author_id), "", at);
+            }
+            // Authors follow what they write.
+            sqlx::query("INSERT INTO follows (user_id, target_kind, target_id, created_at) VALUES ($1, 'proposal', $2, $3)")
+                .bind(p.author_id).bind(id).bind(at).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(id)
         })
@@ -132,19 +185,56 @@ impl Db {
         )
     }
 
-    /// Public proposals of a scope, newest first, `limit` per page, before the cursor `before_id`.
+    /// Public proposals (or debates) of a scope, newest first, `limit` per page, before the cursor
+    /// `before_id`. Hidden ones are left out.
     pub async fn proposals_in_scope(
         &self,
         scope_id: i64,
+        kind: Kind,
         before_id: Option<i64>,
         limit: i64,
     ) -> DbResult<Vec<ProposalRow>> {
         let sql = format!(
-            "{SELECT_PROPOSAL} WHERE p.scope_id = $1 AND p.state NOT IN ('draft', 'submitted', 'rejected') AND p.id < $2
-             ORDER BY p.id DESC LIMIT $3"
+            "{SELECT_PROPOSAL} WHERE p.kind = $1 AND p.scope_id = $2 AND p.state NOT IN ('draft', 'submitted', 'rejected')
+               AND p.hidden_at IS NULL AND p.id < $3
+             ORDER BY p.id DESC LIMIT $4"
         );
         Ok(db_run!(self, pool => sqlx::query_as::<_, ProposalRow>(&sql)
-            .bind(scope_id).bind(before_id.unwrap_or(i64::MAX)).bind(limit).fetch_all(pool).await?))
+            .bind(kind.as_str()).bind(scope_id).bind(before_id.unwrap_or(i64::MAX)).bind(limit).fetch_all(pool).await?))
+    }
+
+    /// A person's public proposals and debates, newest first.
+    pub async fn proposals_by_author(
+        &self,
+        author_id: i64,
+        limit: i64,
+    ) -> DbResult<Vec<ProposalRow>> {
+        let sql = format!(
+            "{SELECT_PROPOSAL} WHERE p.author_id = $1 AND p.state NOT IN ('draft', 'submitted', 'rejected')
+               AND p.hidden_at IS NULL ORDER BY p.id DESC LIMIT $2"
+        );
+        Ok(db_run!(self, pool => sqlx::query_as::<_, ProposalRow>(&sql)
+            .bind(author_id).bind(limit).fetch_all(pool).await?))
+    }
+
+    /// Concludes a debate with its conclusion (rules in `maeul_domain::debate::conclude`).
+    pub async fn conclude_debate(&self, id: i64, actor: i64, conclusion: &str) -> DbResult<()> {
+        let at = now();
+        db_run!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query("UPDATE proposals SET state = $1, conclusion = $2, updated_at = $3 WHERE id = $4 AND kind = 'debate' AND state = $5")
+                .bind(DebateState::Concluded.as_str()).bind(conclusion).bind(at).bind(id).bind(DebateState::Open.as_str())
+                .execute(&mut *tx).await?.rows_affected();
+            if n == 0 {
+                return Err(DbError::Invalid("the debate is not open".into()));
+            }
+            sqlx::query(INSERT_TRANSITION)
+                .bind(id).bind(DebateState::Open.as_str()).bind(DebateState::Concluded.as_str()).bind(actor).bind(conclusion).bind(at)
+                .execute(&mut *tx).await?;
+            record_event!(tx, EventKind::StateChanged, Some(id), Option::<i64>::None, Some(actor), DebateState::Concluded.as_str(), at);
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     /// Proposals waiting for moderation in scopes whose code starts with `code_prefix`.
@@ -199,6 +289,12 @@ impl Db {
             sqlx::query(INSERT_TRANSITION)
                 .bind(id).bind(from.as_str()).bind(outcome.state.as_str()).bind(actor).bind(reason).bind(at)
                 .execute(&mut *tx).await?;
+            if outcome.state != from {
+                record_event!(tx, EventKind::StateChanged, Some(id), Option::<i64>::None, actor, outcome.state.as_str(), at);
+            }
+            if outcome.state == ProposalState::Collecting && from == ProposalState::Submitted {
+                record_event!(tx, EventKind::Published, Some(id), Option::<i64>::None, Some(current.author_id), "", at);
+            }
             tx.commit().await?;
         });
         Ok(outcome.state)
@@ -273,9 +369,46 @@ impl Db {
                     .bind(id).bind(from.as_str()).bind(outcome.state.as_str()).bind(Option::<i64>::None)
                     .bind(format!("{count} supporters")).bind(at)
                     .execute(&mut *tx).await?;
+                record_event!(tx, EventKind::StateChanged, Some(id), Option::<i64>::None, Option::<i64>::None, outcome.state.as_str(), at);
             }
             tx.commit().await?;
             Ok(SupportChange { changed, count, state: outcome.state })
+        })
+    }
+
+    /// Counts `user_id` as a participant of the proposal's open forum (once per person); the count, the
+    /// rungs it crosses (the head's obligation) commit together. Returns whether the person was new.
+    /// Outside a forum nothing happens.
+    pub async fn join_forum(&self, id: i64, user_id: i64, ladder: &Ladder) -> DbResult<bool> {
+        let at = now();
+        db_run!(self, pool => {
+            let mut tx = pool.begin().await?;
+            // The conditional counter update comes first: it takes the write lock and checks the state.
+            let row = sqlx::query_as::<_, (i64,)>(
+                "UPDATE proposals SET forum_participants = forum_participants + 1 WHERE id = $1 AND state = 'forum'
+                 RETURNING forum_participants")
+                .bind(id).fetch_optional(&mut *tx).await?;
+            let Some((count,)) = row else {
+                tx.rollback().await?;
+                return Ok(false);
+            };
+            let inserted = sqlx::query("INSERT INTO forum_participants (proposal_id, user_id, joined_at) VALUES ($1, $2, $3)
+                                        ON CONFLICT (proposal_id, user_id) DO NOTHING")
+                .bind(id).bind(user_id).bind(at).execute(&mut *tx).await?.rows_affected() == 1;
+            if !inserted {
+                tx.rollback().await?;
+                return Ok(false);
+            }
+            let (before, after) = ((count - 1).max(0) as u32, count.max(0) as u32);
+            let outcome = proposal::apply(ProposalState::Forum, ladder, &ProposalEvent::ForumParticipants { before, after })
+                .map_err(|e| DbError::Invalid(e.to_string()))?;
+            for (responder, days) in &outcome.new_obligations {
+                sqlx::query(INSERT_OBLIGATION)
+                    .bind(id).bind(responder_str(*responder)).bind(at).bind(at + i64::from(*days) * 86_400)
+                    .execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+            Ok(true)
         })
     }
 
@@ -319,6 +452,7 @@ impl Db {
                     .bind(id).bind(from.as_str()).bind(outcome.state.as_str()).bind(author_id).bind("").bind(at)
                     .execute(&mut *tx).await?;
             }
+            record_event!(tx, EventKind::Answered, Some(id), Option::<i64>::None, Some(author_id), responder_str(responder), at);
             tx.commit().await?;
         });
         Ok(())
@@ -351,11 +485,77 @@ impl Db {
     }
 }
 
+impl Db {
+    /// The ladder configured nearest to a scope: `scope_path` lists the scope's ids from the city down
+    /// to the scope itself; the deepest one with a configuration wins; none means Democracy Seoul's.
+    pub async fn ladder_config(&self, scope_path: &[i64]) -> DbResult<(LadderConfig, Option<i64>)> {
+        let rows = db_run!(self, pool => sqlx::query_as::<_, (i64, i64, i64, i64, i64)>(
+            "SELECT scope_id, answer_at, forum_at, head_at, answer_days FROM scope_ladders")
+            .fetch_all(pool).await?);
+        let configured = scope_path.iter().rev().find_map(|id| {
+            rows.iter().find(|r| r.0 == *id).map(|r| {
+                let config = LadderConfig {
+                    answer_at: r.1 as u32,
+                    forum_at: r.2 as u32,
+                    head_at: r.3 as u32,
+                    answer_days: r.4 as u32,
+                };
+                (config, Some(*id))
+            })
+        });
+        Ok(configured.unwrap_or((LadderConfig::DEMOCRACY_SEOUL, None)))
+    }
+
+    /// Sets (or, with `None`, removes) a scope's own ladder, with an audit entry.
+    pub async fn set_ladder_config(
+        &self,
+        scope_id: i64,
+        config: Option<LadderConfig>,
+        by: i64,
+    ) -> DbResult<()> {
+        if let Some(c) = &config {
+            c.check().map_err(|e| DbError::Invalid(e.to_string()))?;
+        }
+        let at = now();
+        db_run!(self, pool => {
+            let mut tx = pool.begin().await?;
+            match config {
+                Some(c) => sqlx::query(
+                    "INSERT INTO scope_ladders (scope_id, answer_at, forum_at, head_at, answer_days, updated_by, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)
+                     ON CONFLICT (scope_id) DO UPDATE SET answer_at = $2, forum_at = $3, head_at = $4, answer_days = $5,
+                        updated_by = $6, updated_at = $7")
+                    .bind(scope_id).bind(i64::from(c.answer_at)).bind(i64::from(c.forum_at)).bind(i64::from(c.head_at))
+                    .bind(i64::from(c.answer_days)).bind(by).bind(at)
+                    .execute(&mut *tx).await?,
+                None => sqlx::query("DELETE FROM scope_ladders WHERE scope_id = $1").bind(scope_id).execute(&mut *tx).await?,
+            };
+            let detail = config.map_or("inherited".to_owned(), |c| {
+                format!("{}/{}/{} in {} days", c.answer_at, c.forum_at, c.head_at, c.answer_days)
+            });
+            sqlx::query(crate::audit::INSERT_AUDIT)
+                .bind(by).bind("ladder.set").bind(format!("scope:{scope_id}")).bind(detail).bind(at)
+                .execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Collecting proposals whose deadline has passed (at most `limit`), oldest deadline first.
+    pub async fn proposals_past_deadline(&self, limit: i64) -> DbResult<Vec<i64>> {
+        Ok(db_run!(self, pool => sqlx::query_scalar::<_, i64>(
+            "SELECT id FROM proposals WHERE state = 'collecting' AND collecting_until < $1
+             ORDER BY collecting_until LIMIT $2")
+            .bind(now()).bind(limit).fetch_all(pool).await?))
+    }
+}
+
 /// How search results are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SearchOrder {
     Recent,
     MostSupported,
+    MostCommented,
 }
 
 /// A proposal search: text plus filters, one page at a time.
@@ -366,14 +566,20 @@ pub struct ProposalSearch {
     pub scope_prefix: String,
     pub state: Option<ProposalState>,
     pub category: Option<String>,
+    /// Only proposals, or only debates (both when `None`).
+    pub kind: Option<Kind>,
+    /// Only items created at or after / before these times (unix seconds).
+    pub created_from: Option<i64>,
+    pub created_until: Option<i64>,
     pub order: SearchOrder,
-    /// Keyset cursor: (support count, id) of the last row of the previous page.
+    /// Keyset cursor: (the order's count — supports or comments; ignored for recent —, id) of the last row
+    /// of the previous page.
     pub after: Option<(i64, i64)>,
     pub limit: i64,
 }
 
 /// Escapes nothing: index terms are letters and digits only, so they are safe inside quotes.
-fn fts5_query(q: &maeul_domain::search::Query) -> String {
+pub(crate) fn fts5_query(q: &maeul_domain::search::Query) -> String {
     match &q.prefix {
         Some(p) => format!("\"{p}\"*"),
         None => q
@@ -385,7 +591,7 @@ fn fts5_query(q: &maeul_domain::search::Query) -> String {
     }
 }
 
-fn tsquery(q: &maeul_domain::search::Query) -> String {
+pub(crate) fn tsquery(q: &maeul_domain::search::Query) -> String {
     match &q.prefix {
         Some(p) => format!("'{p}':*"),
         None => q
@@ -397,9 +603,13 @@ fn tsquery(q: &maeul_domain::search::Query) -> String {
     }
 }
 
-const SEARCH_FILTERS: &str = "p.state NOT IN ('draft', 'submitted', 'rejected')
+const SEARCH_FILTERS: &str =
+    "p.state NOT IN ('draft', 'submitted', 'rejected') AND p.hidden_at IS NULL
        AND s.code LIKE $2 AND ($3 = '' OR p.state = $3) AND ($4 = '' OR p.category = $4)
-       AND (($5 = 'recent' AND p.id < $7) OR ($5 = 'supported' AND (p.support_count < $6 OR (p.support_count = $6 AND p.id < $7))))";
+       AND ($9 = '' OR p.kind = $9) AND p.created_at >= $10 AND p.created_at < $11
+       AND (($5 = 'recent' AND p.id < $7)
+         OR ($5 = 'supported' AND (p.support_count < $6 OR (p.support_count = $6 AND p.id < $7)))
+         OR ($5 = 'commented' AND (p.comment_count < $6 OR (p.comment_count = $6 AND p.id < $7))))";
 
 impl Db {
     /// Public proposals matching a search, one page. Rows the bigram index suggests but whose text does not
@@ -408,12 +618,17 @@ impl Db {
         let order = match search.order {
             SearchOrder::Recent => "ORDER BY p.id DESC",
             SearchOrder::MostSupported => "ORDER BY p.support_count DESC, p.id DESC",
+            SearchOrder::MostCommented => "ORDER BY p.comment_count DESC, p.id DESC",
         };
         let (support_cursor, id_cursor) = search.after.unwrap_or((i64::MAX, i64::MAX));
         let order_key = match search.order {
             SearchOrder::Recent => "recent",
             SearchOrder::MostSupported => "supported",
+            SearchOrder::MostCommented => "commented",
         };
+        let kind = search.kind.map(Kind::as_str).unwrap_or("");
+        let from = search.created_from.unwrap_or(i64::MIN);
+        let until = search.created_until.unwrap_or(i64::MAX);
         let pattern = format!("{}%", search.scope_prefix);
         let state = search.state.map(|s| s.as_str()).unwrap_or("");
         let category = search.category.as_deref().unwrap_or("");
@@ -426,11 +641,19 @@ impl Db {
                 );
                 db_run!(self, pool => sqlx::query_as::<_, ProposalRow>(&sql)
                     .bind("").bind(&pattern).bind(state).bind(category).bind(order_key).bind(support_cursor).bind(id_cursor).bind(fetch)
+                    .bind(kind).bind(from).bind(until)
                     .fetch_all(pool).await?)
             }
             (Some(q), Db::Sqlite(pool)) => {
+                // Newest first is the full-text index's own rowid order: SQLite walks the matches
+                // backwards from the cursor and stops after a page, instead of sorting every match
+                // (75 ms → 0.7 ms for a bigram found in 14,000 of 100,000 proposals; bench/public-sphere).
+                let (order, cursor) = match search.order {
+                    SearchOrder::Recent => ("ORDER BY f.rowid DESC", "AND f.rowid < $7"),
+                    _ => (order, ""),
+                };
                 let sql = format!("{SELECT_PROPOSAL} JOIN scopes s ON s.id = p.scope_id JOIN proposals_fts f ON f.rowid = p.id
-                                   WHERE proposals_fts MATCH $1 AND {SEARCH_FILTERS} {order} LIMIT $8");
+                                   WHERE proposals_fts MATCH $1 {cursor} AND {SEARCH_FILTERS} {order} LIMIT $8");
                 sqlx::query_as::<_, ProposalRow>(&sql)
                     .bind(fts5_query(q))
                     .bind(&pattern)
@@ -440,13 +663,19 @@ impl Db {
                     .bind(support_cursor)
                     .bind(id_cursor)
                     .bind(fetch)
+                    .bind(kind)
+                    .bind(from)
+                    .bind(until)
                     .fetch_all(pool)
                     .await?
             }
             (Some(q), Db::Postgres(pool)) => {
                 let sql = format!("{SELECT_PROPOSAL} JOIN scopes s ON s.id = p.scope_id
                                    WHERE to_tsvector('simple', p.search_terms) @@ to_tsquery('simple', $1) AND {SEARCH_FILTERS} {order} LIMIT $8");
+                // Not a prepared statement: after five runs PostgreSQL would switch to a generic plan that
+                // cannot see which filters are empty and loops over every scope (3.7 s instead of 24 ms).
                 sqlx::query_as::<_, ProposalRow>(&sql)
+                    .persistent(false)
                     .bind(tsquery(q))
                     .bind(&pattern)
                     .bind(state)
@@ -455,6 +684,9 @@ impl Db {
                     .bind(support_cursor)
                     .bind(id_cursor)
                     .bind(fetch)
+                    .bind(kind)
+                    .bind(from)
+                    .bind(until)
                     .fetch_all(pool)
                     .await?
             }

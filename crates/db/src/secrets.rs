@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::{Db, DbResult};
 
 const IDENTITY_KEY: &str = "identity_key";
+const LINK_KEY: &str = "link_key";
 
 /// 32 random bytes as URL-safe base64: session ids, API tokens, reset tokens, keys.
 pub fn random_token() -> String {
@@ -29,6 +30,7 @@ impl Db {
     pub(crate) async fn ensure_secrets(&self) -> DbResult<()> {
         self.setting_or_insert(IDENTITY_KEY, &random_token())
             .await?;
+        self.setting_or_insert(LINK_KEY, &random_token()).await?;
         Ok(())
     }
 
@@ -39,6 +41,14 @@ impl Db {
             .await?
             .ok_or(crate::DbError::NotFound)?;
         Ok(keyed_hash(&key, identity))
+    }
+}
+
+impl Db {
+    /// The key that signs links mailed to people (one-click unsubscribe): a different key from the
+    /// register's, so neither use can forge the other.
+    pub async fn link_key(&self) -> DbResult<String> {
+        self.setting_or_insert(LINK_KEY, &random_token()).await
     }
 }
 

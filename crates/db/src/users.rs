@@ -10,6 +10,8 @@ pub struct User {
     pub password_hash: String,
     pub lang: String,
     pub created_at: i64,
+    /// Set while moderators block the account.
+    pub blocked_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -20,8 +22,8 @@ pub struct ApiToken {
     pub revoked_at: Option<i64>,
 }
 
-const USER_BY_EMAIL: &str = "SELECT u.id, u.email, u.display_name, u.password_hash, u.lang, u.created_at FROM users u WHERE u.email = $1";
-const USER_BY_ID: &str = "SELECT u.id, u.email, u.display_name, u.password_hash, u.lang, u.created_at FROM users u WHERE u.id = $1";
+const USER_BY_EMAIL: &str = "SELECT u.id, u.email, u.display_name, u.password_hash, u.lang, u.created_at, u.blocked_at FROM users u WHERE u.email = $1";
+const USER_BY_ID: &str = "SELECT u.id, u.email, u.display_name, u.password_hash, u.lang, u.created_at, u.blocked_at FROM users u WHERE u.id = $1";
 
 impl Db {
     /// Creates an account; [`DbError::Conflict`] when the e-mail is taken.
@@ -93,9 +95,9 @@ impl Db {
     /// The user of a live session.
     pub async fn session_user(&self, token_hash: &str) -> DbResult<Option<User>> {
         const SQL: &str =
-            "SELECT u.id, u.email, u.display_name, u.password_hash, u.lang, u.created_at
+            "SELECT u.id, u.email, u.display_name, u.password_hash, u.lang, u.created_at, u.blocked_at
                            FROM sessions s JOIN users u ON u.id = s.user_id
-                           WHERE s.token_hash = $1 AND s.expires_at > $2";
+                           WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.blocked_at IS NULL";
         Ok(
             db_run!(self, pool => sqlx::query_as::<_, User>(SQL).bind(token_hash).bind(now()).fetch_optional(pool).await?),
         )
@@ -137,9 +139,9 @@ impl Db {
             user: User,
             token_id: i64,
         }
-        const SQL: &str = "SELECT u.id, u.email, u.display_name, u.password_hash, u.lang, u.created_at, t.id AS token_id
+        const SQL: &str = "SELECT u.id, u.email, u.display_name, u.password_hash, u.lang, u.created_at, u.blocked_at, t.id AS token_id
                            FROM api_tokens t JOIN users u ON u.id = t.user_id
-                           WHERE t.token_hash = $1 AND t.revoked_at IS NULL";
+                           WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.blocked_at IS NULL";
         let row = db_run!(self, pool => sqlx::query_as::<_, Row>(SQL).bind(token_hash).fetch_optional(pool).await?);
         Ok(row.map(|r| (r.user, r.token_id)))
     }

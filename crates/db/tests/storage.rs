@@ -36,6 +36,17 @@ backend_tests!(
     concurrent_supports_are_counted_exactly,
     korean_search_with_filters_and_cursors,
     comments_thread_page_edit_and_vote,
+    events_notify_authors_followers_and_mentions_once,
+    jobs_are_claimed_once_retried_and_scheduled_once,
+    notification_mail_is_recorded_once,
+    reports_hide_content_and_everything_is_logged,
+    blocked_accounts_lose_sessions_and_tokens,
+    debates_take_positions_and_conclude,
+    attachments_are_limited_per_proposal,
+    comments_are_searchable_in_korean,
+    ladders_are_configured_per_scope_and_inherited,
+    proposals_expire_after_their_deadline,
+    forum_participants_drive_the_heads_answer,
 );
 
 async fn run<F, Fut>(backend: Backend, test: F)
@@ -473,6 +484,8 @@ async fn proposal_in_collection(db: &Db, tree: &ScopeTree) -> (i64, i64) {
         body: "벤치를 놓아 주세요",
         category: "환경",
         submit: true,
+        location: "",
+        kind: maeul_db::proposals::Kind::Proposal,
     };
     let id = db.create_proposal(&new).await.unwrap();
     db.transition_proposal(
@@ -498,7 +511,7 @@ async fn proposal_lifecycle_is_recorded(db: Db) {
     );
     assert!(p.collecting_until.unwrap() > maeul_db::now());
     assert_eq!(
-        db.proposals_in_scope(p.scope_id, None, 10)
+        db.proposals_in_scope(p.scope_id, maeul_db::proposals::Kind::Proposal, None, 10)
             .await
             .unwrap()
             .len(),
@@ -573,6 +586,8 @@ async fn proposal_lifecycle_is_recorded(db: Db) {
         body: "b",
         category: "",
         submit: true,
+        location: "",
+        kind: maeul_db::proposals::Kind::Proposal,
     };
     let other = db.create_proposal(&new).await.unwrap();
     let no_reason = ProposalEvent::Reject { reason: " ".into() };
@@ -582,7 +597,10 @@ async fn proposal_lifecycle_is_recorded(db: Db) {
             .is_err()
     );
     assert!(
-        db.proposals_in_scope(1, None, 10).await.unwrap().is_empty(),
+        db.proposals_in_scope(1, maeul_db::proposals::Kind::Proposal, None, 10)
+            .await
+            .unwrap()
+            .is_empty(),
         "unmoderated proposals are not public"
     );
 }
@@ -669,6 +687,8 @@ async fn korean_search_with_filters_and_cursors(db: Db) {
             body,
             category,
             submit: true,
+            location: "",
+            kind: maeul_db::proposals::Kind::Proposal,
         };
         let id = db.create_proposal(&new).await.unwrap();
         if i < 4 {
@@ -692,6 +712,9 @@ async fn korean_search_with_filters_and_cursors(db: Db) {
         scope_prefix: "11".into(),
         state: None,
         category: None,
+        kind: None,
+        created_from: None,
+        created_until: None,
         order: SearchOrder::Recent,
         after: None,
         limit: 10,
@@ -756,6 +779,8 @@ async fn comments_thread_page_edit_and_vote(db: Db) {
             body: "b",
             category: "other",
             submit: true,
+            location: "",
+            kind: maeul_db::proposals::Kind::Proposal,
         };
         (db.create_proposal(&new).await.unwrap(), ())
     };
@@ -763,26 +788,26 @@ async fn comments_thread_page_edit_and_vote(db: Db) {
     let mut tops = vec![];
     for i in 0..5 {
         tops.push(
-            db.add_comment(id, None, author, &format!("의견 {i}"))
+            db.add_comment(id, None, author, &format!("의견 {i}"), None)
                 .await
                 .unwrap(),
         );
     }
     let reply = db
-        .add_comment(id, Some(tops[0]), voter, "답글")
+        .add_comment(id, Some(tops[0]), voter, "답글", None)
         .await
         .unwrap();
     let nested = db
-        .add_comment(id, Some(reply), author, "답글의 답글")
+        .add_comment(id, Some(reply), author, "답글의 답글", None)
         .await
         .unwrap();
     let late_reply = db
-        .add_comment(id, Some(tops[3]), voter, "늦은 답글")
+        .add_comment(id, Some(tops[3]), voter, "늦은 답글", None)
         .await
         .unwrap();
     assert!(
         matches!(
-            db.add_comment(other, Some(tops[0]), voter, "x").await,
+            db.add_comment(other, Some(tops[0]), voter, "x", None).await,
             Err(DbError::Invalid(_))
         ),
         "parent on another proposal"
@@ -843,4 +868,792 @@ async fn comments_thread_page_edit_and_vote(db: Db) {
         db.vote_comment(99_999, voter, 1).await,
         Err(DbError::NotFound)
     ));
+}
+
+/// Fans out every due event job (digests are marked done untouched); returns how many events ran.
+async fn drain_events(db: &Db, mentioned: &[i64]) -> usize {
+    let mut n = 0;
+    while let Some(job) = db.claim_job().await.unwrap() {
+        if job.kind == maeul_db::jobs::KIND_DIGEST {
+            db.complete_job(job.id).await.unwrap();
+            continue;
+        }
+        db.fan_out_event(&job, mentioned).await.unwrap();
+        n += 1;
+    }
+    n
+}
+
+async fn kinds_of(db: &Db, user_id: i64) -> Vec<String> {
+    let mut kinds: Vec<String> = db
+        .notifications(user_id, None, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.kind)
+        .collect();
+    kinds.sort();
+    kinds
+}
+
+async fn events_notify_authors_followers_and_mentions_once(db: Db) {
+    use maeul_db::notifications::FollowTarget;
+    use maeul_domain::proposal::{Ladder, Responder};
+    let tree = seeded(&db).await;
+    let district = tree.by_code("11110").unwrap().id;
+    let dong = tree
+        .all()
+        .iter()
+        .find(|s| s.parent_id == Some(district))
+        .unwrap()
+        .id;
+    // Followers of the district and of the author, before the proposal exists.
+    let scope_fan = user(&db, "scope-fan@example.kr").await;
+    db.follow(scope_fan, FollowTarget::Scope(district))
+        .await
+        .unwrap();
+    db.follow(scope_fan, FollowTarget::Scope(district))
+        .await
+        .unwrap(); // idempotent
+    let author_fan = user(&db, "author-fan@example.kr").await;
+    let (id, author) = proposal_in_collection(&db, &tree).await;
+    db.follow(author_fan, FollowTarget::User(author))
+        .await
+        .unwrap();
+    // A follower of a neighbourhood hears nothing of a district proposal.
+    let dong_fan = user(&db, "dong-fan@example.kr").await;
+    db.follow(dong_fan, FollowTarget::Scope(dong))
+        .await
+        .unwrap();
+    assert_eq!(
+        drain_events(&db, &[]).await,
+        2,
+        "accepted: state change + published"
+    );
+    assert_eq!(kinds_of(&db, author).await, vec!["state-changed"]);
+    assert_eq!(kinds_of(&db, scope_fan).await, vec!["published"]);
+    assert!(kinds_of(&db, dong_fan).await.is_empty());
+    // The author follows their proposal; the moderator (the actor) is not told of their own action.
+    assert!(
+        db.is_following(author, FollowTarget::Proposal(id))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        db.follower_count(FollowTarget::Proposal(id)).await.unwrap(),
+        1
+    );
+    let moderator = db
+        .user_by_email("mod@example.kr")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert!(kinds_of(&db, moderator).await.is_empty());
+
+    // A comment notifies the author and followers; a reply also its parent's author; mentions too.
+    let commenter = user(&db, "c@example.kr").await;
+    let mentioned = user(&db, "m@example.kr").await;
+    let first = db
+        .add_comment(id, None, commenter, "좋아요", None)
+        .await
+        .unwrap();
+    assert_eq!(drain_events(&db, &[mentioned]).await, 1);
+    assert_eq!(
+        kinds_of(&db, author).await,
+        vec!["commented", "state-changed"]
+    );
+    assert_eq!(kinds_of(&db, mentioned).await, vec!["commented"]);
+    assert!(
+        kinds_of(&db, commenter).await.is_empty(),
+        "no notice of one's own comment"
+    );
+    db.add_comment(id, Some(first), author, "고맙습니다", None)
+        .await
+        .unwrap();
+    drain_events(&db, &[]).await;
+    // The commenter followed by commenting and is the replied-to author: one notification, not two.
+    assert_eq!(kinds_of(&db, commenter).await, vec!["commented"]);
+
+    // An official answer reaches the author and every follower.
+    db.answer_proposal(
+        id,
+        Responder::Department,
+        moderator,
+        "검토하겠습니다",
+        &Ladder::democracy_seoul(),
+    )
+    .await
+    .unwrap();
+    drain_events(&db, &[]).await;
+    // (The author's own reply told nobody but the commenter.)
+    assert_eq!(
+        kinds_of(&db, author).await,
+        vec!["answered", "commented", "state-changed"]
+    );
+    assert!(
+        kinds_of(&db, commenter)
+            .await
+            .contains(&"answered".to_string())
+    );
+    let answer = &db.notifications(author, None, 1).await.unwrap()[0];
+    assert_eq!(
+        (answer.title.as_str(), answer.detail.as_str()),
+        ("골목 쉼터", "department")
+    );
+    assert_eq!(answer.subject_kind, "proposal");
+
+    // Unread counts and marking read.
+    assert_eq!(db.unread_notifications(author).await.unwrap(), 3);
+    assert_eq!(
+        db.mark_notifications_read(author, Some(answer.id))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        db.mark_notifications_read(commenter, Some(answer.id))
+            .await
+            .unwrap(),
+        0,
+        "only one's own"
+    );
+    assert_eq!(db.unread_notifications(author).await.unwrap(), 2);
+    assert_eq!(db.mark_notifications_read(author, None).await.unwrap(), 2);
+    assert_eq!(db.unread_notifications(author).await.unwrap(), 0);
+    // Unfollowing stops notices.
+    db.unfollow(commenter, FollowTarget::Proposal(id))
+        .await
+        .unwrap();
+    db.add_comment(id, None, author, "추가 의견", None)
+        .await
+        .unwrap();
+    drain_events(&db, &[]).await;
+    assert_eq!(kinds_of(&db, commenter).await.len(), 2);
+    // Mentions resolve only unique names.
+    assert_eq!(
+        db.user_by_unique_name("테스트").await.unwrap(),
+        None,
+        "many accounts share it"
+    );
+    let unique = db
+        .create_user("u@example.kr", "유일한이름", "h", "ko")
+        .await
+        .unwrap();
+    assert_eq!(
+        db.user_by_unique_name("유일한이름").await.unwrap(),
+        Some(unique)
+    );
+}
+
+async fn jobs_are_claimed_once_retried_and_scheduled_once(db: Db) {
+    let tree = seeded(&db).await;
+    let _ = proposal_in_collection(&db, &tree).await;
+    // Two events are due. A claimed job is locked: a second claim takes the other one.
+    let a = db.claim_job().await.unwrap().unwrap();
+    let b = db.claim_job().await.unwrap().unwrap();
+    assert_ne!(a.id, b.id);
+    assert!(db.claim_job().await.unwrap().is_none(), "both are locked");
+    assert_eq!(a.attempts, 1);
+    // A failure releases the job for a later retry, with the error kept.
+    db.fail_job(&a, "smtp down").await.unwrap();
+    assert!(
+        db.claim_job().await.unwrap().is_none(),
+        "retried after a delay, not at once"
+    );
+    let listed = db.recent_jobs(10).await.unwrap();
+    let failed = listed.iter().find(|j| j.id == a.id).unwrap();
+    assert_eq!(failed.last_error.as_deref(), Some("smtp down"));
+    assert!(failed.run_at > maeul_db::now() && failed.done_at.is_none());
+    db.complete_job(b.id).await.unwrap();
+    assert_eq!(db.pending_jobs().await.unwrap(), 1);
+    // Scheduling is idempotent per key.
+    assert!(db.schedule_job("digest", 1, "digest:1").await.unwrap());
+    assert!(!db.schedule_job("digest", 1, "digest:1").await.unwrap());
+    let digest = db.claim_job().await.unwrap().unwrap();
+    assert_eq!(digest.kind, "digest");
+    db.complete_job(digest.id).await.unwrap();
+    assert!(db.claim_job().await.unwrap().is_none());
+}
+
+async fn notification_mail_is_recorded_once(db: Db) {
+    use maeul_domain::notify::EmailPreference;
+    let tree = seeded(&db).await;
+    let (_, author) = proposal_in_collection(&db, &tree).await;
+    drain_events(&db, &[]).await;
+    // Daily is the default: the author's notice waits for the digest, not for immediate mail.
+    assert_eq!(
+        db.email_preference(author).await.unwrap(),
+        EmailPreference::Daily
+    );
+    assert!(
+        db.notifications_to_mail(EmailPreference::Immediate, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let daily = db
+        .notifications_to_mail(EmailPreference::Daily, 10)
+        .await
+        .unwrap();
+    assert_eq!(daily.len(), 1);
+    assert_eq!(
+        (daily[0].user_id, daily[0].email.as_str()),
+        (author, "author@example.kr")
+    );
+    let ids = [daily[0].id];
+    assert!(
+        db.record_notification_mail(
+            &ids,
+            "author@example.kr",
+            "s",
+            "b",
+            "http://x/unsubscribe/t"
+        )
+        .await
+        .unwrap()
+    );
+    assert!(
+        !db.record_notification_mail(
+            &ids,
+            "author@example.kr",
+            "s",
+            "b",
+            "http://x/unsubscribe/t"
+        )
+        .await
+        .unwrap(),
+        "a second worker writes nothing"
+    );
+    let mails = db.recent_mails(10).await.unwrap();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(
+        mails[0].unsubscribe_url.as_deref(),
+        Some("http://x/unsubscribe/t")
+    );
+    assert!(
+        db.notifications_to_mail(EmailPreference::Daily, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Off means never mailed.
+    db.set_email_preference(author, EmailPreference::Off)
+        .await
+        .unwrap();
+    let moderator = db
+        .user_by_email("mod@example.kr")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let p = db.proposals_by_author(author, 1).await.unwrap().remove(0);
+    db.add_comment(p.id, None, moderator, "의견", None)
+        .await
+        .unwrap();
+    drain_events(&db, &[]).await;
+    assert_eq!(db.unread_notifications(author).await.unwrap(), 2);
+    for pref in [EmailPreference::Immediate, EmailPreference::Daily] {
+        assert!(
+            db.notifications_to_mail(pref, 10).await.unwrap().is_empty(),
+            "{pref:?}"
+        );
+    }
+}
+
+async fn reports_hide_content_and_everything_is_logged(db: Db) {
+    use maeul_domain::moderation::{AUTO_HIDE_REPORTS, ModerationAction, ReportReason, Target};
+    let tree = seeded(&db).await;
+    let (id, author) = proposal_in_collection(&db, &tree).await;
+    let scope_id = db.proposal(id).await.unwrap().unwrap().scope_id;
+    let moderator = db
+        .user_by_email("mod@example.kr")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let comment = db
+        .add_comment(id, None, author, "스팸 댓글", None)
+        .await
+        .unwrap();
+    drain_events(&db, &[]).await;
+    let reporter = user(&db, "r0@example.kr").await;
+    let first = db
+        .report_content(
+            Target::Comment,
+            comment,
+            reporter,
+            ReportReason::Spam,
+            "광고",
+        )
+        .await
+        .unwrap();
+    assert_eq!((first.open_reports, first.auto_hidden), (1, false));
+    assert!(matches!(
+        db.report_content(Target::Comment, comment, reporter, ReportReason::Other, "")
+            .await,
+        Err(DbError::Conflict(_))
+    ));
+    assert!(matches!(
+        db.report_content(Target::Comment, 999_999, reporter, ReportReason::Spam, "")
+            .await,
+        Err(DbError::NotFound)
+    ));
+    // Enough distinct reporters hide the comment automatically, with a log entry and a notice.
+    for i in 1..AUTO_HIDE_REPORTS {
+        let r = user(&db, &format!("r{i}@example.kr")).await;
+        let outcome = db
+            .report_content(Target::Comment, comment, r, ReportReason::Offensive, "")
+            .await
+            .unwrap();
+        assert_eq!(outcome.auto_hidden, i == AUTO_HIDE_REPORTS - 1);
+    }
+    assert!(
+        db.comment(comment)
+            .await
+            .unwrap()
+            .unwrap()
+            .hidden_at
+            .is_some()
+    );
+    let open = db.open_reports("11", 100).await.unwrap();
+    assert_eq!(open.len() as i64, AUTO_HIDE_REPORTS);
+    assert!(
+        open.iter()
+            .all(|r| r.excerpt == "스팸 댓글" && r.proposal_id == id && r.hidden_at.is_some())
+    );
+    assert!(
+        db.open_reports("26", 100).await.unwrap().is_empty(),
+        "other cities' moderators see nothing"
+    );
+    drain_events(&db, &[]).await;
+    assert!(kinds_of(&db, author).await.contains(&"hidden".to_string()));
+    // Hiding hidden content is refused; restoring resolves the reports.
+    assert!(matches!(
+        db.moderate_content(
+            moderator,
+            Target::Comment,
+            comment,
+            ModerationAction::Hide,
+            "x"
+        )
+        .await,
+        Err(DbError::Invalid(_))
+    ));
+    db.moderate_content(
+        moderator,
+        Target::Comment,
+        comment,
+        ModerationAction::Restore,
+        "",
+    )
+    .await
+    .unwrap();
+    assert!(
+        db.comment(comment)
+            .await
+            .unwrap()
+            .unwrap()
+            .hidden_at
+            .is_none()
+    );
+    assert!(db.open_reports("11", 100).await.unwrap().is_empty());
+    // Hiding a proposal takes it out of lists and search but keeps it.
+    db.moderate_content(
+        moderator,
+        Target::Proposal,
+        id,
+        ModerationAction::Hide,
+        "개인정보 노출",
+    )
+    .await
+    .unwrap();
+    assert!(
+        db.proposals_in_scope(scope_id, maeul_db::proposals::Kind::Proposal, None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let search = maeul_db::proposals::ProposalSearch {
+        query: maeul_domain::search::parse_query("쉼터"),
+        scope_prefix: String::new(),
+        state: None,
+        category: None,
+        kind: None,
+        created_from: None,
+        created_until: None,
+        order: maeul_db::proposals::SearchOrder::Recent,
+        after: None,
+        limit: 10,
+    };
+    assert!(db.search_proposals(&search).await.unwrap().is_empty());
+    assert!(
+        db.proposal(id).await.unwrap().unwrap().hidden_at.is_some(),
+        "kept, not deleted"
+    );
+    let log = db.moderation_log("11", 10).await.unwrap();
+    let actions: Vec<(&str, Option<&str>)> = log
+        .iter()
+        .map(|l| (l.action.as_str(), l.moderator_name.as_deref()))
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            ("hide", Some("테스트")),
+            ("restore", Some("테스트")),
+            ("hide", None)
+        ]
+    );
+    assert_eq!(log[0].reason, "개인정보 노출");
+    // Followers no longer see notices about the hidden proposal; its author still does.
+    assert!(
+        !db.notifications(author, None, 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let _ = scope_id;
+    db.moderate_content(
+        moderator,
+        Target::Proposal,
+        id,
+        ModerationAction::Restore,
+        "",
+    )
+    .await
+    .unwrap();
+    assert_eq!(db.search_proposals(&search).await.unwrap().len(), 1);
+}
+
+async fn blocked_accounts_lose_sessions_and_tokens(db: Db) {
+    use maeul_domain::moderation::ModerationAction;
+    let moderator = user(&db, "mod@example.kr").await;
+    let troll = user(&db, "troll@example.kr").await;
+    db.create_session(troll, "session-hash", maeul_db::now() + 3600)
+        .await
+        .unwrap();
+    db.create_api_token(troll, "token-hash", "bot")
+        .await
+        .unwrap();
+    assert!(db.session_user("session-hash").await.unwrap().is_some());
+    assert!(matches!(
+        db.set_blocked(moderator, troll, ModerationAction::Unblock, "")
+            .await,
+        Err(DbError::Invalid(_))
+    ));
+    db.set_blocked(moderator, troll, ModerationAction::Block, "도배")
+        .await
+        .unwrap();
+    assert!(db.is_blocked(troll).await.unwrap());
+    assert!(db.session_user("session-hash").await.unwrap().is_none());
+    assert!(db.api_token_user("token-hash").await.unwrap().is_none());
+    assert!(
+        db.user_by_id(troll)
+            .await
+            .unwrap()
+            .unwrap()
+            .blocked_at
+            .is_some()
+    );
+    db.set_blocked(moderator, troll, ModerationAction::Unblock, "")
+        .await
+        .unwrap();
+    assert!(db.api_token_user("token-hash").await.unwrap().is_some());
+    let log = db.moderation_log("11110", 10).await.unwrap();
+    assert_eq!(log.len(), 2, "account actions are shown to every moderator");
+    assert_eq!((log[1].action.as_str(), log[1].target_id), ("block", troll));
+}
+
+async fn debates_take_positions_and_conclude(db: Db) {
+    use maeul_db::proposals::{Kind, NewProposal};
+    use maeul_domain::debate::{DebateState, Position};
+    let tree = seeded(&db).await;
+    let scope_id = tree.by_code("11110").unwrap().id;
+    let author = user(&db, "d@example.kr").await;
+    let id = db
+        .create_proposal(&NewProposal {
+            scope_id,
+            author_id: author,
+            title: "차 없는 거리를 만들까요?",
+            body: "주말마다 시범 운영을 제안합니다",
+            category: "transport",
+            location: "종로 2가",
+            submit: true,
+            kind: Kind::Debate,
+        })
+        .await
+        .unwrap();
+    let d = db.proposal(id).await.unwrap().unwrap();
+    assert!(d.is_debate() && d.debate_state() == DebateState::Open);
+    assert_eq!(
+        (d.location.as_str(), d.path()),
+        ("종로 2가", format!("/debates/{id}"))
+    );
+    assert_eq!(
+        db.proposals_in_scope(scope_id, Kind::Debate, None, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        db.proposals_in_scope(scope_id, Kind::Proposal, None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Debates cannot be supported.
+    assert!(matches!(
+        db.support_proposal(
+            id,
+            author,
+            &maeul_domain::proposal::Ladder::democracy_seoul()
+        )
+        .await,
+        Err(DbError::Invalid(_))
+    ));
+    let c = db
+        .add_comment(id, None, author, "찬성합니다", Some(Position::For))
+        .await
+        .unwrap();
+    assert_eq!(
+        db.comment(c).await.unwrap().unwrap().position.as_deref(),
+        Some("for")
+    );
+    db.conclude_debate(id, author, "시범 운영 후 다시 논의")
+        .await
+        .unwrap();
+    let d = db.proposal(id).await.unwrap().unwrap();
+    assert_eq!(
+        (d.debate_state(), d.conclusion.as_str()),
+        (DebateState::Concluded, "시범 운영 후 다시 논의")
+    );
+    assert!(matches!(
+        db.conclude_debate(id, author, "again").await,
+        Err(DbError::Invalid(_))
+    ));
+    let history = db.proposal_transitions(id).await.unwrap();
+    assert_eq!(history.last().unwrap().to_state, "concluded");
+}
+
+async fn attachments_are_limited_per_proposal(db: Db) {
+    let tree = seeded(&db).await;
+    let (id, author) = proposal_in_collection(&db, &tree).await;
+    let pdf = b"%PDF-1.4 test".to_vec();
+    for i in 0..3 {
+        db.add_attachment(id, author, &format!("f{i}.pdf"), "application/pdf", &pdf, 3)
+            .await
+            .unwrap();
+    }
+    assert!(matches!(
+        db.add_attachment(id, author, "f3.pdf", "application/pdf", &pdf, 3)
+            .await,
+        Err(DbError::Invalid(_))
+    ));
+    let list = db.attachments_of(id).await.unwrap();
+    assert_eq!(list.len(), 3);
+    assert_eq!(list[0].size, pdf.len() as i64);
+    let file = db.attachment(list[1].id).await.unwrap().unwrap();
+    assert_eq!((file.info.file_name.as_str(), file.data), ("f1.pdf", pdf));
+}
+
+async fn comments_are_searchable_in_korean(db: Db) {
+    use maeul_domain::moderation::{ModerationAction, Target};
+    use maeul_domain::search::parse_query;
+    let tree = seeded(&db).await;
+    let (id, author) = proposal_in_collection(&db, &tree).await;
+    let c = db
+        .add_comment(id, None, author, "놀이터 그늘막이 필요합니다", None)
+        .await
+        .unwrap();
+    db.add_comment(id, None, author, "주차 문제도 있어요", None)
+        .await
+        .unwrap();
+    let hits = db
+        .search_comments(&parse_query("그늘").unwrap(), "11", 10)
+        .await
+        .unwrap();
+    assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![c]);
+    assert_eq!(hits[0].proposal_title, "골목 쉼터");
+    assert!(
+        db.search_comments(&parse_query("그늘").unwrap(), "26", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Edits are indexed; hidden comments are not found.
+    db.edit_comment(c, "놀이터 차양이 필요합니다")
+        .await
+        .unwrap();
+    assert!(
+        db.search_comments(&parse_query("그늘").unwrap(), "11", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        db.search_comments(&parse_query("차양").unwrap(), "11", 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let moderator = db
+        .user_by_email("mod@example.kr")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    db.moderate_content(moderator, Target::Comment, c, ModerationAction::Hide, "x")
+        .await
+        .unwrap();
+    assert!(
+        db.search_comments(&parse_query("차양").unwrap(), "11", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn ladders_are_configured_per_scope_and_inherited(db: Db) {
+    use maeul_domain::proposal::LadderConfig;
+    let tree = seeded(&db).await;
+    let admin = user(&db, "admin@example.kr").await;
+    let city = tree.by_code("11").unwrap().id;
+    let district = tree.by_code("11110").unwrap().id;
+    let dong = tree.by_code("1111051500").unwrap().id;
+    let path = [city, district, dong];
+    assert_eq!(
+        db.ladder_config(&path).await.unwrap(),
+        (LadderConfig::DEMOCRACY_SEOUL, None)
+    );
+    let small = LadderConfig {
+        answer_at: 5,
+        forum_at: 10,
+        head_at: 50,
+        answer_days: 14,
+    };
+    db.set_ladder_config(district, Some(small), admin)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.ladder_config(&path).await.unwrap(),
+        (small, Some(district)),
+        "the dong inherits"
+    );
+    assert_eq!(
+        db.ladder_config(&[city]).await.unwrap().1,
+        None,
+        "the city does not"
+    );
+    let own = LadderConfig {
+        answer_at: 3,
+        ..small
+    };
+    db.set_ladder_config(dong, Some(own), admin).await.unwrap();
+    assert_eq!(db.ladder_config(&path).await.unwrap(), (own, Some(dong)));
+    // A bad configuration is refused and changes nothing.
+    let bad = LadderConfig {
+        forum_at: 1,
+        ..small
+    };
+    assert!(matches!(
+        db.set_ladder_config(dong, Some(bad), admin).await,
+        Err(DbError::Invalid(_))
+    ));
+    assert_eq!(db.ladder_config(&path).await.unwrap().0, own);
+    db.set_ladder_config(dong, None, admin).await.unwrap();
+    assert_eq!(
+        db.ladder_config(&path).await.unwrap(),
+        (small, Some(district))
+    );
+    let audit = db.recent_audit(10).await.unwrap();
+    assert_eq!(audit.iter().filter(|a| a.action == "ladder.set").count(), 3);
+}
+
+async fn proposals_expire_after_their_deadline(db: Db) {
+    use maeul_domain::proposal::{Ladder, ProposalEvent, ProposalState};
+    let tree = seeded(&db).await;
+    let (id, author) = proposal_in_collection(&db, &tree).await;
+    assert!(db.proposals_past_deadline(10).await.unwrap().is_empty());
+    maeul_db::db_run!(&db, pool => sqlx::query("UPDATE proposals SET collecting_until = 1 WHERE id = $1")
+        .bind(id).execute(pool).await.unwrap().rows_affected());
+    assert_eq!(db.proposals_past_deadline(10).await.unwrap(), vec![id]);
+    db.transition_proposal(
+        id,
+        &ProposalEvent::DeadlinePassed,
+        &Ladder::democracy_seoul(),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        db.proposal(id).await.unwrap().unwrap().state(),
+        ProposalState::Expired
+    );
+    assert!(db.proposals_past_deadline(10).await.unwrap().is_empty());
+    drain_events(&db, &[]).await;
+    let notices = db.notifications(author, None, 10).await.unwrap();
+    assert_eq!(
+        (notices[0].kind.as_str(), notices[0].detail.as_str()),
+        ("state-changed", "expired")
+    );
+}
+
+async fn forum_participants_drive_the_heads_answer(db: Db) {
+    use maeul_domain::proposal::{LadderConfig, ProposalEvent};
+    let tree = seeded(&db).await;
+    let ladder = LadderConfig {
+        answer_at: 1,
+        forum_at: 1,
+        head_at: 2,
+        answer_days: 10,
+    }
+    .ladder();
+    let (id, author) = proposal_in_collection(&db, &tree).await;
+    assert!(
+        !db.join_forum(id, author, &ladder).await.unwrap(),
+        "no forum yet: nothing counted"
+    );
+    db.transition_proposal(
+        id,
+        &ProposalEvent::PanelOpensForum {
+            reason: "관심 높음".into(),
+        },
+        &ladder,
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(db.join_forum(id, author, &ladder).await.unwrap());
+    assert!(
+        !db.join_forum(id, author, &ladder).await.unwrap(),
+        "each person once"
+    );
+    assert_eq!(
+        db.proposal(id).await.unwrap().unwrap().forum_participants,
+        1
+    );
+    assert!(
+        db.proposal_obligations(id)
+            .await
+            .unwrap()
+            .iter()
+            .all(|o| o.responder != "head")
+    );
+    let other = user(&db, "p2@example.kr").await;
+    assert!(db.join_forum(id, other, &ladder).await.unwrap());
+    let head: Vec<_> = db
+        .proposal_obligations(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|o| o.responder == "head")
+        .collect();
+    assert_eq!(
+        head.len(),
+        1,
+        "the second participant obliges the head to answer"
+    );
+    assert_eq!(head[0].due_at - head[0].created_at, 10 * 86_400);
 }

@@ -5,8 +5,12 @@
 
 pub mod access;
 pub mod account;
+pub mod attachment;
 pub mod committee;
+pub mod debate;
 pub mod lang;
+pub mod moderation;
+pub mod notify;
 pub mod proposal;
 pub mod residency;
 pub mod scope;

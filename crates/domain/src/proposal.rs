@@ -109,32 +109,87 @@ pub struct Ladder {
     pub rungs: Vec<Rung>,
 }
 
-impl Ladder {
-    /// Democracy Seoul's rules: 50 supporters → the department answers; 100 → a public forum opens;
-    /// 1,000 forum participants → the head of the scope answers.
-    pub fn democracy_seoul() -> Ladder {
+/// The numbers a scope configures for its ladder. Scopes without their own inherit the nearest
+/// ancestor's, and the city defaults to Democracy Seoul's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LadderConfig {
+    /// Supporters that oblige the responsible department to answer.
+    pub answer_at: u32,
+    /// Supporters that open a public forum.
+    pub forum_at: u32,
+    /// Forum participants that oblige the head of the scope to answer.
+    pub head_at: u32,
+    /// Days an obliged answer is due in.
+    pub answer_days: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LadderError {
+    #[error("every threshold must be at least 1")]
+    ZeroThreshold,
+    #[error("the forum cannot open before the department must answer")]
+    ForumBeforeAnswer,
+    #[error("answers are due in 1 to 365 days")]
+    AnswerDays,
+    #[error("thresholds are at most 10,000,000")]
+    TooHigh,
+}
+
+impl LadderConfig {
+    pub const DEMOCRACY_SEOUL: LadderConfig = LadderConfig {
+        answer_at: 50,
+        forum_at: 100,
+        head_at: 1000,
+        answer_days: 30,
+    };
+
+    pub fn check(&self) -> Result<(), LadderError> {
+        if self.answer_at == 0 || self.forum_at == 0 || self.head_at == 0 {
+            return Err(LadderError::ZeroThreshold);
+        }
+        if self.answer_at.max(self.forum_at).max(self.head_at) > 10_000_000 {
+            return Err(LadderError::TooHigh);
+        }
+        if self.forum_at < self.answer_at {
+            return Err(LadderError::ForumBeforeAnswer);
+        }
+        if !(1..=365).contains(&self.answer_days) {
+            return Err(LadderError::AnswerDays);
+        }
+        Ok(())
+    }
+
+    pub fn ladder(&self) -> Ladder {
         Ladder {
             rungs: vec![
                 Rung {
                     measure: Measure::Supporters,
-                    threshold: 50,
+                    threshold: self.answer_at,
                     effect: Effect::RequireAnswer(Responder::Department),
-                    answer_days: 30,
+                    answer_days: self.answer_days,
                 },
                 Rung {
                     measure: Measure::Supporters,
-                    threshold: 100,
+                    threshold: self.forum_at,
                     effect: Effect::OpenForum,
                     answer_days: 0,
                 },
                 Rung {
                     measure: Measure::ForumParticipants,
-                    threshold: 1000,
+                    threshold: self.head_at,
                     effect: Effect::RequireAnswer(Responder::Head),
-                    answer_days: 30,
+                    answer_days: self.answer_days,
                 },
             ],
         }
+    }
+}
+
+impl Ladder {
+    /// Democracy Seoul's rules: 50 supporters → the department answers; 100 → a public forum opens;
+    /// 1,000 forum participants → the head of the scope answers.
+    pub fn democracy_seoul() -> Ladder {
+        LadderConfig::DEMOCRACY_SEOUL.ladder()
     }
 
     /// Checks a configured ladder: positive thresholds, increasing within a measure, at most one forum rung.
@@ -639,6 +694,18 @@ pub mod input {
             .ok_or(FieldError::Invalid)
     }
 
+    pub const LOCATION_MAX: usize = 200;
+
+    /// Where a proposal is about, in words (a street, a park, a building): optional, one line.
+    pub fn parse_location(input: &str) -> Result<String, FieldError> {
+        let location = input.split_whitespace().collect::<Vec<_>>().join(" ");
+        if location.chars().count() > LOCATION_MAX {
+            Err(FieldError::TooLong { max: LOCATION_MAX })
+        } else {
+            Ok(location)
+        }
+    }
+
     pub fn parse_reason(input: &str) -> Result<String, FieldError> {
         let reason = input.trim().to_owned();
         match reason.chars().count() {
@@ -673,10 +740,96 @@ pub mod input {
             assert_eq!(parse_category("<script>"), Err(FieldError::Invalid));
             assert_eq!(parse_reason(""), Err(FieldError::Required));
             assert_eq!(
+                parse_location("  종로구 \n 삼청공원 "),
+                Ok("종로구 삼청공원".into())
+            );
+            assert_eq!(parse_location(""), Ok(String::new()));
+            assert_eq!(
+                parse_location(&"가".repeat(LOCATION_MAX + 1)),
+                Err(FieldError::TooLong { max: LOCATION_MAX })
+            );
+            assert_eq!(
                 parse_comment(&"x".repeat(2_001)),
                 Err(FieldError::TooLong { max: COMMENT_MAX })
             );
             assert_eq!(parse_comment(" 좋아요 ").unwrap(), "좋아요");
+        }
+    }
+}
+
+#[cfg(test)]
+mod ladder_config_tests {
+    use super::*;
+
+    #[test]
+    fn configured_ladders_are_checked_and_drive_the_rungs() {
+        assert_eq!(LadderConfig::DEMOCRACY_SEOUL.check(), Ok(()));
+        let small = LadderConfig {
+            answer_at: 10,
+            forum_at: 20,
+            head_at: 100,
+            answer_days: 14,
+        };
+        assert_eq!(small.check(), Ok(()));
+        let ladder = small.ladder();
+        let outcome = apply(
+            ProposalState::Collecting,
+            &ladder,
+            &ProposalEvent::SupportCount {
+                before: 9,
+                after: 10,
+            },
+        )
+        .unwrap();
+        assert_eq!(outcome.new_obligations, vec![(Responder::Department, 14)]);
+        let outcome = apply(
+            ProposalState::Collecting,
+            &ladder,
+            &ProposalEvent::SupportCount {
+                before: 19,
+                after: 20,
+            },
+        )
+        .unwrap();
+        assert_eq!(outcome.state, ProposalState::Forum);
+        for (bad, err) in [
+            (
+                LadderConfig {
+                    answer_at: 0,
+                    ..small
+                },
+                LadderError::ZeroThreshold,
+            ),
+            (
+                LadderConfig {
+                    forum_at: 5,
+                    ..small
+                },
+                LadderError::ForumBeforeAnswer,
+            ),
+            (
+                LadderConfig {
+                    answer_days: 0,
+                    ..small
+                },
+                LadderError::AnswerDays,
+            ),
+            (
+                LadderConfig {
+                    answer_days: 400,
+                    ..small
+                },
+                LadderError::AnswerDays,
+            ),
+            (
+                LadderConfig {
+                    head_at: 20_000_000,
+                    ..small
+                },
+                LadderError::TooHigh,
+            ),
+        ] {
+            assert_eq!(bad.check(), Err(err));
         }
     }
 }

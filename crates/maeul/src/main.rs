@@ -24,6 +24,9 @@ enum Command {
     Serve(server::ServeArgs),
     /// Run the server with the demo city (same as `serve --demo`).
     Demo(server::ServeArgs),
+    /// Add verified demo residents as supporters of a proposal (demo databases only), to show the
+    /// threshold ladder at work.
+    DemoSupporters(cli::demo::SupportersArgs),
     /// Create or update the database schema, then exit.
     Migrate(server::DatabaseArgs),
     /// Write a consistent copy of a SQLite database to PATH, safe while the server runs.
@@ -74,6 +77,7 @@ fn main() -> anyhow::Result<()> {
             args.demo = true;
             runtime()?.block_on(server::serve(args))
         }
+        Command::DemoSupporters(args) => runtime()?.block_on(cli::demo::supporters(args)),
         Command::Migrate(args) => runtime()?.block_on(server::migrate(args)),
         Command::Backup { path, database } => runtime()?.block_on(server::backup(path, database)),
         Command::Pb(command) => cli::pb::run(command),

@@ -88,10 +88,21 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         secure_cookies: args.secure_cookies,
         demo: args.demo,
     };
-    let app = maeul_web::app(db.clone(), config).await?;
+    let state = maeul_web::AppState::new(db.clone(), config).await?;
+    let app = maeul_web::router(state.clone());
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut background = vec![tokio::spawn(purge_sessions(db.clone(), stop_rx.clone()))];
+    {
+        // The job queue: notifications, e-mail and the daily digest (see maeul_web::jobs).
+        let mut rx = stop_rx.clone();
+        background.push(tokio::spawn(maeul_web::jobs::run_worker(
+            state,
+            async move {
+                let _ = rx.changed().await;
+            },
+        )));
+    }
     match &args.smtp_url {
         Some(url) => {
             let transport = maeul_web::mailer::smtp_transport(url).map_err(anyhow::Error::msg)?;

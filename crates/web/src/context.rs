@@ -21,6 +21,8 @@ pub struct SignedIn {
     pub residency: Option<ResidencyRow>,
     /// Hash of the session cookie, to end this session on logout.
     pub session_hash: String,
+    /// Unread notifications, shown in the header.
+    pub unread: i64,
 }
 
 /// The request context handed to every page template.
@@ -85,11 +87,13 @@ async fn signed_in(state: &AppState, token: &str) -> Result<Option<SignedIn>, Pa
         return Ok(None);
     };
     let (actor, residency) = actor_of(state, user.id).await?;
+    let unread = state.db.unread_notifications(user.id).await?;
     Ok(Some(SignedIn {
         user,
         actor,
         residency,
         session_hash,
+        unread,
     }))
 }
 
@@ -217,6 +221,11 @@ impl Ctx {
 
     pub fn responder_label(&self, responder: &str) -> String {
         self.t(&format!("responder-{responder}"))
+    }
+
+    /// Unread notifications of the signed-in person.
+    pub fn unread(&self) -> i64 {
+        self.signed_in.as_ref().map_or(0, |s| s.unread)
     }
 
     pub fn may_moderate(&self) -> bool {

@@ -17,6 +17,7 @@ pub mod csrf;
 pub mod demo;
 pub mod error;
 pub mod i18n;
+pub mod jobs;
 pub mod mailer;
 pub mod markdown;
 pub mod pages;

@@ -3,7 +3,8 @@
 //! Without SMTP configured, no sender runs and administrators read the outbox on the admin page.
 use std::time::Duration;
 
-use lettre::message::header::ContentType;
+use lettre::message::MessageBuilder;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use maeul_db::Db;
 
@@ -44,7 +45,7 @@ async fn send_batch(
 ) -> Result<(), maeul_db::DbError> {
     for mail in db.unsent_mails(MAX_ATTEMPTS, BATCH).await? {
         let message = (|| -> Result<Message, String> {
-            Message::builder()
+            let builder = Message::builder()
                 .from(
                     from.parse()
                         .map_err(|e| format!("bad sender address: {e}"))?,
@@ -54,7 +55,8 @@ async fn send_batch(
                     .parse()
                     .map_err(|e| format!("bad recipient address: {e}"))?)
                 .subject(mail.subject.clone())
-                .header(ContentType::TEXT_PLAIN)
+                .header(ContentType::TEXT_PLAIN);
+            with_unsubscribe(builder, mail.unsubscribe_url.as_deref())
                 .body(mail.body.clone())
                 .map_err(|e| e.to_string())
         })();
@@ -76,4 +78,21 @@ async fn send_batch(
         }
     }
     Ok(())
+}
+
+/// Adds RFC 8058 one-click unsubscribe headers to notification mail: mail clients show an
+/// "unsubscribe" button that POSTs to the signed link.
+fn with_unsubscribe(builder: MessageBuilder, url: Option<&str>) -> MessageBuilder {
+    match url {
+        Some(url) => builder
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{url}>"),
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".to_owned(),
+            )),
+        None => builder,
+    }
 }

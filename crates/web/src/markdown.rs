@@ -41,9 +41,32 @@ fn link_proposals(source: &str) -> String {
     out
 }
 
-/// Renders `source` as sanitised HTML, with `#123` linked to proposal 123.
+/// Turns `@name` mentions into links to the person's page (`/people/{name}` finds them by name).
+fn link_mentions(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut copied = 0;
+    for (start, end) in maeul_domain::notify::mention_spans(source) {
+        let name = &source[start..end];
+        out.push_str(&source[copied..start - 1]);
+        let encoded: String = name
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        out.push_str(&format!("[@{name}](/people/{encoded})"));
+        copied = end;
+    }
+    out.push_str(&source[copied..]);
+    out
+}
+
+/// Renders `source` as sanitised HTML, with `#123` linked to proposal 123 and `@name` to that person.
 pub fn to_safe_html(source: &str) -> String {
-    let source = link_proposals(source);
+    let source = link_proposals(&link_mentions(source));
     let source = source.as_str();
     let options =
         Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES | Options::ENABLE_TASKLISTS;
@@ -110,6 +133,20 @@ mod tests {
             !to_safe_html("# 제목").contains("/proposals/"),
             "a markdown heading is not a link"
         );
+    }
+
+    #[test]
+    fn mentions_become_links() {
+        let out = to_safe_html("@김민수 님과 @jane_doe, mail jane@example.org");
+        assert!(
+            out.contains("<a href=\"/people/%EA%B9%80%EB%AF%BC%EC%88%98\">@김민수</a>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<a href=\"/people/jane_doe\">@jane_doe</a>"),
+            "{out}"
+        );
+        assert!(!out.contains("/people/example"), "{out}");
     }
 
     #[test]

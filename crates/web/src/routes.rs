@@ -8,7 +8,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::pages::{
-    account, admin, auth, committees, feeds, home, manage, proposals, scope, search,
+    account, admin, auth, committees, feeds, home, manage, moderation, notifications, proposals,
+    scope, search, users,
 };
 use crate::{AppState, api, csrf, error, static_files};
 
@@ -46,12 +47,33 @@ pub fn router(state: AppState) -> Router {
             get(proposals::list).post(proposals::create),
         )
         .route("/scopes/{code}/proposals/new", get(proposals::new_form))
+        .route("/scopes/{code}/ladder", post(proposals::set_ladder))
+        .route(
+            "/scopes/{code}/debates",
+            get(proposals::list_debates).post(proposals::create_debate),
+        )
+        .route(
+            "/scopes/{code}/debates/new",
+            get(proposals::new_debate_form),
+        )
+        .route("/debates/{id}", get(proposals::show_debate))
+        .route("/debates/{id}/conclude", post(proposals::conclude))
+        .route(
+            "/proposals/{id}/attachments",
+            // The body limit admits the largest accepted file plus the multipart envelope; the file's own
+            // limit is checked (with a clear message) by the handler.
+            post(proposals::attach).layer(DefaultBodyLimit::max(
+                maeul_domain::attachment::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/attachments/{id}/{name}", get(proposals::attachment))
         .route("/scopes/{code}/feed.atom", get(feeds::atom))
         .route("/scopes/{code}/proposals.csv", get(feeds::csv_export))
         .route("/proposals/overdue", get(proposals::overdue))
         .route("/proposals/{id}", get(proposals::show))
         .route("/proposals/{id}/support", post(proposals::support))
         .route("/proposals/{id}/withdraw", post(proposals::withdraw))
+        .route("/proposals/{id}/submit", post(proposals::submit_draft))
         .route("/proposals/{id}/accept", post(proposals::accept))
         .route("/proposals/{id}/reject", post(proposals::reject))
         .route("/proposals/{id}/forum", post(proposals::open_forum))
@@ -59,7 +81,27 @@ pub fn router(state: AppState) -> Router {
         .route("/proposals/{id}/comments", post(proposals::comment))
         .route("/comments/{id}/edit", post(proposals::edit_comment))
         .route("/comments/{id}/vote", post(proposals::vote_comment))
-        .route("/moderation", get(proposals::moderation))
+        .route("/moderation", get(moderation::queue))
+        .route(
+            "/moderation/{target}/{id}/{action}",
+            post(moderation::moderate),
+        )
+        .route("/reports", post(moderation::report))
+        .route("/users/{id}", get(users::show))
+        .route("/people/{name}", get(users::by_name))
+        .route("/users/{id}/{action}", post(moderation::block))
+        .route("/follows", post(notifications::follow))
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/read", post(notifications::read_all))
+        .route("/notifications/{id}/open", post(notifications::open))
+        .route(
+            "/notifications/preferences",
+            post(notifications::set_preference),
+        )
+        .route(
+            "/unsubscribe/{token}",
+            get(notifications::unsubscribe_form).post(notifications::unsubscribe),
+        )
         .route("/search", get(search::search))
         .merge(committees::routes())
         .route("/admin", get(admin::admin))

@@ -16,6 +16,7 @@ use crate::error::ApiError;
 
 pub mod auth;
 pub mod committees;
+pub mod discussion;
 pub mod me;
 pub mod proposals;
 pub mod scopes;
@@ -40,6 +41,15 @@ pub fn routes() -> Router<AppState> {
             post(proposals::support).delete(proposals::withdraw),
         )
         .route("/proposals/{id}/answers", post(proposals::answer))
+        .route(
+            "/proposals/{id}/comments",
+            get(discussion::comments).post(discussion::comment),
+        )
+        .route(
+            "/scopes/{code}/debates",
+            get(discussion::list).post(discussion::create),
+        )
+        .route("/debates/{id}", get(discussion::one))
         .route("/scopes/{code}/committees", get(committees::list))
         .route("/committees/{id}", get(committees::one))
         .route("/committees/{id}/meetings", get(committees::meetings))
@@ -55,9 +65,13 @@ pub fn routes() -> Router<AppState> {
     info(title = "maeul API", description = "Community-based collaborative governance: the city's structure and accounts."),
     paths(scopes::list, scopes::one, me::me, auth::create_token, auth::revoke_current, auth::revoke,
         proposals::list, proposals::one, proposals::create, proposals::support, proposals::withdraw, proposals::answer,
+        discussion::list, discussion::one, discussion::create, discussion::comments, discussion::comment,
         committees::list, committees::one, committees::meetings, committees::meeting, committees::draw, committees::vote),
     modifiers(&BearerAuth),
-    tags((name = "scopes", description = "The city → district → neighbourhood tree"), (name = "accounts", description = "The signed-in account and its tokens"), (name = "proposals", description = "Resident proposals, supports and official answers"), (name = "committees", description = "Committees, meetings, motions, votes, minutes and verifiable draws"))
+    tags((name = "scopes", description = "The city → district → neighbourhood tree"), (name = "accounts", description = "The signed-in account and its tokens"), (name = "proposals", description = "Resident proposals, supports and official answers"),
+        (name = "debates", description = "Debates: an opening statement and comments that take a position"),
+        (name = "comments", description = "Threaded comments on proposals and debates"),
+        (name = "committees", description = "Committees, meetings, motions, votes, minutes and verifiable draws"))
 )]
 pub struct ApiDoc;
 

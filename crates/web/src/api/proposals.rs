@@ -2,7 +2,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use maeul_db::proposals::{NewProposal, ProposalRow, parse_responder};
+use maeul_db::proposals::{Kind, NewProposal, ProposalRow, parse_responder};
 use maeul_domain::Action;
 use maeul_domain::proposal::input;
 use serde::{Deserialize, Serialize};
@@ -24,13 +24,20 @@ pub struct ProposalJson {
     /// `collecting`, `forum`, `answered`, `adopted`, `closed`, `expired` (others are visible only to their author).
     pub state: String,
     pub support_count: i64,
+    pub comment_count: i64,
     pub author: String,
     /// Unix seconds.
     pub created_at: i64,
+    /// `proposal` or `debate` (debates: states `debating` / `concluded`, no supports).
+    pub kind: String,
+    /// Where it is about, in words ('' when nowhere in particular).
+    pub location: String,
+    /// A concluded debate's conclusion ('' otherwise).
+    pub conclusion: String,
 }
 
 impl ProposalJson {
-    fn new(state: &AppState, p: ProposalRow) -> Self {
+    pub(crate) fn new(state: &AppState, p: ProposalRow) -> Self {
         let scope_code = state
             .scopes()
             .get(p.scope_id)
@@ -44,8 +51,12 @@ impl ProposalJson {
             category: p.category,
             state: p.state,
             support_count: p.support_count,
+            comment_count: p.comment_count,
             author: p.author_name,
             created_at: p.created_at,
+            kind: p.kind,
+            location: p.location,
+            conclusion: p.conclusion,
         }
     }
 }
@@ -88,7 +99,7 @@ async fn public_proposal(state: &AppState, id: i64) -> Result<ProposalRow, ApiEr
         .proposal(id)
         .await?
         .ok_or_else(|| ApiError::not_found("proposal"))?;
-    if p.state().is_public() {
+    if p.state().is_public() && p.hidden_at.is_none() && !p.is_debate() {
         Ok(p)
     } else {
         Err(ApiError::not_found("proposal"))
@@ -111,7 +122,7 @@ pub async fn list(
     let limit = page.limit.unwrap_or(30).clamp(1, 100);
     let rows = state
         .db
-        .proposals_in_scope(scope_id, page.before, limit)
+        .proposals_in_scope(scope_id, Kind::Proposal, page.before, limit)
         .await?;
     Ok(Json(
         rows.into_iter()
@@ -165,6 +176,9 @@ pub struct NewProposalJson {
     pub body: String,
     /// One of `environment`, `safety`, `welfare`, `culture`, `transport`, `economy`, `education`, `housing`, `other`.
     pub category: String,
+    /// Where it is about, in words (optional, at most 200 characters).
+    #[serde(default)]
+    pub location: String,
     /// Submit for moderation now (default) or keep as a draft.
     #[serde(default = "yes")]
     pub submit: bool,
@@ -179,7 +193,7 @@ pub struct Created {
     pub id: i64,
 }
 
-fn field_error(field: &str, e: maeul_domain::account::FieldError) -> ApiError {
+pub(crate) fn field_error(field: &str, e: maeul_domain::account::FieldError) -> ApiError {
     ApiError::bad_request(format!("{field}: {e}"))
 }
 
@@ -201,20 +215,23 @@ pub async fn create(
     let title = input::parse_title(&body.title).map_err(|e| field_error("title", e))?;
     let text = input::parse_body(&body.body).map_err(|e| field_error("body", e))?;
     let category = input::parse_category(&body.category).map_err(|e| field_error("category", e))?;
+    let location = input::parse_location(&body.location).map_err(|e| field_error("location", e))?;
     let new = NewProposal {
         scope_id: scope.id,
         author_id: api.user.id,
         title: &title,
         body: &text,
         category,
+        location: &location,
         submit: body.submit,
+        kind: Kind::Proposal,
     };
     let id = state.db.create_proposal(&new).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
 /// 403 unless the token's user may do `action` in the scope.
-async fn require(
+pub(crate) async fn require(
     state: &AppState,
     api: &ApiUser,
     action: Action,
@@ -257,7 +274,7 @@ async fn change_support(
         .get(p.scope_id)
         .cloned()
         .ok_or_else(|| ApiError::not_found("scope"))?;
-    let ladder = ladder_for(&scope);
+    let ladder = ladder_for(state, &scope).await?;
     let change = if add {
         state.db.support_proposal(id, api.user.id, &ladder).await?
     } else {
@@ -320,7 +337,13 @@ pub async fn answer(
         .ok_or_else(|| ApiError::not_found("scope"))?;
     state
         .db
-        .answer_proposal(id, responder, api.user.id, &text, &ladder_for(&scope))
+        .answer_proposal(
+            id,
+            responder,
+            api.user.id,
+            &text,
+            &ladder_for(&state, &scope).await?,
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -29,6 +29,9 @@ struct AdminPage<'a> {
     show_outbox: bool,
     mails: Vec<Mail>,
     audit: Vec<AuditEntry>,
+    /// The background job queue: recent jobs, and how many wait.
+    jobs: Vec<maeul_db::jobs::JobStatus>,
+    pending_jobs: i64,
 }
 
 async fn admin_page(
@@ -55,13 +58,15 @@ async fn admin_page(
         .collect();
     let city = ctx.scopes.city().ok_or(PageError::NotFound)?;
     let show_outbox = ctx.may_in(Action::ReadOutbox, city);
-    let (mails, audit) = if show_outbox {
+    let (mails, audit, jobs, pending_jobs) = if show_outbox {
         (
             state.db.recent_mails(50).await?,
             state.db.recent_audit(100).await?,
+            state.db.recent_jobs(30).await?,
+            state.db.pending_jobs().await?,
         )
     } else {
-        (vec![], vec![])
+        (vec![], vec![], vec![], 0)
     };
     let status = if errors.any() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -81,6 +86,8 @@ async fn admin_page(
         show_outbox,
         mails,
         audit,
+        jobs,
+        pending_jobs,
     })?;
     Ok((status, page).into_response())
 }

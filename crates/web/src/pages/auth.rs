@@ -188,6 +188,10 @@ pub async fn login(
             .map_or_else(|| dummy_hash().to_owned(), |u| u.password_hash.clone());
         let password_ok = verify_password(form.password, hash).await;
         match user {
+            // Only the right password learns that the account is blocked.
+            Some(user) if password_ok && user.blocked_at.is_some() => {
+                (StatusCode::FORBIDDEN, ctx.t("login-blocked"))
+            }
             Some(user) if password_ok => {
                 guard.succeeded(&email);
                 return start_session(&state, user.id, &form.next).await;

@@ -14,9 +14,12 @@ pub mod committees;
 pub mod feeds;
 pub mod home;
 pub mod manage;
+pub mod moderation;
+pub mod notifications;
 pub mod proposals;
 pub mod scope;
 pub mod search;
+pub mod users;
 
 /// Renders a template, mapping a template failure to a logged internal error.
 pub fn render(template: &impl askama::Template) -> Result<Response, PageError> {
@@ -84,6 +87,14 @@ pub fn notice(ctx: &Ctx, key: Option<&str>) -> Option<String> {
         "notice-already-supported",
         "notice-support-withdrawn",
         "notice-answered",
+        "notice-not-supported",
+        "notice-debate-opened",
+        "notice-debate-concluded",
+        "notice-attached",
+        "notice-reported",
+        "notice-already-reported",
+        "notice-moderated",
+        "notice-preferences-saved",
     ];
     key.filter(|k| KNOWN.contains(k)).map(|k| ctx.t(k))
 }

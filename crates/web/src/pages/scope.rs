@@ -3,6 +3,9 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use maeul_domain::{Scope, ScopeKind};
 
+use maeul_db::notifications::FollowTarget;
+use maeul_db::proposals::Kind;
+
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::PageError;
@@ -26,7 +29,9 @@ struct ScopePage<'a> {
     /// (anchor, title message, empty-state message) of each capability section still to come.
     sections: &'static [(&'static str, &'static str, &'static str)],
     proposals: Vec<maeul_db::proposals::ProposalRow>,
+    debates: Vec<maeul_db::proposals::ProposalRow>,
     may_propose: bool,
+    following: bool,
 }
 
 /// The capabilities every scope hosts; each section fills in as its capability lands.
@@ -77,8 +82,18 @@ pub async fn scope_page(
         children,
         is_home,
         sections: SECTIONS,
-        proposals: crate::pages::proposals::recent(&state, scope.id).await?,
+        proposals: crate::pages::proposals::recent(&state, scope.id, Kind::Proposal).await?,
+        debates: crate::pages::proposals::recent(&state, scope.id, Kind::Debate).await?,
         may_propose: ctx.may_in(maeul_domain::Action::ParticipateAsResident, scope),
+        following: match ctx.user() {
+            Some(u) => {
+                state
+                    .db
+                    .is_following(u.id, FollowTarget::Scope(scope.id))
+                    .await?
+            }
+            None => false,
+        },
     })
 }
 

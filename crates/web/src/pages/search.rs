@@ -1,7 +1,9 @@
-//! Search over public proposals: Korean-capable text search with filters, sorting and a keyset cursor.
+//! Search over public proposals, debates and comments: Korean-capable text search with filters (scope,
+//! kind, state, category, dates), sorting (recent, most supported, most commented) and a keyset cursor.
 use axum::extract::{Query, State};
 use axum::response::Response;
-use maeul_db::proposals::{ProposalRow, ProposalSearch, SearchOrder};
+use maeul_db::comments::CommentHit;
+use maeul_db::proposals::{Kind, ProposalRow, ProposalSearch, SearchOrder};
 use maeul_domain::proposal::{ProposalState, input};
 use maeul_domain::{Scope, ScopeKind};
 use serde::{Deserialize, Serialize};
@@ -25,7 +27,16 @@ pub struct SearchQuery {
     pub state: String,
     #[serde(default)]
     pub sort: String,
-    /// Cursor: "<support count>.<id>" of the last result shown.
+    /// '', 'proposal' or 'debate'.
+    #[serde(default)]
+    pub kind: String,
+    /// Created on or after this day (YYYY-MM-DD, Seoul time).
+    #[serde(default)]
+    pub from: String,
+    /// Created on or before this day (YYYY-MM-DD, Seoul time).
+    #[serde(default)]
+    pub until: String,
+    /// Cursor: "<support or comment count>.<id>" of the last result shown.
     #[serde(default)]
     pub after: String,
 }
@@ -40,7 +51,30 @@ struct SearchPage<'a> {
     states: Vec<&'static str>,
     searched: bool,
     results: Vec<ProposalRow>,
+    /// Comments matching the text (first page only; they link to their thread).
+    comments: Vec<CommentHit>,
     next_url: Option<String>,
+    date_error: Option<String>,
+}
+
+/// Unix seconds of 00:00 Seoul time on a `YYYY-MM-DD` day.
+fn day_start_kst(day: &str) -> Option<i64> {
+    let date = maeul_domain::residency::parse_date(day).ok()?;
+    let mut parts = date.split('-').map(|p| p.parse::<i64>());
+    let (y, m, d) = (
+        parts.next()?.ok()?,
+        parts.next()?.ok()?,
+        parts.next()?.ok()?,
+    );
+    // Days from civil (Howard Hinnant), then back nine hours.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 - 9 * 3600)
 }
 
 pub async fn search(
@@ -52,8 +86,25 @@ pub async fn search(
     let searched = !(q.q.trim().is_empty()
         && q.scope.is_empty()
         && q.category.is_empty()
-        && q.state.is_empty());
-    let (results, next_url) = if searched {
+        && q.state.is_empty()
+        && q.kind.is_empty()
+        && q.from.is_empty()
+        && q.until.is_empty());
+    let mut date_error = None;
+    let mut day = |s: &str| -> Option<i64> {
+        if s.is_empty() {
+            return None;
+        }
+        let t = day_start_kst(s);
+        if t.is_none() {
+            date_error = Some(ctx.t("error-invalid-date"));
+        }
+        t
+    };
+    let created_from = day(&q.from);
+    let created_until = day(&q.until).map(|t| t + 86_400);
+    let mut comments = vec![];
+    let (results, next_url) = if searched && date_error.is_none() {
         let scope_prefix = match q.scope.as_str() {
             "" => String::new(),
             code => tree
@@ -66,10 +117,17 @@ pub async fn search(
             scope_prefix,
             state: ProposalState::parse(&q.state).filter(|s| s.is_public()),
             category: input::parse_category(&q.category).ok().map(str::to_owned),
-            order: if q.sort == "supported" {
-                SearchOrder::MostSupported
-            } else {
-                SearchOrder::Recent
+            kind: match q.kind.as_str() {
+                "proposal" => Some(Kind::Proposal),
+                "debate" => Some(Kind::Debate),
+                _ => None,
+            },
+            created_from,
+            created_until,
+            order: match q.sort.as_str() {
+                "supported" => SearchOrder::MostSupported,
+                "commented" => SearchOrder::MostCommented,
+                _ => SearchOrder::Recent,
             },
             after: q
                 .after
@@ -78,12 +136,22 @@ pub async fn search(
             limit: PAGE_SIZE,
         };
         let results = state.db.search_proposals(&search).await?;
+        if let (Some(query), true) = (&search.query, q.after.is_empty()) {
+            comments = state
+                .db
+                .search_comments(query, &search.scope_prefix, PAGE_SIZE)
+                .await?;
+        }
         let next_url = (results.len() as i64 == PAGE_SIZE)
             .then(|| results.last())
             .flatten()
             .map(|last| {
+                let count = match search.order {
+                    SearchOrder::MostCommented => last.comment_count,
+                    _ => last.support_count,
+                };
                 let next = SearchQuery {
-                    after: format!("{}.{}", last.support_count, last.id),
+                    after: format!("{count}.{}", last.id),
                     ..q.clone()
                 };
                 format!(
@@ -113,6 +181,23 @@ pub async fn search(
         states,
         searched,
         results,
+        comments,
         next_url,
+        date_error,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn days_start_at_midnight_in_seoul() {
+        // 2024-03-01 00:00 KST = 2024-02-29 15:00 UTC.
+        assert_eq!(super::day_start_kst("2024-03-01"), Some(1_709_218_800));
+        assert_eq!(
+            crate::context::format_kst(super::day_start_kst("2026-11-27").unwrap()),
+            "2026-11-27 00:00"
+        );
+        assert_eq!(super::day_start_kst("2024-02-30"), None);
+        assert_eq!(super::day_start_kst("yesterday"), None);
+    }
 }
