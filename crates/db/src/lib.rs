@@ -18,6 +18,7 @@ use sqlx::sqlite::{
 pub mod attachments;
 pub mod audit;
 pub mod comments;
+pub mod committees;
 pub mod jobs;
 pub mod moderation;
 pub mod notifications;

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod account;
 pub mod attachment;
+pub mod committee;
 pub mod debate;
 pub mod lang;
 pub mod moderation;

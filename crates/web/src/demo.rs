@@ -109,6 +109,7 @@ pub async fn seed(db: &Db) -> Result<Option<Vec<DemoCredential>>, DbError> {
             });
         }
         db.seed_demo_accounts(&accounts).await?;
+        crate::pages::committees::seed_demo(db).await?;
     } else if db.user_by_email(ACCOUNTS[0].0).await?.is_none() {
         return Ok(None);
     }

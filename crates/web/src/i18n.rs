@@ -11,8 +11,8 @@ macro_rules! catalogue {
         &[$(($area, include_str!(concat!("../locales/", $lang, "/", $area, ".ftl")))),+]
     };
 }
-const KO: &[(&str, &str)] = catalogue!("ko": "main", "participation");
-const EN: &[(&str, &str)] = catalogue!("en": "main", "participation");
+const KO: &[(&str, &str)] = catalogue!("ko": "main", "participation", "committees");
+const EN: &[(&str, &str)] = catalogue!("en": "main", "participation", "committees");
 
 /// The message catalogues of both languages.
 pub struct I18n {

@@ -8,8 +8,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::pages::{
-    account, admin, auth, feeds, home, manage, moderation, notifications, proposals, scope, search,
-    users,
+    account, admin, auth, committees, feeds, home, manage, moderation, notifications, proposals,
+    scope, search, users,
 };
 use crate::{AppState, api, csrf, error, static_files};
 
@@ -103,6 +103,7 @@ pub fn router(state: AppState) -> Router {
             get(notifications::unsubscribe_form).post(notifications::unsubscribe),
         )
         .route("/search", get(search::search))
+        .merge(committees::routes())
         .route("/admin", get(admin::admin))
         .route("/admin/roles", post(admin::grant))
         .route("/admin/roles/{id}/revoke", post(admin::revoke))

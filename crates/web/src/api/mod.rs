@@ -15,6 +15,7 @@ use crate::AppState;
 use crate::error::ApiError;
 
 pub mod auth;
+pub mod committees;
 pub mod discussion;
 pub mod me;
 pub mod proposals;
@@ -49,6 +50,12 @@ pub fn routes() -> Router<AppState> {
             get(discussion::list).post(discussion::create),
         )
         .route("/debates/{id}", get(discussion::one))
+        .route("/scopes/{code}/committees", get(committees::list))
+        .route("/committees/{id}", get(committees::one))
+        .route("/committees/{id}/meetings", get(committees::meetings))
+        .route("/meetings/{id}", get(committees::meeting))
+        .route("/calls/{id}/draw", get(committees::draw))
+        .route("/motions/{id}/votes", post(committees::vote))
         .route("/openapi.json", get(openapi_json))
         .fallback(|| async { ApiError::not_found("endpoint") })
 }
@@ -58,11 +65,13 @@ pub fn routes() -> Router<AppState> {
     info(title = "maeul API", description = "Community-based collaborative governance: the city's structure and accounts."),
     paths(scopes::list, scopes::one, me::me, auth::create_token, auth::revoke_current, auth::revoke,
         proposals::list, proposals::one, proposals::create, proposals::support, proposals::withdraw, proposals::answer,
-        discussion::list, discussion::one, discussion::create, discussion::comments, discussion::comment),
+        discussion::list, discussion::one, discussion::create, discussion::comments, discussion::comment,
+        committees::list, committees::one, committees::meetings, committees::meeting, committees::draw, committees::vote),
     modifiers(&BearerAuth),
     tags((name = "scopes", description = "The city → district → neighbourhood tree"), (name = "accounts", description = "The signed-in account and its tokens"), (name = "proposals", description = "Resident proposals, supports and official answers"),
         (name = "debates", description = "Debates: an opening statement and comments that take a position"),
-        (name = "comments", description = "Threaded comments on proposals and debates"))
+        (name = "comments", description = "Threaded comments on proposals and debates"),
+        (name = "committees", description = "Committees, meetings, motions, votes, minutes and verifiable draws"))
 )]
 pub struct ApiDoc;
 

@@ -10,6 +10,7 @@ use crate::error::PageError;
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod committees;
 pub mod feeds;
 pub mod home;
 pub mod manage;
