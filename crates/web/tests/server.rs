@@ -1895,6 +1895,11 @@ async fn debates_take_positions(app: App) {
     assert!(!list.contains("주말 차 없는 거리"));
     let r = app.browser().get(&format!("/proposals/{id}")).await;
     assert_eq!(r.0, StatusCode::PERMANENT_REDIRECT);
+    // The feed carries debates (linked to their page); the proposals CSV does not.
+    let (_, feed) = app.browser().get("/scopes/11110/feed.atom").await;
+    assert!(feed.contains(&format!("/debates/{id}\"")), "{feed}");
+    let (_, csv) = app.browser().get("/scopes/11110/proposals.csv").await;
+    assert!(!csv.contains("주말 차 없는 거리"));
     let mut member = app.signed_in("member@demo.maeul.kr").await;
     let (_, page) = member.get(&format!("/debates/{id}")).await;
     assert!(

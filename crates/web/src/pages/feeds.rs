@@ -3,7 +3,7 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use maeul_db::proposals::{ProposalRow, ProposalSearch, SearchOrder};
+use maeul_db::proposals::{Kind, ProposalRow, ProposalSearch, SearchOrder};
 
 use crate::AppState;
 use crate::context::format_kst;
@@ -32,13 +32,19 @@ fn rfc3339(unix: i64) -> String {
     format!("{}T{}:00Z", &kst[..10], &kst[11..])
 }
 
-fn recent(scope_prefix: &str, after_id: Option<i64>, limit: i64) -> ProposalSearch {
+/// The newest public items under a scope: proposals and debates for the feed, proposals only for the CSV.
+fn recent(
+    scope_prefix: &str,
+    kind: Option<Kind>,
+    after_id: Option<i64>,
+    limit: i64,
+) -> ProposalSearch {
     ProposalSearch {
         query: None,
         scope_prefix: scope_prefix.to_owned(),
         state: None,
         category: None,
-        kind: None,
+        kind,
         created_from: None,
         created_until: None,
         order: SearchOrder::Recent,
@@ -56,7 +62,7 @@ pub async fn atom(
     let scope = tree.by_code(&code).ok_or(PageError::NotFound)?;
     let rows = state
         .db
-        .search_proposals(&recent(&scope.code, None, 50))
+        .search_proposals(&recent(&scope.code, None, None, 50))
         .await?;
     let base = state.config.base_url.trim_end_matches('/');
     let updated = rows.first().map_or(0, |p| p.created_at);
@@ -71,10 +77,10 @@ pub async fn atom(
     );
     for p in &rows {
         xml.push_str(&format!(
-            "<entry>\n<title>{}</title>\n<id>{base}/proposals/{}</id>\n<link href=\"{base}/proposals/{}\"/>\n<updated>{}</updated>\n<author><name>{}</name></author>\n<category term=\"{}\"/>\n<summary type=\"html\">{}</summary>\n</entry>\n",
+            "<entry>\n<title>{}</title>\n<id>{base}{}</id>\n<link href=\"{base}{}\"/>\n<updated>{}</updated>\n<author><name>{}</name></author>\n<category term=\"{}\"/>\n<summary type=\"html\">{}</summary>\n</entry>\n",
             escape_xml(&p.title),
-            p.id,
-            p.id,
+            p.path(),
+            p.path(),
             rfc3339(p.created_at),
             escape_xml(&p.author_name),
             escape_xml(&p.category),
@@ -138,7 +144,7 @@ pub async fn csv_export(
                 }
                 let rows = match state
                     .db
-                    .search_proposals(&recent(&prefix, after, CSV_PAGE))
+                    .search_proposals(&recent(&prefix, Some(Kind::Proposal), after, CSV_PAGE))
                     .await
                 {
                     Ok(rows) => rows,
