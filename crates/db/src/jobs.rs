@@ -71,6 +71,12 @@ const CLAIM_POSTGRES: &str = "UPDATE jobs SET locked_until = $1, attempts = atte
 impl Db {
     /// Schedules a job once per `dedupe_key` (a second schedule with the same key is a no-op).
     pub async fn schedule_job(&self, kind: &str, run_at: i64, dedupe_key: &str) -> DbResult<bool> {
+        // Workers call this every second: a read first keeps the common case free of writes.
+        let known = db_run!(self, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM jobs WHERE dedupe_key = $1")
+            .bind(dedupe_key).fetch_one(pool).await?);
+        if known > 0 {
+            return Ok(false);
+        }
         let n = db_run!(self, pool => sqlx::query(
             "INSERT INTO jobs (kind, dedupe_key, run_at, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (dedupe_key) DO NOTHING")
             .bind(kind).bind(dedupe_key).bind(run_at).bind(now()).execute(pool).await?.rows_affected());

@@ -44,7 +44,8 @@ CREATE TABLE notifications (
 );
 CREATE INDEX notifications_user ON notifications (user_id, id);
 CREATE INDEX notifications_unread ON notifications (user_id, read_at);
-CREATE INDEX notifications_unmailed ON notifications (mailed_at, user_id);
+-- The mail step reads unmailed notifications of the last week each second: bounded by created_at.
+CREATE INDEX notifications_unmailed ON notifications (mailed_at, created_at);
 
 -- The persisted job queue: a job is claimed by setting `locked_until`; a worker that dies leaves the lock
 -- to expire and the job is retried. `dedupe_key` makes scheduling idempotent (one digest per day).
