@@ -1,28 +1,16 @@
 //! Storage of committees, on SQLite and on PostgreSQL (every test runs on both, like `storage.rs`).
+#[macro_use]
+mod common;
+
 use maeul_db::committees::{
     DrawRecord, NewCall, NewCommittee, NewMeeting, NewMembership, VoteError,
 };
-use maeul_db::testing::TestDb;
-use maeul_db::{Backend, Db, DbError};
+use maeul_db::{Db, DbError};
 use maeul_domain::ScopeTree;
 use maeul_domain::committee::{
     Choice, CommitteeKind, MeetingEvent, MeetingState, MotionEvent, MotionState, Position,
     SeatPlan, Sector, Tally, Term, VoteRefusal, VoteRule,
 };
-
-/// Defines `mod sqlite { #[tokio::test] fn name }` and `mod postgres { … }` for each listed test body.
-macro_rules! backend_tests {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::run(maeul_db::Backend::Sqlite, super::$name).await }) *
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::run(maeul_db::Backend::Postgres, super::$name).await }) *
-        }
-    };
-}
 
 backend_tests!(
     committees_keep_seats_caps_and_history,
@@ -31,17 +19,6 @@ backend_tests!(
     votes_are_unique_in_the_database_and_secret_when_chartered,
     public_meetings_fill_then_queue,
 );
-
-async fn run<F, Fut>(backend: Backend, test: F)
-where
-    F: FnOnce(Db) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    if let Some(t) = TestDb::new(backend).await {
-        test(t.db.clone()).await;
-        t.db.close().await;
-    }
-}
 
 async fn jongno(db: &Db) -> i64 {
     db.seed_seoul_if_empty().await.unwrap();

@@ -1,22 +1,10 @@
 //! The storage test-suite. Every test runs twice, on SQLite and on PostgreSQL, through `backend_tests!`.
-use maeul_db::testing::TestDb;
-use maeul_db::{Backend, Db, DbError};
+#[macro_use]
+mod common;
+
+use maeul_db::{Db, DbError};
 use maeul_domain::residency::ResidencyDecision;
 use maeul_domain::{ResidencyBasis, ResidencyStatus, Role, ScopeKind, ScopeTree};
-
-/// Defines `mod sqlite { #[tokio::test] fn name }` and `mod postgres { … }` for each listed test body.
-macro_rules! backend_tests {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::run(maeul_db::Backend::Sqlite, super::$name).await }) *
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { super::run(maeul_db::Backend::Postgres, super::$name).await }) *
-        }
-    };
-}
 
 backend_tests!(
     migrations_are_idempotent,
@@ -48,17 +36,6 @@ backend_tests!(
     proposals_expire_after_their_deadline,
     forum_participants_drive_the_heads_answer,
 );
-
-async fn run<F, Fut>(backend: Backend, test: F)
-where
-    F: FnOnce(Db) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    if let Some(t) = TestDb::new(backend).await {
-        test(t.db.clone()).await;
-        t.db.close().await;
-    }
-}
 
 async fn seeded(db: &Db) -> ScopeTree {
     db.seed_seoul_if_empty().await.unwrap();

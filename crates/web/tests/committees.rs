@@ -1,202 +1,17 @@
 //! Committees over HTTP, on SQLite and on PostgreSQL: a resident council recruited by a verifiable
 //! lottery, a meeting held with quorum, a motion carried by recorded votes, minutes published into the
 //! iCal feed; the API; permissions and bad input.
-use std::collections::HashMap;
-use std::net::SocketAddr;
+#[macro_use]
+mod common;
 
-use maeul_db::testing::TestDb;
-use maeul_db::{Backend, Db};
+use common::{App, Browser, token};
 use reqwest::StatusCode;
-use reqwest::redirect::Policy;
-
-macro_rules! backend_tests {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { if let Some(app) = super::App::start(maeul_db::Backend::Sqlite).await { super::$name(app).await } }) *
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { if let Some(app) = super::App::start(maeul_db::Backend::Postgres).await { super::$name(app).await } }) *
-        }
-    };
-}
 
 backend_tests!(
     a_council_is_recruited_by_lottery_meets_and_decides,
     committee_permissions_and_bad_input,
     members_vote_through_the_api_once,
 );
-
-/// A running server with the demo city and its accounts.
-struct App {
-    base: String,
-    db: Db,
-    passwords: HashMap<&'static str, String>,
-    _db_guard: TestDb,
-}
-
-/// A browser-like client: keeps cookies, does not follow redirects (so tests see them).
-struct Browser {
-    http: reqwest::Client,
-    base: String,
-    csrf: String,
-}
-
-impl App {
-    async fn start(backend: Backend) -> Option<App> {
-        let t = TestDb::new(backend).await?;
-        let credentials = maeul_web::demo::seed(&t.db)
-            .await
-            .unwrap()
-            .expect("fresh database gets demo accounts");
-        let passwords = credentials
-            .into_iter()
-            .map(|c| (c.email, c.password))
-            .collect();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let config = maeul_web::Config {
-            base_url: base.clone(),
-            secure_cookies: false,
-            demo: true,
-        };
-        let app = maeul_web::app(t.db.clone(), config).await.unwrap();
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .unwrap();
-        });
-        Some(App {
-            base,
-            db: t.db.clone(),
-            passwords,
-            _db_guard: t,
-        })
-    }
-
-    fn browser(&self) -> Browser {
-        let http = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(Policy::none())
-            .build()
-            .unwrap();
-        Browser {
-            http,
-            base: self.base.clone(),
-            csrf: String::new(),
-        }
-    }
-
-    async fn signed_in(&self, email: &str) -> Browser {
-        let mut b = self.browser();
-        let password = self
-            .passwords
-            .get(email)
-            .cloned()
-            .unwrap_or_else(|| "long enough password".into());
-        let (status, _) = b.login(email, &password).await;
-        assert_eq!(status, StatusCode::SEE_OTHER, "demo sign-in of {email}");
-        b
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
-
-impl Browser {
-    async fn get(&mut self, path: &str) -> (StatusCode, String) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        let body = r.text().await.unwrap();
-        if let Some(token) = body
-            .split("name=\"_csrf\" value=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-        {
-            self.csrf = token.to_owned();
-        }
-        (status, body)
-    }
-
-    async fn get_lang(&mut self, path: &str, accept: &str) -> String {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header("accept-language", accept)
-            .send()
-            .await
-            .unwrap();
-        r.text().await.unwrap()
-    }
-
-    /// Posts a form with the CSRF token of the last page seen (fetching `/` first if none was).
-    async fn post(
-        &mut self,
-        path: &str,
-        fields: &[(&str, &str)],
-    ) -> (StatusCode, String, Option<String>) {
-        if self.csrf.is_empty() {
-            self.get("/").await;
-        }
-        let mut form: Vec<(&str, &str)> = vec![("_csrf", &self.csrf)];
-        form.extend_from_slice(fields);
-        let body = serde_urlencoded::to_string(&form).unwrap();
-        self.post_raw(path, body).await
-    }
-
-    async fn post_raw(&mut self, path: &str, body: String) -> (StatusCode, String, Option<String>) {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        let location = r
-            .headers()
-            .get("location")
-            .map(|v| v.to_str().unwrap().to_owned());
-        (status, r.text().await.unwrap(), location)
-    }
-
-    async fn login(&mut self, email: &str, password: &str) -> (StatusCode, String) {
-        self.get("/login").await;
-        let (status, body, _) = self
-            .post(
-                "/login",
-                &[
-                    ("email", email),
-                    ("password", password),
-                    ("next", "/account"),
-                ],
-            )
-            .await;
-        (status, body)
-    }
-
-    async fn register(&mut self, name: &str, email: &str, password: &str) -> StatusCode {
-        self.get("/register").await;
-        let fields = [
-            ("display_name", name),
-            ("email", email),
-            ("password", password),
-            ("password_confirm", password),
-        ];
-        self.post("/register", &fields).await.0
-    }
-}
 
 const STAFF: &str = "staff@demo.maeul.kr";
 const MEMBER: &str = "member@demo.maeul.kr";
@@ -957,24 +772,7 @@ async fn members_vote_through_the_api_once(app: App) {
         .await;
     let motion = app.db.motions_of(meeting).await.unwrap()[0].id;
     let http = reqwest::Client::new();
-    let token = |email: &'static str| {
-        let http = http.clone();
-        let password = app.passwords[email].clone();
-        let url = app.url("/api/v1/auth/token");
-        async move {
-            let r: serde_json::Value = http
-                .post(url)
-                .json(&serde_json::json!({"email": email, "password": password, "label": "vote"}))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            r["token"].as_str().unwrap().to_owned()
-        }
-    };
-    let member_token = token(MEMBER).await;
+    let member_token = token(&app, MEMBER).await;
     let vote = |token: String, choice: &'static str| {
         let http = http.clone();
         let url = app.url(&format!("/api/v1/motions/{motion}/votes"));
@@ -1009,7 +807,7 @@ async fn members_vote_through_the_api_once(app: App) {
     );
     assert_eq!(vote(member_token.clone(), "no").await, StatusCode::CONFLICT);
     assert_eq!(
-        vote(token(STAFF).await, "no").await,
+        vote(token(&app, STAFF).await, "no").await,
         StatusCode::FORBIDDEN,
         "staff run meetings, they do not vote"
     );
@@ -1022,7 +820,7 @@ async fn members_vote_through_the_api_once(app: App) {
         .status();
     assert_eq!(unauthenticated, StatusCode::UNAUTHORIZED);
     assert_eq!(
-        vote(token(OFFICIAL).await, "no").await,
+        vote(token(&app, OFFICIAL).await, "no").await,
         StatusCode::FORBIDDEN,
         "an official who holds no seat does not vote"
     );

@@ -1,25 +1,10 @@
 //! The real server on a free port, on SQLite and on PostgreSQL: pages, forms, API and the
 //! authorization matrix, driven over HTTP like a browser or a program would.
-use std::collections::HashMap;
-use std::net::SocketAddr;
+#[macro_use]
+mod common;
 
-use maeul_db::testing::TestDb;
-use maeul_db::{Backend, Db};
+use common::{App, Browser, token};
 use reqwest::StatusCode;
-use reqwest::redirect::Policy;
-
-macro_rules! backend_tests {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { if let Some(app) = super::App::start(maeul_db::Backend::Sqlite).await { super::$name(app).await } }) *
-        }
-        mod postgres {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() { if let Some(app) = super::App::start(maeul_db::Backend::Postgres).await { super::$name(app).await } }) *
-        }
-    };
-}
 
 backend_tests!(
     health_names_the_backend,
@@ -48,182 +33,6 @@ backend_tests!(
     debates_and_comments_through_the_api,
     a_scope_configures_its_ladder,
 );
-
-/// A running server with the demo city and its accounts.
-struct App {
-    base: String,
-    db: Db,
-    /// The server's state, to run its background pass (notifications, mail) when a test needs it.
-    state: maeul_web::AppState,
-    passwords: HashMap<&'static str, String>,
-    _db_guard: TestDb,
-}
-
-/// A browser-like client: keeps cookies, does not follow redirects (so tests see them).
-struct Browser {
-    http: reqwest::Client,
-    base: String,
-    csrf: String,
-}
-
-impl App {
-    async fn start(backend: Backend) -> Option<App> {
-        let t = TestDb::new(backend).await?;
-        let credentials = maeul_web::demo::seed(&t.db)
-            .await
-            .unwrap()
-            .expect("fresh database gets demo accounts");
-        let passwords = credentials
-            .into_iter()
-            .map(|c| (c.email, c.password))
-            .collect();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let config = maeul_web::Config {
-            base_url: base.clone(),
-            secure_cookies: false,
-            demo: true,
-        };
-        let state = maeul_web::AppState::new(t.db.clone(), config)
-            .await
-            .unwrap();
-        let app = maeul_web::router(state.clone());
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .unwrap();
-        });
-        Some(App {
-            base,
-            state,
-            db: t.db.clone(),
-            passwords,
-            _db_guard: t,
-        })
-    }
-
-    fn browser(&self) -> Browser {
-        let http = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(Policy::none())
-            .build()
-            .unwrap();
-        Browser {
-            http,
-            base: self.base.clone(),
-            csrf: String::new(),
-        }
-    }
-
-    async fn signed_in(&self, email: &str) -> Browser {
-        let mut b = self.browser();
-        let password = self
-            .passwords
-            .get(email)
-            .cloned()
-            .unwrap_or_else(|| "long enough password".into());
-        let (status, _) = b.login(email, &password).await;
-        assert_eq!(status, StatusCode::SEE_OTHER, "demo sign-in of {email}");
-        b
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
-
-impl Browser {
-    async fn get(&mut self, path: &str) -> (StatusCode, String) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        let body = r.text().await.unwrap();
-        if let Some(token) = body
-            .split("name=\"_csrf\" value=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-        {
-            self.csrf = token.to_owned();
-        }
-        (status, body)
-    }
-
-    async fn get_lang(&mut self, path: &str, accept: &str) -> String {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header("accept-language", accept)
-            .send()
-            .await
-            .unwrap();
-        r.text().await.unwrap()
-    }
-
-    /// Posts a form with the CSRF token of the last page seen (fetching `/` first if none was).
-    async fn post(
-        &mut self,
-        path: &str,
-        fields: &[(&str, &str)],
-    ) -> (StatusCode, String, Option<String>) {
-        if self.csrf.is_empty() {
-            self.get("/").await;
-        }
-        let mut form: Vec<(&str, &str)> = vec![("_csrf", &self.csrf)];
-        form.extend_from_slice(fields);
-        let body = serde_urlencoded::to_string(&form).unwrap();
-        self.post_raw(path, body).await
-    }
-
-    async fn post_raw(&mut self, path: &str, body: String) -> (StatusCode, String, Option<String>) {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(body)
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        let location = r
-            .headers()
-            .get("location")
-            .map(|v| v.to_str().unwrap().to_owned());
-        (status, r.text().await.unwrap(), location)
-    }
-
-    async fn login(&mut self, email: &str, password: &str) -> (StatusCode, String) {
-        self.get("/login").await;
-        let (status, body, _) = self
-            .post(
-                "/login",
-                &[
-                    ("email", email),
-                    ("password", password),
-                    ("next", "/account"),
-                ],
-            )
-            .await;
-        (status, body)
-    }
-
-    async fn register(&mut self, name: &str, email: &str, password: &str) -> StatusCode {
-        self.get("/register").await;
-        let fields = [
-            ("display_name", name),
-            ("email", email),
-            ("password", password),
-            ("password_confirm", password),
-        ];
-        self.post("/register", &fields).await.0
-    }
-}
 
 fn official_email() -> &'static str {
     "official@demo.maeul.kr"
@@ -943,7 +752,7 @@ async fn security_headers_and_cookie_flags(app: App) {
         .unwrap();
     assert!(csrf_cookie.contains("HttpOnly") && csrf_cookie.contains("SameSite=Strict"));
     let http = reqwest::Client::builder()
-        .redirect(Policy::none())
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
     let page = http.get(app.url("/login")).send().await.unwrap();
@@ -1240,19 +1049,6 @@ async fn proposal_input_and_permissions_are_checked(app: App) {
             .0,
         StatusCode::FORBIDDEN
     );
-}
-
-async fn token(app: &App, email: &str) -> String {
-    let r = reqwest::Client::new()
-        .post(app.url("/api/v1/auth/token"))
-        .json(&serde_json::json!({"email": email, "password": app.passwords[email]}))
-        .send()
-        .await
-        .unwrap();
-    r.json::<serde_json::Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
 }
 
 async fn proposals_through_the_api_feeds_and_exports(app: App) {
