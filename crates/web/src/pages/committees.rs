@@ -1744,6 +1744,29 @@ async fn refused(
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
+/// Where a meeting action leads: back to the meeting, or the meeting page with the storage layer's
+/// refusal (a state that changed meanwhile, a rule the database enforces).
+async fn after_meeting_action<T>(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    result: Result<T, DbError>,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(_) => Ok(saved(id)),
+        Err(DbError::Invalid(msg)) => {
+            refused(
+                state,
+                ctx,
+                id,
+                ctx.t1("committee-error-refused", "detail", msg),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 fn saved(id: i64) -> Response {
     Redirect::to(&format!("/meetings/{id}?notice=committee-notice-saved")).into_response()
 }
@@ -1807,19 +1830,13 @@ pub async fn meeting_state(
         let page = meeting_page(&state, &ctx, id, None, None, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    match state.db.transition_meeting(id, &event).await {
-        Ok(_) => Ok(saved(id)),
-        Err(DbError::Invalid(msg)) => {
-            refused(
-                &state,
-                &ctx,
-                id,
-                ctx.t1("committee-error-refused", "detail", msg),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    after_meeting_action(
+        &state,
+        &ctx,
+        id,
+        state.db.transition_meeting(id, &event).await,
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -1857,23 +1874,16 @@ pub async fn add_agenda_item(
         },
     };
     if let (Some(title), false) = (title, errors.any()) {
-        return match state
-            .db
-            .add_agenda_item(id, &title, form.description.trim(), proposal)
-            .await
-        {
-            Ok(_) => Ok(saved(id)),
-            Err(DbError::Invalid(msg)) => {
-                refused(
-                    &state,
-                    &ctx,
-                    id,
-                    ctx.t1("committee-error-refused", "detail", msg),
-                )
-                .await
-            }
-            Err(e) => Err(e.into()),
-        };
+        return after_meeting_action(
+            &state,
+            &ctx,
+            id,
+            state
+                .db
+                .add_agenda_item(id, &title, form.description.trim(), proposal)
+                .await,
+        )
+        .await;
     }
     let page = meeting_page(&state, &ctx, id, None, None, errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -1899,23 +1909,16 @@ pub async fn attendance(
         .membership
         .parse()
         .map_err(|_| PageError::BadRequest("membership".into()))?;
-    match state
-        .db
-        .set_attendance(id, membership, form.present == "yes", Some(me))
-        .await
-    {
-        Ok(()) => Ok(saved(id)),
-        Err(DbError::Invalid(msg)) => {
-            refused(
-                &state,
-                &ctx,
-                id,
-                ctx.t1("committee-error-refused", "detail", msg),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    after_meeting_action(
+        &state,
+        &ctx,
+        id,
+        state
+            .db
+            .set_attendance(id, membership, form.present == "yes", Some(me))
+            .await,
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -1934,19 +1937,13 @@ pub async fn draft_minutes(
     let me = require_staff(&ctx, scope)?;
     let mut errors = FormErrors::default();
     if let Some(body) = errors.check(&ctx, "minutes", input::parse_text(&form.body)) {
-        return match state.db.draft_minutes(id, &body, Some(me)).await {
-            Ok(()) => Ok(saved(id)),
-            Err(DbError::Invalid(msg)) => {
-                refused(
-                    &state,
-                    &ctx,
-                    id,
-                    ctx.t1("committee-error-refused", "detail", msg),
-                )
-                .await
-            }
-            Err(e) => Err(e.into()),
-        };
+        return after_meeting_action(
+            &state,
+            &ctx,
+            id,
+            state.db.draft_minutes(id, &body, Some(me)).await,
+        )
+        .await;
     }
     let page = meeting_page(&state, &ctx, id, None, None, errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -2026,23 +2023,16 @@ pub async fn propose_motion(
         .ok()
         .filter(|i| agenda.iter().any(|a| a.id == *i));
     if let (Some(title), false) = (title, errors.any()) {
-        return match state
-            .db
-            .propose_motion(id, item, &title, form.body.trim(), Some(me))
-            .await
-        {
-            Ok(_) => Ok(saved(id)),
-            Err(DbError::Invalid(msg)) => {
-                refused(
-                    &state,
-                    &ctx,
-                    id,
-                    ctx.t1("committee-error-refused", "detail", msg),
-                )
-                .await
-            }
-            Err(e) => Err(e.into()),
-        };
+        return after_meeting_action(
+            &state,
+            &ctx,
+            id,
+            state
+                .db
+                .propose_motion(id, item, &title, form.body.trim(), Some(me))
+                .await,
+        )
+        .await;
     }
     let page = meeting_page(&state, &ctx, id, None, None, errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
@@ -2075,19 +2065,13 @@ pub async fn motion_state(
         "withdraw" => MotionEvent::Withdraw,
         _ => return Err(PageError::BadRequest("unknown event".into())),
     };
-    match state.db.transition_motion(id, &event).await {
-        Ok(_) => Ok(saved(m.id)),
-        Err(DbError::Invalid(msg)) => {
-            refused(
-                &state,
-                &ctx,
-                m.id,
-                ctx.t1("committee-error-refused", "detail", msg),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    after_meeting_action(
+        &state,
+        &ctx,
+        m.id,
+        state.db.transition_motion(id, &event).await,
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
