@@ -76,6 +76,24 @@ impl Db {
         })
     }
 
+    /// A debate's visible comments by position: (for, against, neutral).
+    pub async fn debate_positions(&self, proposal_id: i64) -> DbResult<(i64, i64, i64)> {
+        let rows = db_run!(self, pool => sqlx::query_as::<_, (String, i64)>(
+            "SELECT position, COUNT(*) FROM comments WHERE proposal_id = $1 AND position IS NOT NULL AND hidden_at IS NULL
+             GROUP BY position")
+            .bind(proposal_id).fetch_all(pool).await?);
+        let count = |p: Position| {
+            rows.iter()
+                .find(|(name, _)| name == p.as_str())
+                .map_or(0, |(_, n)| *n)
+        };
+        Ok((
+            count(Position::For),
+            count(Position::Against),
+            count(Position::Neutral),
+        ))
+    }
+
     pub async fn comment(&self, id: i64) -> DbResult<Option<CommentRow>> {
         let sql = format!("{SELECT_COMMENT} WHERE c.id = $1");
         Ok(

@@ -1397,6 +1397,13 @@ async fn debates_take_positions_and_conclude(db: Db) {
         db.comment(c).await.unwrap().unwrap().position.as_deref(),
         Some("for")
     );
+    db.add_comment(id, None, author, "반대", Some(Position::Against))
+        .await
+        .unwrap();
+    db.add_comment(id, Some(c), author, "입장 없는 답글", None)
+        .await
+        .unwrap();
+    assert_eq!(db.debate_positions(id).await.unwrap(), (1, 1, 0));
     db.conclude_debate(id, author, "시범 운영 후 다시 논의")
         .await
         .unwrap();

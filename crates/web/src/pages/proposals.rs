@@ -195,8 +195,8 @@ struct ProposalPage<'a> {
     may_comment: bool,
     /// The author may submit this draft for moderation.
     may_submit: bool,
-    /// Debate comments by position: (for, against, neutral).
-    positions: (usize, usize, usize),
+    /// Debate comments by position, over the whole debate: (for, against, neutral).
+    positions: (i64, i64, i64),
     report_reasons: [ReportReason; 5],
     attachment_error: Option<String>,
 }
@@ -337,13 +337,11 @@ async fn show_item(
         None => false,
     };
     let comments = thread(top, replies);
-    let count = |pos: &str| {
-        comments
-            .iter()
-            .filter(|c| c.0.position.as_deref() == Some(pos))
-            .count()
+    let positions = if p.is_debate() {
+        state.db.debate_positions(id).await?
+    } else {
+        (0, 0, 0)
     };
-    let positions = (count("for"), count("against"), count("neutral"));
     let attachments = state.db.attachments_of(id).await?;
     let is_debate = p.is_debate();
     let page = ProposalPage {
