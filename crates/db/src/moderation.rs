@@ -114,7 +114,8 @@ impl Db {
                         .bind(target.as_str()).bind(id).bind(info.scope_id).bind(format!("{open_reports} reports")).bind(at)
                         .execute(&mut *tx).await?;
                     let comment = (target == Target::Comment).then_some(id);
-                    record_event!(tx, EventKind::Hidden, Some(info.proposal_id), comment, Option::<i64>::None, "reports", at);
+                    // No reason: the reports hid it (the notification says so).
+                    record_event!(tx, EventKind::Hidden, Some(info.proposal_id), comment, Option::<i64>::None, "", at);
                 }
             }
             tx.commit().await?;

@@ -140,7 +140,12 @@ pub fn notification_text(i18n: &I18n, lang: Lang, n: &Notification) -> String {
         "answered" => i18n.tr(lang, &format!("responder-{}", n.detail), &[]),
         _ => n.detail.clone(),
     };
-    let id = format!("notification-{}", n.kind);
+    // Content hidden by reports rather than by a moderator carries no reason.
+    let id = if n.kind == EventKind::Hidden.as_str() && n.detail.is_empty() {
+        "notification-hidden-by-reports".to_owned()
+    } else {
+        format!("notification-{}", n.kind)
+    };
     i18n.tr(
         lang,
         &id,
@@ -278,6 +283,30 @@ async fn send_digests(state: &AppState) -> Result<(), DbError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hidden_notices_say_who_hid_and_why() {
+        let i18n = I18n::default();
+        let mut n = Notification {
+            id: 1,
+            kind: "hidden".into(),
+            proposal_id: Some(7),
+            comment_id: Some(9),
+            detail: "광고".into(),
+            created_at: 0,
+            read_at: None,
+            title: "골목 쉼터".into(),
+            subject_kind: "proposal".into(),
+            actor_name: None,
+        };
+        assert_eq!(
+            notification_text(&i18n, Lang::Ko, &n),
+            "운영자가 “골목 쉼터”의 내 글을 숨겼습니다: 광고"
+        );
+        assert_eq!(notification_path(&n), "/proposals/7#comment-9");
+        n.detail.clear();
+        assert!(notification_text(&i18n, Lang::En, &n).contains("after several reports"));
+    }
 
     #[test]
     fn unsubscribe_tokens_are_signed() {

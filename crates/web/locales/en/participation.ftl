@@ -44,6 +44,7 @@ notification-state-changed = “{ $title }” is now: { $detail }
 notification-answered = “{ $title }” received an official answer ({ $detail })
 notification-commented = { $actor } commented on “{ $title }”
 notification-published = { $actor } published “{ $title }”
+notification-hidden-by-reports = Your content on “{ $title }” is hidden after several reports, until a moderator decides.
 notification-hidden = Moderators hid your content on “{ $title }”: { $detail }
 mail-notification-why = You receive this because you follow this on maeul, or it concerns you.
 mail-unsubscribe = Stop these e-mails with one click

@@ -41,6 +41,7 @@ notification-state-changed = “{ $title }”의 상태가 바뀌었습니다: {
 notification-answered = “{ $title }”에 공식 답변이 등록되었습니다 ({ $detail })
 notification-commented = { $actor }님이 “{ $title }”에 댓글을 남겼습니다
 notification-published = { $actor }님이 “{ $title }”을(를) 게시했습니다
+notification-hidden-by-reports = “{ $title }”의 내 글이 여러 건의 신고로 운영자 판단 전까지 숨겨졌습니다.
 notification-hidden = 운영자가 “{ $title }”의 내 글을 숨겼습니다: { $detail }
 mail-notification-why = 마을에서 팔로우하고 있거나 회원님과 관련된 소식이라 보내 드립니다.
 mail-unsubscribe = 클릭 한 번으로 이 이메일 그만 받기
