@@ -821,6 +821,8 @@ impl Db {
                     MeetingEvent::Convene {
                         present,
                         seats_filled,
+                        at: now(),
+                        starts_at: meeting.starts_at,
                     },
                     Some((present, seats_filled)),
                 )

@@ -85,8 +85,15 @@ pub enum DbError {
     NotFound,
     #[error("already exists: {0}")]
     Conflict(&'static str),
+    /// Being removed (issue 10): refusals are [`DbError::Refused`], broken stored data [`DbError::Corrupt`].
     #[error("invalid: {0}")]
     Invalid(String),
+    /// A rule refused the change; nothing was written. The edge explains it in the reader's language.
+    #[error("refused: {0}")]
+    Refused(#[from] maeul_domain::Refusal),
+    /// Stored data (or seed data) that breaks an invariant, e.g. a state no enum knows. Logged, never shown.
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
     #[error("database error: {0}")]
     Sqlx(#[source] sqlx::Error),
     #[error("migration error: {0}")]
@@ -108,6 +115,17 @@ pub(crate) fn conflict_as(what: &'static str) -> impl Fn(sqlx::Error) -> DbError
         sqlx::Error::Database(d) if d.is_unique_violation() => DbError::Conflict(what),
         _ => DbError::from(e),
     }
+}
+
+impl From<maeul_domain::named::UnknownValue> for DbError {
+    fn from(e: maeul_domain::named::UnknownValue) -> Self {
+        DbError::Corrupt(e.to_string())
+    }
+}
+
+/// Shorthand for a refusal from a rule's own error type.
+pub fn refused<E: Into<maeul_domain::Refusal>>(e: E) -> DbError {
+    DbError::Refused(e.into())
 }
 
 pub type DbResult<T> = Result<T, DbError>;

@@ -110,7 +110,7 @@ impl Db {
         let from = current.status().ok_or_else(|| {
             DbError::Invalid(format!("unknown residency status {}", current.status))
         })?;
-        let to = decide(from, decision).map_err(|e| DbError::Invalid(e.into()))?;
+        let to = decide(from, decision).map_err(crate::refused)?;
         let at = now();
         db_run!(self, pool => {
             let mut tx = pool.begin().await?;

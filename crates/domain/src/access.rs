@@ -4,43 +4,16 @@
 
 use crate::scope::ScopeRef;
 
-/// A role a person can hold in a scope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Role {
-    Resident,
-    CommitteeMember,
-    Official,
-    SupportStaff,
-    Evaluator,
-    Moderator,
-    Administrator,
-}
-
-impl Role {
-    pub const ALL: [Role; 7] = [
-        Role::Resident,
-        Role::CommitteeMember,
-        Role::Official,
-        Role::SupportStaff,
-        Role::Evaluator,
-        Role::Moderator,
-        Role::Administrator,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Resident => "resident",
-            Role::CommitteeMember => "committee_member",
-            Role::Official => "official",
-            Role::SupportStaff => "support_staff",
-            Role::Evaluator => "evaluator",
-            Role::Moderator => "moderator",
-            Role::Administrator => "administrator",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
+crate::named_enum! {
+    /// A role a person can hold in a scope.
+    pub enum Role: "role", label "role-" {
+        Resident = "resident",
+        CommitteeMember = "committee_member",
+        Official = "official",
+        SupportStaff = "support_staff",
+        Evaluator = "evaluator",
+        Moderator = "moderator",
+        Administrator = "administrator",
     }
 }
 

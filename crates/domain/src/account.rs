@@ -103,6 +103,42 @@ pub fn parse_display_name(input: &str) -> Result<String, FieldError> {
     Ok(name)
 }
 
+/// What account, role and residence actions refuse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountRefusal {
+    #[error("only a pending residence can be verified or rejected")]
+    ResidencyNotPending,
+    #[error("only a verified residence can be revoked")]
+    ResidencyNotVerified,
+    #[error("the account is blocked")]
+    Blocked,
+    #[error("the role is already granted")]
+    RoleAlreadyGranted,
+    #[error("this register identity already verifies another account")]
+    IdentityClaimed,
+}
+
+impl crate::refusal::Explain for AccountRefusal {
+    fn code(&self) -> &'static str {
+        match self {
+            AccountRefusal::ResidencyNotPending => "residency_not_pending",
+            AccountRefusal::ResidencyNotVerified => "residency_not_verified",
+            AccountRefusal::Blocked => "account_blocked",
+            AccountRefusal::RoleAlreadyGranted => "role_already_granted",
+            AccountRefusal::IdentityClaimed => "identity_claimed",
+        }
+    }
+    fn message_id(&self) -> &'static str {
+        match self {
+            AccountRefusal::ResidencyNotPending => "refusal-residency-not-pending",
+            AccountRefusal::ResidencyNotVerified => "refusal-residency-not-verified",
+            AccountRefusal::Blocked => "login-blocked",
+            AccountRefusal::RoleAlreadyGranted => "refusal-role-already-granted",
+            AccountRefusal::IdentityClaimed => "refusal-identity-claimed",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -59,6 +59,34 @@ impl AttachmentError {
     }
 }
 
+impl crate::refusal::Explain for AttachmentError {
+    fn code(&self) -> &'static str {
+        match self {
+            AttachmentError::Empty => "attachment_empty",
+            AttachmentError::TooLarge { .. } => "attachment_too_large",
+            AttachmentError::UnsupportedType => "attachment_type",
+            AttachmentError::TooMany { .. } => "attachment_too_many",
+        }
+    }
+    fn message_id(&self) -> &'static str {
+        AttachmentError::message_id(self)
+    }
+    fn args(&self) -> Vec<(&'static str, crate::refusal::Arg)> {
+        match self {
+            AttachmentError::TooLarge { max } | AttachmentError::TooMany { max } => {
+                vec![("max", crate::refusal::Arg::from(*max))]
+            }
+            _ => vec![],
+        }
+    }
+    fn kind(&self) -> crate::refusal::RefusalKind {
+        match self {
+            AttachmentError::TooMany { .. } => crate::refusal::RefusalKind::Conflict,
+            _ => crate::refusal::RefusalKind::Invalid,
+        }
+    }
+}
+
 /// The type of a file from its leading bytes.
 pub fn sniff(bytes: &[u8]) -> Option<FileType> {
     if bytes.starts_with(b"%PDF-") {

@@ -2,27 +2,15 @@
 //! A debate is stored beside proposals (same scope rules, comments, follows, moderation and search) but
 //! has its own small lifecycle and no supports.
 
-/// A debate's state. Its names cannot be mistaken for a proposal's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DebateState {
-    Open,
-    Concluded,
+crate::named_enum! {
+    /// A debate's state. Its names cannot be mistaken for a proposal's.
+    pub enum DebateState: "debate state", label "state-" {
+        Open = "debating",
+        Concluded = "concluded",
+    }
 }
 
 impl DebateState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DebateState::Open => "debating",
-            DebateState::Concluded => "concluded",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [DebateState::Open, DebateState::Concluded]
-            .into_iter()
-            .find(|d| d.as_str() == s)
-    }
-
     /// A debate takes comments only while open.
     pub fn takes_comments(self) -> bool {
         self == DebateState::Open
@@ -37,6 +25,29 @@ pub enum DebateError {
     NotAllowed,
     #[error("a conclusion is required")]
     ConclusionRequired,
+}
+
+impl crate::refusal::Explain for DebateError {
+    fn code(&self) -> &'static str {
+        match self {
+            DebateError::AlreadyConcluded => "debate_concluded",
+            DebateError::NotAllowed => "forbidden",
+            DebateError::ConclusionRequired => "conclusion_required",
+        }
+    }
+    fn message_id(&self) -> &'static str {
+        match self {
+            DebateError::AlreadyConcluded => "error-debate-concluded",
+            DebateError::NotAllowed => "error-page-forbidden-text",
+            DebateError::ConclusionRequired => "error-required",
+        }
+    }
+    fn kind(&self) -> crate::refusal::RefusalKind {
+        match self {
+            DebateError::ConclusionRequired => crate::refusal::RefusalKind::Invalid,
+            _ => crate::refusal::RefusalKind::Conflict,
+        }
+    }
 }
 
 /// Concluding a debate: by its author or an official of the scope, with a written conclusion.
@@ -57,27 +68,12 @@ pub fn conclude(
     Ok(DebateState::Concluded)
 }
 
-/// The side a debate comment takes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Position {
-    For,
-    Against,
-    Neutral,
-}
-
-impl Position {
-    pub const ALL: [Position; 3] = [Position::For, Position::Against, Position::Neutral];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Position::For => "for",
-            Position::Against => "against",
-            Position::Neutral => "neutral",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.as_str() == s)
+crate::named_enum! {
+    /// The side a debate comment takes.
+    pub enum Position: "debate position", label "position-" {
+        For = "for",
+        Against = "against",
+        Neutral = "neutral",
     }
 }
 

@@ -10,13 +10,18 @@ pub mod committee;
 pub mod debate;
 pub mod lang;
 pub mod moderation;
+pub mod named;
 pub mod notify;
 pub mod proposal;
+pub mod refusal;
 pub mod residency;
 pub mod scope;
 pub mod search;
+pub mod time;
 
 pub use access::{Action, Actor, Grant, Role};
 pub use lang::Lang;
+pub use named::Named;
+pub use refusal::{Arg, Explain, Refusal, RefusalKind};
 pub use residency::{ResidencyBasis, ResidencyStatus};
 pub use scope::{Scope, ScopeKind, ScopeRef, ScopeTree};

@@ -1,38 +1,15 @@
 //! Moderation: reports anyone can file, and what moderators may do with content and accounts.
 //! Nothing is ever deleted: hidden content is kept, shown to its author, and can be restored.
 
-/// Why a report was filed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReportReason {
-    Spam,
-    Offensive,
-    /// Personal data of someone else (phone numbers, addresses, resident numbers).
-    PersonalData,
-    OffTopic,
-    Other,
-}
-
-impl ReportReason {
-    pub const ALL: [ReportReason; 5] = [
-        ReportReason::Spam,
-        ReportReason::Offensive,
-        ReportReason::PersonalData,
-        ReportReason::OffTopic,
-        ReportReason::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReportReason::Spam => "spam",
-            ReportReason::Offensive => "offensive",
-            ReportReason::PersonalData => "personal-data",
-            ReportReason::OffTopic => "off-topic",
-            ReportReason::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
+crate::named_enum! {
+    /// Why a report was filed.
+    pub enum ReportReason: "report reason", label "report-reason-" {
+        Spam = "spam",
+        Offensive = "offensive",
+        /// Personal data of someone else (phone numbers, addresses, resident numbers).
+        PersonalData = "personal-data",
+        OffTopic = "off-topic",
+        Other = "other",
     }
 }
 
@@ -59,40 +36,19 @@ impl Target {
     }
 }
 
-/// A moderator's action, as written in the moderation log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ModerationAction {
-    Hide,
-    Restore,
-    /// Close the reports on content without hiding it.
-    Dismiss,
-    Block,
-    Unblock,
+crate::named_enum! {
+    /// A moderator's action, as written in the moderation log.
+    pub enum ModerationAction: "moderation action", label "moderation-action-" {
+        Hide = "hide",
+        Restore = "restore",
+        /// Close the reports on content without hiding it.
+        Dismiss = "dismiss",
+        Block = "block",
+        Unblock = "unblock",
+    }
 }
 
 impl ModerationAction {
-    pub const ALL: [ModerationAction; 5] = [
-        ModerationAction::Hide,
-        ModerationAction::Restore,
-        ModerationAction::Dismiss,
-        ModerationAction::Block,
-        ModerationAction::Unblock,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ModerationAction::Hide => "hide",
-            ModerationAction::Restore => "restore",
-            ModerationAction::Dismiss => "dismiss",
-            ModerationAction::Block => "block",
-            ModerationAction::Unblock => "unblock",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|a| a.as_str() == s)
-    }
-
     /// Whether the action needs a written reason (the author is told why their content went).
     pub fn needs_reason(self) -> bool {
         matches!(self, ModerationAction::Hide | ModerationAction::Block)
@@ -114,6 +70,52 @@ impl ModerationAction {
             ModerationAction::Block => !blocked,
             ModerationAction::Unblock => blocked,
             _ => false,
+        }
+    }
+}
+
+/// What moderation refuses.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ModerationRefusal {
+    #[error("{action} does not apply to the content's current state")]
+    NotApplicable { action: ModerationAction },
+    #[error("a reason is required")]
+    ReasonRequired,
+    #[error("moderators cannot block themselves")]
+    BlockSelf,
+    #[error("the content is under moderation and cannot be changed")]
+    ContentHidden,
+}
+
+impl crate::refusal::Explain for ModerationRefusal {
+    fn code(&self) -> &'static str {
+        match self {
+            ModerationRefusal::NotApplicable { .. } => "moderation_not_applicable",
+            ModerationRefusal::ReasonRequired => "reason_required",
+            ModerationRefusal::BlockSelf => "block_self",
+            ModerationRefusal::ContentHidden => "content_hidden",
+        }
+    }
+    fn message_id(&self) -> &'static str {
+        match self {
+            ModerationRefusal::NotApplicable { .. } => "refusal-moderation-not-applicable",
+            ModerationRefusal::ReasonRequired => "error-reason-required",
+            ModerationRefusal::BlockSelf => "error-block-self",
+            ModerationRefusal::ContentHidden => "refusal-content-hidden",
+        }
+    }
+    fn args(&self) -> Vec<(&'static str, crate::refusal::Arg)> {
+        match self {
+            ModerationRefusal::NotApplicable { action } => {
+                vec![("action", crate::refusal::Arg::Message(action.label_id()))]
+            }
+            _ => vec![],
+        }
+    }
+    fn kind(&self) -> crate::refusal::RefusalKind {
+        match self {
+            ModerationRefusal::ReasonRequired => crate::refusal::RefusalKind::Invalid,
+            _ => crate::refusal::RefusalKind::Conflict,
         }
     }
 }

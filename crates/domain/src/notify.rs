@@ -4,42 +4,19 @@
 //! comment); a background job fans each event out to the people it concerns. These rules decide the
 //! audience and the timing; the storage layer only executes them.
 
-/// Something that happened and that followers may hear of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventKind {
-    /// A proposal or debate changed state (`detail` is the new state).
-    StateChanged,
-    /// An official answer was recorded.
-    Answered,
-    /// A comment was added (to a followed proposal or debate, or in reply to one's comment).
-    Commented,
-    /// A proposal or debate opened in a followed scope, or by a followed person.
-    Published,
-    /// Moderators hid one's content (`detail` is the reason).
-    Hidden,
-}
-
-impl EventKind {
-    pub const ALL: [EventKind; 5] = [
-        EventKind::StateChanged,
-        EventKind::Answered,
-        EventKind::Commented,
-        EventKind::Published,
-        EventKind::Hidden,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::StateChanged => "state-changed",
-            EventKind::Answered => "answered",
-            EventKind::Commented => "commented",
-            EventKind::Published => "published",
-            EventKind::Hidden => "hidden",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
+crate::named_enum! {
+    /// Something that happened and that followers may hear of.
+    pub enum EventKind: "event kind", label "notification-" {
+        /// A proposal or debate changed state (`detail` is the new state).
+        StateChanged = "state-changed",
+        /// An official answer was recorded.
+        Answered = "answered",
+        /// A comment was added (to a followed proposal or debate, or in reply to one's comment).
+        Commented = "commented",
+        /// A proposal or debate opened in a followed scope, or by a followed person.
+        Published = "published",
+        /// Moderators hid one's content (`detail` is the reason).
+        Hidden = "hidden",
     }
 }
 
@@ -87,51 +64,30 @@ pub fn audience(kind: EventKind) -> Audience {
     }
 }
 
-/// How a person wants notifications by e-mail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum EmailPreference {
-    /// One mail per notification, within a minute.
-    Immediate,
-    /// One mail a day listing what is new.
-    #[default]
-    Daily,
-    /// No e-mail; notifications stay on the site.
-    Off,
-}
-
-impl EmailPreference {
-    pub const ALL: [EmailPreference; 3] = [
-        EmailPreference::Immediate,
-        EmailPreference::Daily,
-        EmailPreference::Off,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EmailPreference::Immediate => "immediate",
-            EmailPreference::Daily => "daily",
-            EmailPreference::Off => "off",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.as_str() == s)
+crate::named_enum! {
+    /// How a person wants notifications by e-mail.
+    pub enum EmailPreference: "e-mail preference", label "email-pref-" {
+        /// One mail per notification, within a minute.
+        Immediate = "immediate",
+        Daily = "daily",
+        /// No e-mail; notifications stay on the site.
+        Off = "off",
     }
 }
 
-/// The hour (Korea Standard Time, UTC+9, no daylight saving) the daily digest goes out.
-pub const DIGEST_HOUR_KST: i64 = 8;
-const KST_OFFSET: i64 = 9 * 3600;
+impl Default for EmailPreference {
+    /// One mail a day: people hear of what concerns them without being flooded.
+    fn default() -> Self {
+        EmailPreference::Daily
+    }
+}
+
+/// The hour (Seoul time) the daily digest goes out.
+pub const DIGEST_HOUR_KST: i8 = 8;
 
 /// The first digest time strictly after `now` (unix seconds): the next 08:00 in Seoul.
 pub fn next_digest_at(now: i64) -> i64 {
-    let local = now + KST_OFFSET;
-    let day_start = local.div_euclid(86_400) * 86_400;
-    let mut at = day_start + DIGEST_HOUR_KST * 3600;
-    if at <= local {
-        at += 86_400;
-    }
-    at - KST_OFFSET
+    crate::time::next_local_hour(now, DIGEST_HOUR_KST)
 }
 
 /// A digest lists at most this many notifications (and says how many more there are).
@@ -219,7 +175,7 @@ mod tests {
         for t in [0, 1_000_000_007, 1_764_197_999] {
             let at = next_digest_at(t);
             assert!(at > t && at - t <= 86_400);
-            assert_eq!((at + KST_OFFSET) % 86_400, DIGEST_HOUR_KST * 3600);
+            assert_eq!((at + 9 * 3600) % 86_400, i64::from(DIGEST_HOUR_KST) * 3600);
         }
     }
 

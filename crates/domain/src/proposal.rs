@@ -10,51 +10,22 @@
 //! Support rungs create obligations (a department or the head of the scope must answer by a due date);
 //! the state records where the proposal is, the obligations what is owed on it.
 
-/// Where a proposal is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ProposalState {
-    Draft,
-    Submitted,
-    Rejected,
-    Collecting,
-    Forum,
-    Answered,
-    Adopted,
-    Closed,
-    Expired,
+crate::named_enum! {
+    /// Where a proposal is in its life.
+    pub enum ProposalState: "proposal state", label "state-" {
+        Draft = "draft",
+        Submitted = "submitted",
+        Rejected = "rejected",
+        Collecting = "collecting",
+        Forum = "forum",
+        Answered = "answered",
+        Adopted = "adopted",
+        Closed = "closed",
+        Expired = "expired",
+    }
 }
 
 impl ProposalState {
-    pub const ALL: [ProposalState; 9] = [
-        ProposalState::Draft,
-        ProposalState::Submitted,
-        ProposalState::Rejected,
-        ProposalState::Collecting,
-        ProposalState::Forum,
-        ProposalState::Answered,
-        ProposalState::Adopted,
-        ProposalState::Closed,
-        ProposalState::Expired,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProposalState::Draft => "draft",
-            ProposalState::Submitted => "submitted",
-            ProposalState::Rejected => "rejected",
-            ProposalState::Collecting => "collecting",
-            ProposalState::Forum => "forum",
-            ProposalState::Answered => "answered",
-            ProposalState::Adopted => "adopted",
-            ProposalState::Closed => "closed",
-            ProposalState::Expired => "expired",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
-    }
-
     /// Whether residents may add or withdraw support: while collecting, and while its forum is open
     /// (the forum does not end collection; an answer, adoption, closing or the deadline does).
     pub fn accepts_support(self) -> bool {
@@ -275,27 +246,76 @@ pub struct Outcome {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransitionError {
+    /// `event` is the Fluent id of what was attempted (`proposal-event-submit`).
     #[error("a {state} proposal cannot {event}")]
     NotAllowed {
-        state: &'static str,
+        state: ProposalState,
         event: &'static str,
     },
     #[error("a reason is required")]
     ReasonRequired,
 }
 
-fn event_name(event: &ProposalEvent) -> &'static str {
+/// The Fluent id naming an event, for refusals ("a collecting proposal cannot <be submitted>").
+fn event_id(event: &ProposalEvent) -> &'static str {
     match event {
-        ProposalEvent::Submit => "be submitted",
-        ProposalEvent::Accept => "be accepted",
-        ProposalEvent::Reject { .. } => "be rejected",
-        ProposalEvent::SupportCount { .. } => "collect support",
-        ProposalEvent::PanelOpensForum { .. } => "open a forum",
-        ProposalEvent::ForumParticipants { .. } => "count forum participants",
-        ProposalEvent::Answer(_) => "be answered",
-        ProposalEvent::Adopt => "be adopted",
-        ProposalEvent::Close => "be closed",
-        ProposalEvent::DeadlinePassed => "expire",
+        ProposalEvent::Submit => "proposal-event-submit",
+        ProposalEvent::Accept => "proposal-event-accept",
+        ProposalEvent::Reject { .. } => "proposal-event-reject",
+        ProposalEvent::SupportCount { .. } => "proposal-event-support",
+        ProposalEvent::PanelOpensForum { .. } => "proposal-event-open-forum",
+        ProposalEvent::ForumParticipants { .. } => "proposal-event-forum-participants",
+        ProposalEvent::Answer(_) => "proposal-event-answer",
+        ProposalEvent::Adopt => "proposal-event-adopt",
+        ProposalEvent::Close => "proposal-event-close",
+        ProposalEvent::DeadlinePassed => "proposal-event-expire",
+    }
+}
+
+impl crate::refusal::Explain for TransitionError {
+    fn code(&self) -> &'static str {
+        match self {
+            TransitionError::NotAllowed { .. } => "proposal_transition_not_allowed",
+            TransitionError::ReasonRequired => "reason_required",
+        }
+    }
+    fn message_id(&self) -> &'static str {
+        match self {
+            TransitionError::NotAllowed { .. } => "refusal-proposal-not-allowed",
+            TransitionError::ReasonRequired => "refusal-reason-required",
+        }
+    }
+    fn args(&self) -> Vec<(&'static str, crate::refusal::Arg)> {
+        use crate::refusal::Arg;
+        match self {
+            TransitionError::NotAllowed { state, event } => vec![
+                ("state", Arg::Message(state.label_id())),
+                ("event", Arg::Message(event)),
+            ],
+            TransitionError::ReasonRequired => vec![],
+        }
+    }
+}
+
+impl crate::refusal::Explain for LadderError {
+    fn code(&self) -> &'static str {
+        match self {
+            LadderError::ZeroThreshold => "ladder_zero_threshold",
+            LadderError::ForumBeforeAnswer => "ladder_forum_before_answer",
+            LadderError::AnswerDays => "ladder_answer_days",
+            LadderError::TooHigh => "ladder_too_high",
+        }
+    }
+    fn message_id(&self) -> &'static str {
+        match self {
+            LadderError::ZeroThreshold => "ladder-error-zero",
+            LadderError::ForumBeforeAnswer => "ladder-error-order",
+            LadderError::AnswerDays => "ladder-error-days",
+            LadderError::TooHigh => "ladder-error-high",
+        }
+    }
+    fn kind(&self) -> crate::refusal::RefusalKind {
+        crate::refusal::RefusalKind::Invalid
     }
 }
 
@@ -315,8 +335,8 @@ pub fn apply(
     };
     let not_allowed = || {
         Err(TransitionError::NotAllowed {
-            state: state.as_str(),
-            event: event_name(event),
+            state,
+            event: event_id(event),
         })
     };
     match (state, event) {

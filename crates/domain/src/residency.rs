@@ -3,62 +3,23 @@
 
 use crate::account::FieldError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ResidencyStatus {
-    Pending,
-    Verified,
-    Rejected,
-    Revoked,
-}
-
-impl ResidencyStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResidencyStatus::Pending => "pending",
-            ResidencyStatus::Verified => "verified",
-            ResidencyStatus::Rejected => "rejected",
-            ResidencyStatus::Revoked => "revoked",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Pending, Self::Verified, Self::Rejected, Self::Revoked]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+crate::named_enum! {
+    pub enum ResidencyStatus: "residency status", label "residency-status-" {
+        Pending = "pending",
+        Verified = "verified",
+        Rejected = "rejected",
+        Revoked = "revoked",
     }
 }
 
-/// Why a person belongs to a neighbourhood (Seoul's eligibility bases).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ResidencyBasis {
-    Resident,
-    Worker,
-    Student,
-    Business,
-    Foreigner,
-}
-
-impl ResidencyBasis {
-    pub const ALL: [ResidencyBasis; 5] = [
-        ResidencyBasis::Resident,
-        ResidencyBasis::Worker,
-        ResidencyBasis::Student,
-        ResidencyBasis::Business,
-        ResidencyBasis::Foreigner,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResidencyBasis::Resident => "resident",
-            ResidencyBasis::Worker => "worker",
-            ResidencyBasis::Student => "student",
-            ResidencyBasis::Business => "business",
-            ResidencyBasis::Foreigner => "foreigner",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|x| x.as_str() == s)
+crate::named_enum! {
+    /// Why a person belongs to a neighbourhood (Seoul's eligibility bases).
+    pub enum ResidencyBasis: "residency basis", label "basis-" {
+        Resident = "resident",
+        Worker = "worker",
+        Student = "student",
+        Business = "business",
+        Foreigner = "foreigner",
     }
 }
 
@@ -74,15 +35,16 @@ pub enum ResidencyDecision {
 pub fn decide(
     from: ResidencyStatus,
     decision: ResidencyDecision,
-) -> Result<ResidencyStatus, &'static str> {
+) -> Result<ResidencyStatus, crate::account::AccountRefusal> {
+    use crate::account::AccountRefusal;
     use ResidencyDecision::*;
     use ResidencyStatus::*;
     match (from, decision) {
         (Pending, Verify) => Ok(Verified),
         (Pending, Reject) => Ok(Rejected),
         (Verified, Revoke) => Ok(Revoked),
-        (_, Verify | Reject) => Err("only a pending residence can be verified or rejected"),
-        (_, Revoke) => Err("only a verified residence can be revoked"),
+        (_, Verify | Reject) => Err(AccountRefusal::ResidencyNotPending),
+        (_, Revoke) => Err(AccountRefusal::ResidencyNotVerified),
     }
 }
 

@@ -1,31 +1,15 @@
 //! The city's structure: city → district (gu) → neighbourhood (administrative dong).
 
-/// The level of a scope in the city's hierarchy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ScopeKind {
-    City,
-    District,
-    Neighbourhood,
+crate::named_enum! {
+    /// The level of a scope in the city's hierarchy.
+    pub enum ScopeKind: "scope kind", label "kind-" {
+        City = "city",
+        District = "district",
+        Neighbourhood = "neighbourhood",
+    }
 }
 
 impl ScopeKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ScopeKind::City => "city",
-            ScopeKind::District => "district",
-            ScopeKind::Neighbourhood => "neighbourhood",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ScopeKind> {
-        match s {
-            "city" => Some(ScopeKind::City),
-            "district" => Some(ScopeKind::District),
-            "neighbourhood" => Some(ScopeKind::Neighbourhood),
-            _ => None,
-        }
-    }
-
     /// The kind a child of this scope must have, if it may have children at all.
     pub fn child_kind(self) -> Option<ScopeKind> {
         match self {

@@ -1794,6 +1794,8 @@ pub async fn meeting_state(
         "convene" => MeetingEvent::Convene {
             present: 0,
             seats_filled: 0,
+            at: 0,
+            starts_at: 0,
         },
         "start" => MeetingEvent::StartSession,
         "adjourn" => MeetingEvent::Adjourn,
