@@ -1,6 +1,6 @@
 //! Files attached to proposals, kept in the database (backups hold them; no second store to keep in
 //! step). What is accepted is decided by `maeul_domain::attachment`.
-use crate::{Db, DbError, DbResult, db_run, now};
+use crate::{BeginWrite, Db, DbError, DbResult, db_run, now};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AttachmentInfo {
@@ -31,7 +31,7 @@ impl Db {
         max: i64,
     ) -> DbResult<i64> {
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             // Touch the proposal first: the write takes SQLite's lock and PostgreSQL's row lock, so two
             // uploads cannot both see room for one more file.
             sqlx::query("UPDATE proposals SET updated_at = $1 WHERE id = $2").bind(now()).bind(proposal_id)

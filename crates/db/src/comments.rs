@@ -3,7 +3,7 @@
 use maeul_domain::debate::Position;
 use maeul_domain::notify::EventKind;
 
-use crate::{Db, DbError, DbResult, db_run, now, record_event};
+use crate::{BeginWrite, Db, DbError, DbResult, db_run, now, record_event};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CommentRow {
@@ -58,7 +58,7 @@ impl Db {
         }
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id = sqlx::query_scalar::<_, i64>(
                 "INSERT INTO comments (proposal_id, parent_id, author_id, body, created_at, position, search_terms)
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
@@ -142,7 +142,7 @@ impl Db {
         let old = self.comment(id).await?.ok_or(DbError::NotFound)?;
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("INSERT INTO comment_edits (comment_id, old_body, edited_at) VALUES ($1, $2, $3)")
                 .bind(id).bind(&old.body).bind(at).execute(&mut *tx).await?;
             sqlx::query("UPDATE comments SET body = $1, edited_at = $2, search_terms = $3 WHERE id = $4")
@@ -163,7 +163,7 @@ impl Db {
             return Err(DbError::Invalid("a vote is -1, 0 or 1".into()));
         }
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             // Remove the previous vote first (a write, so SQLite locks at once), then add the new one.
             let previous = sqlx::query_scalar::<_, i64>("DELETE FROM comment_votes WHERE comment_id = $1 AND user_id = $2 RETURNING value")
                 .bind(id).bind(user_id).fetch_optional(&mut *tx).await?.unwrap_or(0);

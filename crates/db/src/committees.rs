@@ -8,7 +8,7 @@ use maeul_domain::committee::{
     MotionState, SeatPlan, Sector, Tally, Term, VoteRefusal, VoteRule,
 };
 
-use crate::{Db, DbError, DbResult, conflict_as, db_run, now};
+use crate::{BeginWrite, Db, DbError, DbResult, conflict_as, db_run, now};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CommitteeRow {
@@ -344,7 +344,7 @@ impl Db {
         }
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id = sqlx::query_scalar::<_, i64>(
                 "INSERT INTO committees (scope_id, parent_id, kind, name, charter, vote_rule, secret_ballot, gender_cap, created_by, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id")
@@ -558,7 +558,7 @@ impl Db {
             .map_err(|e| DbError::Invalid(e.to_string()))?;
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query("UPDATE committee_calls SET state = 'closed', input_json = $1, input_sha256 = $2, closed_at = $3
                                  WHERE id = $4 AND state = 'open'")
                 .bind(input_json).bind(input_sha256).bind(at).bind(id).execute(&mut *tx).await?.rows_affected();
@@ -593,7 +593,7 @@ impl Db {
         }
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             // Taking the write lock first (SQLite) / serialising on the call row (PostgreSQL) keeps
             // pseudonyms unique under concurrent applications.
             sqlx::query("UPDATE committee_calls SET state = state WHERE id = $1").bind(call_id).execute(&mut *tx).await?;
@@ -653,7 +653,7 @@ impl Db {
             .map_err(|e| DbError::Invalid(e.to_string()))?;
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query("UPDATE committee_calls SET state = 'drawn' WHERE id = $1 AND state = 'closed'")
                 .bind(d.call_id).execute(&mut *tx).await?.rows_affected();
             if n == 0 {
@@ -698,7 +698,7 @@ impl Db {
             .collect();
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query("UPDATE committee_calls SET state = 'published' WHERE id = $1 AND state = 'drawn'")
                 .bind(call_id).execute(&mut *tx).await?.rows_affected();
             if n == 0 {
@@ -753,7 +753,7 @@ impl Db {
             .ok_or_else(|| DbError::Invalid("not on this call's reserve list".into()))?;
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("UPDATE committee_memberships SET end_reason = $1, ended_at = $2 WHERE id = $3 AND ended_at IS NULL")
                 .bind(reason).bind(at).bind(leaving_membership_id).execute(&mut *tx).await?;
             let n = sqlx::query("UPDATE committee_applications SET status = 'selected' WHERE id = $1 AND status = 'reserve'")
@@ -843,7 +843,7 @@ impl Db {
         };
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query(
                 "UPDATE committee_meetings SET state = $1, cancel_reason = $2, updated_at = $3,
                     quorum_present = COALESCE($4, quorum_present), seats_filled = COALESCE($5, seats_filled)
@@ -880,7 +880,7 @@ impl Db {
             .map_err(|e| DbError::Invalid(e.to_string()))?;
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("INSERT INTO meeting_minutes (meeting_id, body, drafted_by, drafted_at) VALUES ($1, $2, $3, $4)
                          ON CONFLICT (meeting_id) DO UPDATE SET body = excluded.body, drafted_by = excluded.drafted_by, drafted_at = excluded.drafted_at")
                 .bind(meeting_id).bind(body).bind(by).bind(at).execute(&mut *tx).await?;
@@ -951,7 +951,7 @@ impl Db {
         }
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("UPDATE committee_meetings SET updated_at = updated_at WHERE id = $1").bind(meeting_id).execute(&mut *tx).await?;
             let existing: Option<String> = sqlx::query_scalar("SELECT status FROM meeting_registrations WHERE meeting_id = $1 AND user_id = $2")
                 .bind(meeting_id).bind(user_id).fetch_optional(&mut *tx).await?;
@@ -974,7 +974,7 @@ impl Db {
     /// Cancels a registration; a freed seat goes to the first on the waiting list.
     pub async fn cancel_registration(&self, meeting_id: i64, user_id: i64) -> DbResult<()> {
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query(
                 "UPDATE meeting_registrations SET status = 'cancelled' WHERE meeting_id = $1 AND user_id = $2 AND status <> 'cancelled'")
                 .bind(meeting_id).bind(user_id).execute(&mut *tx).await?.rows_affected();
@@ -1174,7 +1174,7 @@ impl Db {
             "UPDATE motions SET {column} = {column} + 1 WHERE id = $1 AND state = 'voting'"
         );
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let inserted = sqlx::query(
                 "INSERT INTO motion_votes (motion_id, membership_id, choice, at) VALUES ($1, $2, $3, $4)")
                 .bind(motion_id).bind(member.id).bind(stored_choice).bind(at)

@@ -3,7 +3,7 @@
 use maeul_domain::moderation::{AUTO_HIDE_REPORTS, ModerationAction, ReportReason, Target};
 use maeul_domain::notify::EventKind;
 
-use crate::{Db, DbError, DbResult, db_run, now, record_event};
+use crate::{BeginWrite, Db, DbError, DbResult, db_run, now, record_event};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReportOutcome {
@@ -92,7 +92,7 @@ impl Db {
             Target::Comment => "comments",
         };
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let inserted = sqlx::query(
                 "INSERT INTO reports (target_kind, target_id, scope_id, reporter_id, reason, details, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (target_kind, target_id, reporter_id) DO NOTHING")
@@ -155,7 +155,7 @@ impl Db {
         };
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let changed = match action {
                 ModerationAction::Hide => {
                     let sql = format!("UPDATE {table} SET hidden_at = $1 WHERE id = $2 AND hidden_at IS NULL");
@@ -205,7 +205,7 @@ impl Db {
         let at = now();
         let blocked_at = (action == ModerationAction::Block).then_some(at);
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("UPDATE users SET blocked_at = $1 WHERE id = $2").bind(blocked_at).bind(user_id).execute(&mut *tx).await?;
             if blocked_at.is_some() {
                 sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use maeul_domain::notify::{EmailPreference, EventKind, audience};
 
 use crate::jobs::Job;
-use crate::{Db, DbError, DbResult, db_run, now};
+use crate::{BeginWrite, Db, DbError, DbResult, db_run, now};
 
 /// What can be followed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,7 +104,7 @@ impl Db {
         let proposal_id = job.proposal_id.unwrap_or(0);
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let mut recipients = BTreeSet::new();
             let subject = sqlx::query_as::<_, (i64, i64)>("SELECT author_id, scope_id FROM proposals WHERE id = $1")
                 .bind(proposal_id).fetch_optional(&mut *tx).await?;
@@ -237,7 +237,7 @@ impl Db {
     ) -> DbResult<bool> {
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let mut marked = 0;
             for id in notification_ids {
                 marked += sqlx::query("UPDATE notifications SET mailed_at = $1 WHERE id = $2 AND mailed_at IS NULL")

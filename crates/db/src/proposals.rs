@@ -5,7 +5,7 @@ use maeul_domain::proposal::{self, Ladder, LadderConfig, ProposalEvent, Proposal
 use maeul_domain::debate::DebateState;
 use maeul_domain::notify::EventKind;
 
-use crate::{Db, DbError, DbResult, db_run, now, record_event};
+use crate::{BeginWrite, Db, DbError, DbResult, db_run, now, record_event};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ProposalRow {
@@ -157,7 +157,7 @@ impl Db {
             (Kind::Proposal, false) => ProposalState::Draft.as_str(),
         };
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id = sqlx::query_scalar::<_, i64>(
                 "INSERT INTO proposals (scope_id, author_id, title, body, category, state, created_at, updated_at, search_terms, kind, location)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10) RETURNING id")
@@ -221,7 +221,7 @@ impl Db {
     pub async fn conclude_debate(&self, id: i64, actor: i64, conclusion: &str) -> DbResult<()> {
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query("UPDATE proposals SET state = $1, conclusion = $2, updated_at = $3 WHERE id = $4 AND kind = 'debate' AND state = $5")
                 .bind(DebateState::Concluded.as_str()).bind(conclusion).bind(at).bind(id).bind(DebateState::Open.as_str())
                 .execute(&mut *tx).await?.rows_affected();
@@ -277,7 +277,7 @@ impl Db {
             && from != ProposalState::Collecting)
             .then_some(at + COLLECTING_DAYS * 86_400);
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query(
                 "UPDATE proposals SET state = $1, updated_at = $2, collecting_until = COALESCE($3, collecting_until)
                  WHERE id = $4 AND state = $5")
@@ -330,7 +330,7 @@ impl Db {
     ) -> DbResult<SupportChange> {
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             // The write comes first so SQLite takes its write lock at once (no lock upgrade to fail).
             let changed = if add {
                 sqlx::query("INSERT INTO proposal_supports (proposal_id, user_id, created_at) VALUES ($1, $2, $3)
@@ -382,7 +382,7 @@ impl Db {
     pub async fn join_forum(&self, id: i64, user_id: i64, ladder: &Ladder) -> DbResult<bool> {
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             // The conditional counter update comes first: it takes the write lock and checks the state.
             let row = sqlx::query_as::<_, (i64,)>(
                 "UPDATE proposals SET forum_participants = forum_participants + 1 WHERE id = $1 AND state = 'forum'
@@ -435,7 +435,7 @@ impl Db {
             .map_err(|e| DbError::Invalid(e.to_string()))?;
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query("UPDATE proposals SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4")
                 .bind(outcome.state.as_str()).bind(at).bind(id).bind(from.as_str())
                 .execute(&mut *tx).await?.rows_affected();
@@ -518,7 +518,7 @@ impl Db {
         }
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             match config {
                 Some(c) => sqlx::query(
                     "INSERT INTO scope_ladders (scope_id, answer_at, forum_at, head_at, answer_days, updated_by, updated_at)

@@ -3,7 +3,7 @@ use maeul_domain::residency::{ResidencyDecision, decide};
 use maeul_domain::{ResidencyBasis, ResidencyStatus};
 
 use crate::audit::INSERT_AUDIT;
-use crate::{Db, DbError, DbResult, db_run, now};
+use crate::{BeginWrite, Db, DbError, DbResult, db_run, now};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ResidencyRow {
@@ -45,7 +45,7 @@ impl Db {
     ) -> DbResult<ResidencyStatus> {
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let on_register = match identity_hash {
                 Some(h) => sqlx::query_scalar::<_, i64>(
                     "SELECT COUNT(*) FROM register_entries WHERE identity_hash = $1 AND scope_id = $2")
@@ -113,7 +113,7 @@ impl Db {
         let to = decide(from, decision).map_err(crate::refused)?;
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query(
                 "UPDATE residencies SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4
                  WHERE user_id = $5 AND status = $6")
@@ -136,7 +136,7 @@ impl Db {
     pub async fn import_register(&self, rows: &[(String, i64)], by: i64) -> DbResult<(u64, u64)> {
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let mut inserted = 0;
             for (hash, scope_id) in rows {
                 inserted += sqlx::query(

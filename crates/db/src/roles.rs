@@ -1,7 +1,7 @@
 //! Role grants per scope.
 use maeul_domain::{Grant, Role};
 
-use crate::{Db, DbError, DbResult, conflict_as, db_run, now};
+use crate::{BeginWrite, Db, DbError, DbResult, conflict_as, db_run, now};
 
 /// A grant as the administration page lists it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -39,7 +39,7 @@ impl Db {
     ) -> DbResult<i64> {
         let at = now();
         Ok(db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id = sqlx::query_scalar::<_, i64>(
                 "INSERT INTO role_grants (user_id, role, scope_id, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
                 .bind(user_id).bind(role.as_str()).bind(scope_id).bind(by).bind(at)
@@ -62,7 +62,7 @@ impl Db {
 
     pub async fn revoke_grant(&self, grant_id: i64, by: i64) -> DbResult<()> {
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let n = sqlx::query("DELETE FROM role_grants WHERE id = $1").bind(grant_id).execute(&mut *tx).await?.rows_affected();
             if n == 0 {
                 return Err(DbError::NotFound);

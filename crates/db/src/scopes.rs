@@ -1,7 +1,7 @@
 //! The city's scopes.
 use maeul_domain::{Scope, ScopeKind};
 
-use crate::{Db, DbError, DbResult, conflict_as, db_run, now};
+use crate::{BeginWrite, Db, DbError, DbResult, conflict_as, db_run, now};
 
 #[derive(sqlx::FromRow)]
 struct ScopeRow {
@@ -60,7 +60,7 @@ impl Db {
                            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
         let at = now();
         let ids = db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let mut ids = Vec::with_capacity(scopes.len());
             for s in scopes {
                 maeul_domain::scope::validate_code(s.kind, s.code).map_err(DbError::Invalid)?;

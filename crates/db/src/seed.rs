@@ -3,7 +3,7 @@
 use maeul_domain::{ResidencyBasis, Role, ScopeKind};
 
 use crate::scopes::NewScope;
-use crate::{Db, DbError, DbResult, db_run, now};
+use crate::{BeginWrite, Db, DbError, DbResult, db_run, now};
 
 const DISTRICTS_CSV: &str = include_str!("../seed/seoul/districts.csv");
 const DONGS_CSV: &str = include_str!("../seed/seoul/dongs.csv");
@@ -92,7 +92,7 @@ impl Db {
         };
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             for a in accounts {
                 let user_id = sqlx::query_scalar::<_, i64>(
                     "INSERT INTO users (email, display_name, password_hash, lang, created_at, password_changed_at)

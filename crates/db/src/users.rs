@@ -1,6 +1,6 @@
 //! Accounts and their credentials: users, browser sessions, API tokens and password resets.
 //! Sessions, tokens and reset links are stored only as SHA-256 hashes (see `secrets::token_hash`).
-use crate::{Db, DbError, DbResult, conflict_as, db_run, now};
+use crate::{BeginWrite, Db, DbError, DbResult, conflict_as, db_run, now};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct User {
@@ -66,7 +66,7 @@ impl Db {
         keep_session: Option<&str>,
     ) -> DbResult<()> {
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
                 .bind(password_hash).bind(now()).bind(user_id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
@@ -191,7 +191,7 @@ impl Db {
     pub async fn reset_password(&self, token_hash: &str, password_hash: &str) -> DbResult<i64> {
         let at = now();
         db_run!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let user_id = sqlx::query_scalar::<_, i64>(
                 "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id")
                 .bind(at).bind(token_hash).fetch_optional(&mut *tx).await?

@@ -79,6 +79,9 @@ macro_rules! refusals {
             /// The object changed between reading and writing (a compare-and-set lost): reload and retry.
             #[error("the object changed meanwhile")]
             Stale,
+            /// What would be created already exists (a unique key of the database).
+            #[error("already exists")]
+            AlreadyExists,
             $($(#[$doc])* #[error(transparent)] $variant(#[from] $ty)),+
         }
 
@@ -87,6 +90,7 @@ macro_rules! refusals {
                 match self {
                     Refusal::Fields(_) => "invalid_fields",
                     Refusal::Stale => "changed_meanwhile",
+                    Refusal::AlreadyExists => "already_exists",
                     $(Refusal::$variant(e) => e.code()),+
                 }
             }
@@ -95,20 +99,21 @@ macro_rules! refusals {
                     Refusal::Fields(f) if f.len() == 1 => f[0].error.message_id(),
                     Refusal::Fields(_) => "refusal-invalid-fields",
                     Refusal::Stale => "refusal-changed-meanwhile",
+                    Refusal::AlreadyExists => "refusal-already-exists",
                     $(Refusal::$variant(e) => e.message_id()),+
                 }
             }
             fn args(&self) -> Vec<(&'static str, Arg)> {
                 match self {
                     Refusal::Fields(f) if f.len() == 1 => f[0].error.args(),
-                    Refusal::Fields(_) | Refusal::Stale => Vec::new(),
+                    Refusal::Fields(_) | Refusal::Stale | Refusal::AlreadyExists => Vec::new(),
                     $(Refusal::$variant(e) => e.args()),+
                 }
             }
             fn kind(&self) -> RefusalKind {
                 match self {
                     Refusal::Fields(_) => RefusalKind::Invalid,
-                    Refusal::Stale => RefusalKind::Conflict,
+                    Refusal::Stale | Refusal::AlreadyExists => RefusalKind::Conflict,
                     $(Refusal::$variant(e) => e.kind()),+
                 }
             }
