@@ -36,8 +36,6 @@ function maeulBinary() {
   return found;
 }
 
-const ymd = (d) => d.toISOString().slice(0, 10);
-
 /** A submit in a form whose hidden `event` is `value` (meeting/motion steps). */
 const stepButton = (page, form, value) =>
   page.locator(`form[action$="${form}"]:has(input[name="event"][value="${value}"]) button`);
@@ -149,11 +147,12 @@ test('a resident council is recruited by a verifiable lottery, meets with quorum
     assert.equal(await staff.locator('table.members-civil tbody tr', { hasText: m.name }).count(), 1, `${m.name} is listed`);
   }
 
-  // 7. A meeting: agenda published, members present, convened with quorum, in session.
-  const day = ymd(new Date(Date.now() + 7 * 86_400_000));
+  // 7. A meeting starting within the hour (it may convene no earlier): agenda published, members
+  // present, convened with quorum, in session. The form takes Seoul time (UTC+9, no daylight saving).
+  const seoulInput = (ms) => new Date(ms + 9 * 3_600_000).toISOString().slice(0, 16);
   await staff.fill('#meeting-title', 'E2E regular meeting');
-  await staff.fill('#meeting-start', `${day}T19:00`);
-  await staff.fill('#meeting-end', `${day}T21:00`);
+  await staff.fill('#meeting-start', seoulInput(Date.now() + 30 * 60_000));
+  await staff.fill('#meeting-end', seoulInput(Date.now() + 150 * 60_000));
   await staff.fill('#meeting-place', 'Sajik-dong community centre, room 2');
   await clickAndWait(staff, staff.locator('#meeting-submit'));
   const meetingPath = pathOf(staff);
@@ -185,7 +184,7 @@ test('a resident council is recruited by a verifiable lottery, meets with quorum
       const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
       const motionAction = await page.locator('article.motion').first().getAttribute('id');
       const again = await page.request.post(`/motions/${motionAction.replace('motion-', '')}/vote`, { form: { _csrf: csrf, choice: 'no' }, maxRedirects: 0 });
-      assert.equal(again.status(), 422, 'a second vote is refused');
+      assert.equal(again.status(), 409, 'a second vote is refused');
     }
     await page.context().close();
   }

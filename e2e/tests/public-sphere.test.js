@@ -75,9 +75,9 @@ test('a proposal goes from draft to an official answer, and its author is notifi
   // 49 seeded supporters, then the resident is the 50th through the page: the department now owes an answer.
   seedSupporters(id, 49);
   await visit(resident, proposalPath);
-  assert.equal(await resident.locator('#support-count').innerText(), '49');
+  assert.equal(await resident.locator('#support-count').getAttribute('data-count'), '49');
   await clickAndWait(resident, resident.locator('#support-button'));
-  assert.equal(await resident.locator('#support-count').innerText(), '50');
+  assert.equal(await resident.locator('#support-count').getAttribute('data-count'), '50');
   assert.ok(await resident.locator('#withdraw-button').isVisible(), 'the button now withdraws');
   assert.match(await resident.locator('#obligations-title').innerText(), /답변/);
 
@@ -157,13 +157,13 @@ test('bad input: a too-long title and script tags are handled; support needs res
   await moderator.context().close();
   await visit(resident, collectingPath);
   await clickAndWait(resident, resident.locator('#support-button'));
-  const before = await resident.locator('#support-count').innerText();
+  const before = await resident.locator('#support-count').getAttribute('data-count');
   const csrf = await resident.locator('input[name="_csrf"]').first().inputValue();
   const again = await resident.request.post(`${collectingPath}/support`, { form: { _csrf: csrf }, maxRedirects: 0 });
   assert.equal(again.status(), 303);
   assert.match(again.headers().location, /notice-already-supported/);
   await visit(resident, collectingPath);
-  assert.equal(await resident.locator('#support-count').innerText(), before);
+  assert.equal(await resident.locator('#support-count').getAttribute('data-count'), before);
 
   // Someone without a verified residence sees why they cannot support, and a forced POST is refused.
   const official = await newPage(browser, { lang: 'en' });
@@ -174,7 +174,7 @@ test('bad input: a too-long title and script tags are handled; support needs res
   const forced = await official.request.post(`${collectingPath}/support`, { form: { _csrf: token }, maxRedirects: 0 });
   assert.equal(forced.status(), 403);
   await visit(official, collectingPath);
-  assert.equal(await official.locator('#support-count').innerText(), before);
+  assert.equal(await official.locator('#support-count').getAttribute('data-count'), before);
   await official.context().close();
   await resident.context().close();
 });

@@ -654,6 +654,7 @@ async fn run() -> Res<()> {
                 ("id", Kind::Int),
                 ("email", Kind::Text),
                 ("display_name", Kind::Text),
+                ("handle", Kind::Text),
                 ("password_hash", Kind::Text),
                 ("lang", Kind::Text),
                 ("created_at", Kind::Int),
@@ -665,6 +666,7 @@ async fn run() -> Res<()> {
                 V::I(first_user + n as i64),
                 V::T(format!("resident{n}@{SEED_DOMAIN}")),
                 V::T(name.clone()),
+                V::T(format!("resident{n}")),
                 // Not a password hash: seeded residents cannot sign in (the API uses their tokens).
                 V::T("!seeded".into()),
                 V::T(if n % 7 == 0 { "en" } else { "ko" }.into()),
@@ -886,7 +888,7 @@ async fn run() -> Res<()> {
             ],
         },
         plans.iter().map(|p| {
-            let categories = maeul_domain::proposal::input::CATEGORIES;
+            let categories = maeul_domain::proposal::Category::ALL;
             let collecting_until = p.state.public().then_some(p.created_at + DAY + COLLECTING);
             vec![
                 V::I(p.id),
@@ -894,7 +896,11 @@ async fn run() -> Res<()> {
                 V::I(p.author),
                 V::T(p.title.clone()),
                 V::T(p.body.clone()),
-                V::T(categories[(p.id as usize * 7) % categories.len()].into()),
+                V::T(
+                    categories[(p.id as usize * 7) % categories.len()]
+                        .as_str()
+                        .into(),
+                ),
                 V::T(p.state.as_str().into()),
                 V::I(p.supports as i64),
                 V::I(0),
@@ -923,6 +929,8 @@ async fn run() -> Res<()> {
                 V::T(to.into()),
                 V::N(actor),
                 V::T(reason),
+                // Only the supporters' threshold moves a proposal to the forum here.
+                V::N((to == "forum").then_some(100)),
                 V::I(at),
             ])
         };
@@ -976,13 +984,7 @@ async fn run() -> Res<()> {
             }
         }
         if p.supports >= 100 {
-            t(
-                "collecting",
-                "forum",
-                None,
-                format!("{} supporters", 100),
-                reached_50 + DAY,
-            );
+            t("collecting", "forum", None, String::new(), reached_50 + DAY);
             last = "forum";
         }
         let end = accepted(p) + COLLECTING;
@@ -1013,6 +1015,7 @@ async fn run() -> Res<()> {
                 ("to_state", Kind::Text),
                 ("actor_id", Kind::NullInt),
                 ("reason", Kind::Text),
+                ("count", Kind::NullInt),
                 ("at", Kind::Int),
             ],
         },

@@ -1,6 +1,6 @@
 //! Files attached to proposals, kept in the database (backups hold them; no second store to keep in
 //! step). What is accepted is decided by `maeul_domain::attachment`.
-use crate::{BeginWrite, Db, DbError, DbResult, db_run, now};
+use crate::{BeginWrite, Db, DbResult, db_run, now};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AttachmentInfo {
@@ -39,7 +39,7 @@ impl Db {
             let existing = sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM attachments WHERE proposal_id = $1")
                 .bind(proposal_id).fetch_one(&mut *tx).await?;
             if existing >= max {
-                return Err(DbError::Invalid(format!("a proposal holds at most {max} files")));
+                return Err(crate::refused(maeul_domain::attachment::AttachmentError::TooMany { max: max as usize }));
             }
             let id = sqlx::query_scalar::<_, i64>(
                 "INSERT INTO attachments (proposal_id, uploader_id, file_name, content_type, size, data, created_at)

@@ -17,8 +17,9 @@ pub struct CommentRow {
     pub edited_at: Option<i64>,
     pub up_votes: i64,
     pub down_votes: i64,
-    /// A debate comment's side: 'for', 'against' or 'neutral'.
-    pub position: Option<String>,
+    /// A debate comment's side.
+    #[sqlx(try_from = "Option<String>")]
+    pub position: crate::OptionalName<maeul_domain::debate::Position>,
     /// Set while moderators hide it: kept, shown to its author and moderators only.
     pub hidden_at: Option<i64>,
 }
@@ -51,9 +52,10 @@ impl Db {
         if let Some(parent) = parent_id {
             let p = self.comment(parent).await?.ok_or(DbError::NotFound)?;
             if p.proposal_id != proposal_id {
-                return Err(DbError::Invalid(
-                    "the reply's parent belongs to another proposal".into(),
-                ));
+                return Err(DbError::Refused(maeul_domain::Refusal::field(
+                    "parent",
+                    maeul_domain::account::FieldError::Invalid,
+                )));
             }
         }
         let at = now();
@@ -76,11 +78,15 @@ impl Db {
         })
     }
 
-    /// A debate's visible comments by position: (for, against, neutral).
+    /// A debate's participants by position: (for, against, neutral). Each person counts once, with the
+    /// position of their latest visible comment that takes one (people change their minds).
     pub async fn debate_positions(&self, proposal_id: i64) -> DbResult<(i64, i64, i64)> {
         let rows = db_run!(self, pool => sqlx::query_as::<_, (String, i64)>(
-            "SELECT position, COUNT(*) FROM comments WHERE proposal_id = $1 AND position IS NOT NULL AND hidden_at IS NULL
-             GROUP BY position")
+            "SELECT c.position, COUNT(*) FROM comments c
+             WHERE c.proposal_id = $1 AND c.position IS NOT NULL AND c.hidden_at IS NULL
+               AND c.id = (SELECT MAX(l.id) FROM comments l WHERE l.proposal_id = c.proposal_id
+                           AND l.author_id = c.author_id AND l.position IS NOT NULL AND l.hidden_at IS NULL)
+             GROUP BY c.position")
             .bind(proposal_id).fetch_all(pool).await?);
         let count = |p: Position| {
             rows.iter()
@@ -160,7 +166,10 @@ impl Db {
     /// Sets a person's vote on a comment (+1, −1, or 0 to remove it); the totals follow in the same transaction.
     pub async fn vote_comment(&self, id: i64, user_id: i64, value: i64) -> DbResult<(i64, i64)> {
         if !matches!(value, -1..=1) {
-            return Err(DbError::Invalid("a vote is -1, 0 or 1".into()));
+            return Err(DbError::Refused(maeul_domain::Refusal::field(
+                "value",
+                maeul_domain::account::FieldError::Invalid,
+            )));
         }
         db_run!(self, pool => {
             let mut tx = pool.begin_write().await?;
@@ -192,11 +201,22 @@ pub struct CommentHit {
     pub id: i64,
     pub proposal_id: i64,
     pub proposal_title: String,
-    /// 'proposal' or 'debate'.
-    pub proposal_kind: String,
+    #[sqlx(try_from = "String")]
+    pub proposal_kind: crate::proposals::Kind,
     pub author_name: String,
     pub body: String,
     pub created_at: i64,
+}
+
+impl CommentHit {
+    /// The comment's place in its proposal's or debate's thread.
+    pub fn path(&self) -> String {
+        let base = match self.proposal_kind {
+            crate::proposals::Kind::Debate => "debates",
+            crate::proposals::Kind::Proposal => "proposals",
+        };
+        format!("/{base}/{}#comment-{}", self.proposal_id, self.id)
+    }
 }
 
 const COMMENT_HIT: &str =

@@ -3,6 +3,8 @@
 //! transaction as the change that caused it, so it is neither lost on a crash nor done for a change that
 //! rolled back. A worker claims a due job by locking it for a while; if the worker dies, the lock expires
 //! and another claim retries it. Failures are retried with growing delays, up to [`MAX_ATTEMPTS`].
+use maeul_domain::notify::EventKind;
+
 use crate::{Db, DbResult, db_run, now};
 
 pub const MAX_ATTEMPTS: i64 = 8;
@@ -25,10 +27,39 @@ pub struct Job {
     pub attempts: i64,
 }
 
+/// What a job does: fan out an event, or send the daily digest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    Event(EventKind),
+    Digest,
+}
+
+impl JobKind {
+    /// The Fluent id of the kind's label.
+    pub fn label_id(self) -> &'static str {
+        match self {
+            JobKind::Event(kind) => kind.label_id(),
+            JobKind::Digest => "job-kind-digest",
+        }
+    }
+}
+
+impl TryFrom<String> for JobKind {
+    type Error = maeul_domain::named::UnknownValue;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        if s == KIND_DIGEST {
+            Ok(JobKind::Digest)
+        } else {
+            EventKind::try_from(s).map(JobKind::Event)
+        }
+    }
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct JobStatus {
     pub id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: JobKind,
     pub detail: String,
     pub run_at: i64,
     pub attempts: i64,

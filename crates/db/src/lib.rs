@@ -85,9 +85,9 @@ pub enum DbError {
     NotFound,
     #[error("already exists: {0}")]
     Conflict(&'static str),
-    /// Being removed (issue 10): refusals are [`DbError::Refused`], broken stored data [`DbError::Corrupt`].
-    #[error("invalid: {0}")]
-    Invalid(String),
+    /// A maintenance command used wrongly (`maeul backup` to an existing file, …): for the command line.
+    #[error("{0}")]
+    Usage(String),
     /// A rule refused the change; nothing was written. The edge explains it in the reader's language.
     #[error("refused: {0}")]
     Refused(#[from] maeul_domain::Refusal),
@@ -120,6 +120,17 @@ pub(crate) fn conflict_as(what: &'static str) -> impl Fn(sqlx::Error) -> DbError
 impl From<maeul_domain::named::UnknownValue> for DbError {
     fn from(e: maeul_domain::named::UnknownValue) -> Self {
         DbError::Corrupt(e.to_string())
+    }
+}
+
+/// A nullable stored name decoded into an optional domain enum (`#[sqlx(try_from = "Option<String>")]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OptionalName<T>(pub Option<T>);
+
+impl<T: maeul_domain::Named> TryFrom<Option<String>> for OptionalName<T> {
+    type Error = maeul_domain::named::UnknownValue;
+    fn try_from(s: Option<String>) -> Result<Self, Self::Error> {
+        s.map(|s| T::decode(&s)).transpose().map(OptionalName)
     }
 }
 
@@ -229,7 +240,7 @@ impl Db {
         match self {
             Db::Sqlite(pool) => {
                 if std::path::Path::new(path).exists() {
-                    return Err(DbError::Invalid(format!(
+                    return Err(DbError::Usage(format!(
                         "{path} already exists; choose a new file"
                     )));
                 }
@@ -239,7 +250,7 @@ impl Db {
                     .await?;
                 Ok(())
             }
-            Db::Postgres(_) => Err(DbError::Invalid(
+            Db::Postgres(_) => Err(DbError::Usage(
                 "backup is for SQLite; use pg_dump for PostgreSQL".into(),
             )),
         }

@@ -1,6 +1,8 @@
 //! Moderation: reports, hiding and restoring content, blocking accounts, and the log of every action.
 //! Content is never deleted: hiding sets `hidden_at`, and the author still sees it.
-use maeul_domain::moderation::{AUTO_HIDE_REPORTS, ModerationAction, ReportReason, Target};
+use maeul_domain::moderation::{
+    AUTO_HIDE_REPORTS, ModerationAction, ModerationRefusal, ReportReason, Target,
+};
 use maeul_domain::notify::EventKind;
 
 use crate::{BeginWrite, Db, DbError, DbResult, db_run, now, record_event};
@@ -17,9 +19,11 @@ pub struct ReportOutcome {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OpenReport {
     pub id: i64,
-    pub target_kind: String,
+    #[sqlx(try_from = "String")]
+    pub target_kind: Target,
     pub target_id: i64,
-    pub reason: String,
+    #[sqlx(try_from = "String")]
+    pub reason: ReportReason,
     pub details: String,
     pub reporter_name: String,
     pub created_at: i64,
@@ -34,11 +38,25 @@ pub struct OpenReport {
 pub struct LogEntry {
     pub id: i64,
     pub moderator_name: Option<String>,
-    pub action: String,
-    pub target_kind: String,
+    #[sqlx(try_from = "String")]
+    pub action: ModerationAction,
+    #[sqlx(try_from = "String")]
+    pub target_kind: maeul_domain::moderation::LogTarget,
     pub target_id: i64,
     pub reason: String,
     pub at: i64,
+}
+
+impl LogEntry {
+    /// Where the entry's target is shown (a comment's address redirects to its place in the thread).
+    pub fn target_path(&self) -> String {
+        use maeul_domain::moderation::LogTarget;
+        match self.target_kind {
+            LogTarget::Proposal => format!("/proposals/{}", self.target_id),
+            LogTarget::Comment => format!("/comments/{}", self.target_id),
+            LogTarget::User => format!("/users/{}", self.target_id),
+        }
+    }
 }
 
 /// The scope, author and hidden flag of a piece of content.
@@ -143,11 +161,7 @@ impl Db {
     ) -> DbResult<()> {
         let info = self.content_info(target, id).await?;
         if !action.applies_to_content(info.hidden_at.is_some()) {
-            return Err(DbError::Invalid(format!(
-                "cannot {} this {}",
-                action.as_str(),
-                target.as_str()
-            )));
+            return Err(crate::refused(ModerationRefusal::NotApplicable { action }));
         }
         let table = match target {
             Target::Proposal => "proposals",
@@ -168,7 +182,7 @@ impl Db {
                 _ => 1,
             };
             if changed == 0 {
-                return Err(DbError::Invalid("the content changed meanwhile; reload and try again".into()));
+                return Err(DbError::Refused(maeul_domain::Refusal::Stale));
             }
             sqlx::query("UPDATE reports SET resolved_at = $1, resolved_by = $2 WHERE target_kind = $3 AND target_id = $4 AND resolved_at IS NULL")
                 .bind(at).bind(moderator_id).bind(target.as_str()).bind(id).execute(&mut *tx).await?;
@@ -197,10 +211,7 @@ impl Db {
         let blocked = db_run!(self, pool => sqlx::query_scalar::<_, Option<i64>>("SELECT blocked_at FROM users WHERE id = $1")
             .bind(user_id).fetch_optional(pool).await?).ok_or(DbError::NotFound)?;
         if !action.applies_to_account(blocked.is_some()) {
-            return Err(DbError::Invalid(format!(
-                "cannot {} this account",
-                action.as_str()
-            )));
+            return Err(crate::refused(ModerationRefusal::NotApplicable { action }));
         }
         let at = now();
         let blocked_at = (action == ModerationAction::Block).then_some(at);

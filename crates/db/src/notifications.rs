@@ -29,7 +29,8 @@ impl FollowTarget {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Notification {
     pub id: i64,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: EventKind,
     pub proposal_id: Option<i64>,
     pub comment_id: Option<i64>,
     pub detail: String,
@@ -99,7 +100,7 @@ impl Db {
     /// `mentioned` are the accounts the event's text names (resolved by the caller).
     pub async fn fan_out_event(&self, job: &Job, mentioned: &[i64]) -> DbResult<usize> {
         let kind = EventKind::parse(&job.kind)
-            .ok_or_else(|| DbError::Invalid(format!("unknown event kind {:?}", job.kind)))?;
+            .ok_or_else(|| DbError::Corrupt(format!("unknown event kind {:?}", job.kind)))?;
         let who = audience(kind);
         let proposal_id = job.proposal_id.unwrap_or(0);
         let at = now();

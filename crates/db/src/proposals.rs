@@ -1,8 +1,12 @@
 //! Resident proposals: their lifecycle (rules in `maeul_domain::proposal`), supports counted exactly under
 //! concurrency, the obligations the threshold ladder creates, and official answers.
-use maeul_domain::proposal::{self, Ladder, LadderConfig, ProposalEvent, ProposalState, Responder};
+pub use maeul_domain::proposal::ItemKind as Kind;
+use maeul_domain::proposal::{
+    self, Category, ItemState, Ladder, LadderConfig, ProposalEvent, ProposalState, Responder,
+};
 
 use maeul_domain::debate::DebateState;
+use maeul_domain::moderation::ModerationAction;
 use maeul_domain::notify::EventKind;
 
 use crate::{BeginWrite, Db, DbError, DbResult, db_run, now, record_event};
@@ -15,15 +19,17 @@ pub struct ProposalRow {
     pub author_name: String,
     pub title: String,
     pub body: String,
-    pub category: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub category: Category,
+    #[sqlx(try_from = "String")]
+    pub state: ItemState,
     pub support_count: i64,
     pub forum_participants: i64,
     pub comment_count: i64,
     pub created_at: i64,
     pub collecting_until: Option<i64>,
-    /// 'proposal' or 'debate'.
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: Kind,
     pub location: String,
     /// A concluded debate's conclusion.
     pub conclusion: String,
@@ -32,16 +38,24 @@ pub struct ProposalRow {
 }
 
 impl ProposalRow {
-    pub fn state(&self) -> ProposalState {
-        ProposalState::parse(&self.state).unwrap_or(ProposalState::Closed)
+    /// The proposal's state; a debate's row is [`DbError::Corrupt`] here (callers check the kind first).
+    pub fn state(&self) -> DbResult<ProposalState> {
+        self.state
+            .proposal()
+            .ok_or_else(|| DbError::Corrupt(format!("proposal {} has a debate's state", self.id)))
     }
 
     pub fn is_debate(&self) -> bool {
-        self.kind == Kind::Debate.as_str()
+        self.kind == Kind::Debate
     }
 
-    pub fn debate_state(&self) -> DebateState {
-        DebateState::parse(&self.state).unwrap_or(DebateState::Concluded)
+    /// Whether anyone may see it (accepted, not hidden): a debate always is once opened.
+    pub fn is_public(&self) -> bool {
+        self.hidden_at.is_none()
+            && match self.state {
+                ItemState::Proposal(s) => s.is_public(),
+                ItemState::Debate(_) => true,
+            }
     }
 
     /// The page of this proposal or debate.
@@ -54,35 +68,26 @@ impl ProposalRow {
     }
 }
 
-/// The two kinds of public-sphere items stored in `proposals`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Proposal,
-    Debate,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Proposal => "proposal",
-            Kind::Debate => "debate",
-        }
-    }
-}
-
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Transition {
-    pub from_state: String,
-    pub to_state: String,
+    /// None for the first (creation).
+    #[sqlx(try_from = "Option<String>")]
+    pub from_state: crate::OptionalName<ItemState>,
+    #[sqlx(try_from = "String")]
+    pub to_state: ItemState,
     pub actor_id: Option<i64>,
+    /// The reason given by a person (rejection, forum opening, conclusion); '' for automatic ones.
     pub reason: String,
+    /// For a transition caused by a count crossing a rung: the count.
+    pub count: Option<i64>,
     pub at: i64,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Obligation {
     pub proposal_id: i64,
-    pub responder: String,
+    #[sqlx(try_from = "String")]
+    pub responder: Responder,
     pub created_at: i64,
     pub due_at: i64,
     pub answered_at: Option<i64>,
@@ -90,7 +95,8 @@ pub struct Obligation {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Answer {
-    pub responder: String,
+    #[sqlx(try_from = "String")]
+    pub responder: Responder,
     pub author_id: i64,
     pub body: String,
     pub at: i64,
@@ -102,7 +108,7 @@ pub struct NewProposal<'a> {
     pub author_id: i64,
     pub title: &'a str,
     pub body: &'a str,
-    pub category: &'a str,
+    pub category: Category,
     /// Where it is about, in words ('' when nowhere in particular).
     pub location: &'a str,
     /// Submit for moderation at once (otherwise it stays a draft). Debates open at once.
@@ -112,21 +118,6 @@ pub struct NewProposal<'a> {
 
 /// How long an accepted proposal collects support.
 pub const COLLECTING_DAYS: i64 = 30;
-
-fn responder_str(r: Responder) -> &'static str {
-    match r {
-        Responder::Department => "department",
-        Responder::Head => "head",
-    }
-}
-
-pub fn parse_responder(s: &str) -> Option<Responder> {
-    match s {
-        "department" => Some(Responder::Department),
-        "head" => Some(Responder::Head),
-        _ => None,
-    }
-}
 
 const SELECT_PROPOSAL: &str = "SELECT p.id, p.scope_id, p.author_id, u.display_name AS author_name, p.title, p.body, p.category,
         p.state, p.support_count, p.forum_participants, p.comment_count, p.created_at, p.collecting_until,
@@ -161,7 +152,7 @@ impl Db {
             let id = sqlx::query_scalar::<_, i64>(
                 "INSERT INTO proposals (scope_id, author_id, title, body, category, state, created_at, updated_at, search_terms, kind, location)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $10) RETURNING id")
-                .bind(p.scope_id).bind(p.author_id).bind(p.title).bind(p.body).bind(p.category).bind(state).bind(at)
+                .bind(p.scope_id).bind(p.author_id).bind(p.title).bind(p.body).bind(p.category.as_str()).bind(state).bind(at)
                 .bind(&search_terms).bind(p.kind.as_str()).bind(p.location)
                 .fetch_one(&mut *tx).await?;
             sqlx::query(INSERT_TRANSITION)
@@ -226,7 +217,7 @@ impl Db {
                 .bind(DebateState::Concluded.as_str()).bind(conclusion).bind(at).bind(id).bind(DebateState::Open.as_str())
                 .execute(&mut *tx).await?.rows_affected();
             if n == 0 {
-                return Err(DbError::Invalid("the debate is not open".into()));
+                return Err(crate::refused(maeul_domain::debate::DebateError::AlreadyConcluded));
             }
             sqlx::query(INSERT_TRANSITION)
                 .bind(id).bind(DebateState::Open.as_str()).bind(DebateState::Concluded.as_str()).bind(actor).bind(conclusion).bind(at)
@@ -263,9 +254,8 @@ impl Db {
         actor: Option<i64>,
     ) -> DbResult<ProposalState> {
         let current = self.proposal(id).await?.ok_or(DbError::NotFound)?;
-        let from = current.state();
-        let outcome =
-            proposal::apply(from, ladder, event).map_err(|e| DbError::Invalid(e.to_string()))?;
+        let from = current.state()?;
+        let outcome = proposal::apply(from, ladder, event).map_err(crate::refused)?;
         let reason = match event {
             ProposalEvent::Reject { reason } | ProposalEvent::PanelOpensForum { reason } => {
                 reason.as_str()
@@ -284,7 +274,7 @@ impl Db {
                 .bind(outcome.state.as_str()).bind(at).bind(collecting_until).bind(id).bind(from.as_str())
                 .execute(&mut *tx).await?.rows_affected();
             if n == 0 {
-                return Err(DbError::Invalid("the proposal changed meanwhile; reload and try again".into()));
+                return Err(DbError::Refused(maeul_domain::Refusal::Stale));
             }
             sqlx::query(INSERT_TRANSITION)
                 .bind(id).bind(from.as_str()).bind(outcome.state.as_str()).bind(actor).bind(reason).bind(at)
@@ -294,6 +284,18 @@ impl Db {
             }
             if outcome.state == ProposalState::Collecting && from == ProposalState::Submitted {
                 record_event!(tx, EventKind::Published, Some(id), Option::<i64>::None, Some(current.author_id), "", at);
+            }
+            // Accepting and rejecting are moderation: the moderation log shows them beside hiding.
+            let moderation = match event {
+                ProposalEvent::Accept => Some(ModerationAction::Accept),
+                ProposalEvent::Reject { .. } => Some(ModerationAction::Reject),
+                _ => None,
+            };
+            if let Some(action) = moderation {
+                sqlx::query("INSERT INTO moderation_log (moderator_id, action, target_kind, target_id, scope_id, reason, at)
+                             VALUES ($1, $2, 'proposal', $3, $4, $5, $6)")
+                    .bind(actor).bind(action.as_str()).bind(id).bind(current.scope_id).bind(reason).bind(at)
+                    .execute(&mut *tx).await?;
             }
             tx.commit().await?;
         });
@@ -343,31 +345,36 @@ impl Db {
             let delta: i64 = if !changed { 0 } else if add { 1 } else { -1 };
             let row = sqlx::query_as::<_, (i64, String)>(
                 "UPDATE proposals SET support_count = support_count + $1, updated_at = $2
-                 WHERE id = $3 AND state IN ('collecting', 'forum') RETURNING support_count, state")
+                 WHERE id = $3 AND kind = 'proposal' AND state IN ('collecting', 'forum')
+                 RETURNING support_count, state")
                 .bind(delta).bind(at).bind(id).fetch_optional(&mut *tx).await?;
             let Some((count, state)) = row else {
                 // Not collecting (or no such proposal): undo the support row and refuse.
                 tx.rollback().await?;
                 return match self.proposal(id).await? {
                     None => Err(DbError::NotFound),
-                    Some(_) => Err(DbError::Invalid("this proposal is not collecting support".into())),
+                    Some(p) if p.is_debate() => Err(crate::refused(proposal::ItemRefusal::DebateNoSupport)),
+                    Some(p) => Err(crate::refused(proposal::TransitionError::not_allowed(
+                        p.state()?,
+                        &ProposalEvent::SupportCount { before: 0, after: 0 },
+                    ))),
                 };
             };
-            let from = ProposalState::parse(&state).unwrap_or(ProposalState::Collecting);
+            let from = <ProposalState as maeul_domain::Named>::decode(&state)?;
             let (before, after) = ((count - delta).max(0) as u32, count.max(0) as u32);
             let outcome = proposal::apply(from, ladder, &ProposalEvent::SupportCount { before, after })
-                .map_err(|e| DbError::Invalid(e.to_string()))?;
+                .map_err(crate::refused)?;
             for (responder, days) in &outcome.new_obligations {
                 sqlx::query(INSERT_OBLIGATION)
-                    .bind(id).bind(responder_str(*responder)).bind(at).bind(at + i64::from(*days) * 86_400)
+                    .bind(id).bind(responder.as_str()).bind(at).bind(at + i64::from(*days) * 86_400)
                     .execute(&mut *tx).await?;
             }
             if outcome.state != from {
                 sqlx::query("UPDATE proposals SET state = $1 WHERE id = $2").bind(outcome.state.as_str()).bind(id)
                     .execute(&mut *tx).await?;
-                sqlx::query(INSERT_TRANSITION)
-                    .bind(id).bind(from.as_str()).bind(outcome.state.as_str()).bind(Option::<i64>::None)
-                    .bind(format!("{count} supporters")).bind(at)
+                sqlx::query("INSERT INTO proposal_transitions (proposal_id, from_state, to_state, actor_id, reason, count, at)
+                             VALUES ($1, $2, $3, NULL, '', $4, $5)")
+                    .bind(id).bind(from.as_str()).bind(outcome.state.as_str()).bind(count).bind(at)
                     .execute(&mut *tx).await?;
                 record_event!(tx, EventKind::StateChanged, Some(id), Option::<i64>::None, Option::<i64>::None, outcome.state.as_str(), at);
             }
@@ -401,10 +408,10 @@ impl Db {
             }
             let (before, after) = ((count - 1).max(0) as u32, count.max(0) as u32);
             let outcome = proposal::apply(ProposalState::Forum, ladder, &ProposalEvent::ForumParticipants { before, after })
-                .map_err(|e| DbError::Invalid(e.to_string()))?;
+                .map_err(crate::refused)?;
             for (responder, days) in &outcome.new_obligations {
                 sqlx::query(INSERT_OBLIGATION)
-                    .bind(id).bind(responder_str(*responder)).bind(at).bind(at + i64::from(*days) * 86_400)
+                    .bind(id).bind(responder.as_str()).bind(at).bind(at + i64::from(*days) * 86_400)
                     .execute(&mut *tx).await?;
             }
             tx.commit().await?;
@@ -430,9 +437,9 @@ impl Db {
         ladder: &Ladder,
     ) -> DbResult<()> {
         let current = self.proposal(id).await?.ok_or(DbError::NotFound)?;
-        let from = current.state();
+        let from = current.state()?;
         let outcome = proposal::apply(from, ladder, &ProposalEvent::Answer(responder))
-            .map_err(|e| DbError::Invalid(e.to_string()))?;
+            .map_err(crate::refused)?;
         let at = now();
         db_run!(self, pool => {
             let mut tx = pool.begin_write().await?;
@@ -440,19 +447,19 @@ impl Db {
                 .bind(outcome.state.as_str()).bind(at).bind(id).bind(from.as_str())
                 .execute(&mut *tx).await?.rows_affected();
             if n == 0 {
-                return Err(DbError::Invalid("the proposal changed meanwhile; reload and try again".into()));
+                return Err(DbError::Refused(maeul_domain::Refusal::Stale));
             }
             sqlx::query("INSERT INTO proposal_answers (proposal_id, responder, author_id, body, at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(id).bind(responder_str(responder)).bind(author_id).bind(body).bind(at)
+                .bind(id).bind(responder.as_str()).bind(author_id).bind(body).bind(at)
                 .execute(&mut *tx).await?;
             sqlx::query("UPDATE proposal_obligations SET answered_at = $1 WHERE proposal_id = $2 AND responder = $3 AND answered_at IS NULL")
-                .bind(at).bind(id).bind(responder_str(responder)).execute(&mut *tx).await?;
+                .bind(at).bind(id).bind(responder.as_str()).execute(&mut *tx).await?;
             if from != outcome.state {
                 sqlx::query(INSERT_TRANSITION)
                     .bind(id).bind(from.as_str()).bind(outcome.state.as_str()).bind(author_id).bind("").bind(at)
                     .execute(&mut *tx).await?;
             }
-            record_event!(tx, EventKind::Answered, Some(id), Option::<i64>::None, Some(author_id), responder_str(responder), at);
+            record_event!(tx, EventKind::Answered, Some(id), Option::<i64>::None, Some(author_id), responder.as_str(), at);
             tx.commit().await?;
         });
         Ok(())
@@ -460,7 +467,7 @@ impl Db {
 
     pub async fn proposal_transitions(&self, id: i64) -> DbResult<Vec<Transition>> {
         Ok(db_run!(self, pool => sqlx::query_as::<_, Transition>(
-            "SELECT from_state, to_state, actor_id, reason, at FROM proposal_transitions WHERE proposal_id = $1 ORDER BY id")
+            "SELECT NULLIF(from_state, '') AS from_state, to_state, actor_id, reason, count, at FROM proposal_transitions WHERE proposal_id = $1 ORDER BY id")
             .bind(id).fetch_all(pool).await?))
     }
 
@@ -514,7 +521,7 @@ impl Db {
         by: i64,
     ) -> DbResult<()> {
         if let Some(c) = &config {
-            c.check().map_err(|e| DbError::Invalid(e.to_string()))?;
+            c.check().map_err(crate::refused)?;
         }
         let at = now();
         db_run!(self, pool => {
@@ -530,11 +537,13 @@ impl Db {
                     .execute(&mut *tx).await?,
                 None => sqlx::query("DELETE FROM scope_ladders WHERE scope_id = $1").bind(scope_id).execute(&mut *tx).await?,
             };
-            let detail = config.map_or("inherited".to_owned(), |c| {
-                format!("{}/{}/{} in {} days", c.answer_at, c.forum_at, c.head_at, c.answer_days)
-            });
-            sqlx::query(crate::audit::INSERT_AUDIT)
-                .bind(by).bind("ladder.set").bind(format!("scope:{scope_id}")).bind(detail).bind(at)
+            let details: Vec<(&str, String)> = match config {
+                Some(c) => vec![("answer_at", c.answer_at.to_string()), ("forum_at", c.forum_at.to_string()),
+                    ("head_at", c.head_at.to_string()), ("answer_days", c.answer_days.to_string())],
+                None => vec![("inherited", "1".into())],
+            };
+            crate::audit::audit_query!(Some(by), maeul_domain::audit::AuditAction::LadderSet,
+                crate::audit::Subject::Scope(scope_id), &details, at)
                 .execute(&mut *tx).await?;
             tx.commit().await?;
         });
@@ -565,7 +574,7 @@ pub struct ProposalSearch {
     /// Only scopes whose code starts with this (a district's code covers its neighbourhoods).
     pub scope_prefix: String,
     pub state: Option<ProposalState>,
-    pub category: Option<String>,
+    pub category: Option<Category>,
     /// Only proposals, or only debates (both when `None`).
     pub kind: Option<Kind>,
     /// Only items created at or after / before these times (unix seconds).
@@ -631,7 +640,7 @@ impl Db {
         let until = search.created_until.unwrap_or(i64::MAX);
         let pattern = format!("{}%", search.scope_prefix);
         let state = search.state.map(|s| s.as_str()).unwrap_or("");
-        let category = search.category.as_deref().unwrap_or("");
+        let category = search.category.map_or("", |c| c.as_str());
         // Over-fetch a little: a few index hits may not survive the exact check.
         let fetch = search.limit * 2 + 10;
         let rows = match (&search.query, self) {

@@ -2,24 +2,21 @@
 use maeul_domain::residency::{ResidencyDecision, decide};
 use maeul_domain::{ResidencyBasis, ResidencyStatus};
 
-use crate::audit::INSERT_AUDIT;
+use crate::audit::{Subject, audit_query};
 use crate::{BeginWrite, Db, DbError, DbResult, db_run, now};
+use maeul_domain::audit::AuditAction;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ResidencyRow {
     pub user_id: i64,
     pub scope_id: i64,
-    pub basis: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub basis: ResidencyBasis,
+    #[sqlx(try_from = "String")]
+    pub status: ResidencyStatus,
     pub declared_at: i64,
     pub decided_at: Option<i64>,
     pub decision_note: Option<String>,
-}
-
-impl ResidencyRow {
-    pub fn status(&self) -> Option<ResidencyStatus> {
-        ResidencyStatus::parse(&self.status)
-    }
 }
 
 /// A pending declaration, with the declarer's name, for the verification queue.
@@ -29,7 +26,8 @@ pub struct PendingResidency {
     pub email: String,
     pub display_name: String,
     pub scope_id: i64,
-    pub basis: String,
+    #[sqlx(try_from = "String")]
+    pub basis: ResidencyBasis,
     pub declared_at: i64,
 }
 
@@ -66,9 +64,8 @@ impl Db {
                 .bind(user_id).bind(scope_id).bind(basis.as_str()).bind(status.as_str()).bind(identity_hash)
                 .bind(at).bind(on_register.then_some(at)).bind(note)
                 .execute(&mut *tx).await?;
-            sqlx::query(INSERT_AUDIT)
-                .bind(user_id).bind("residency.declare").bind(format!("user:{user_id}"))
-                .bind(format!("scope {scope_id}, {}", status.as_str())).bind(at)
+            audit_query!(Some(user_id), AuditAction::ResidencyDeclare, Subject::User(user_id),
+                &[("scope", scope_id.to_string()), ("status", status.as_str().to_owned())], at)
                 .execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(status)
@@ -107,9 +104,7 @@ impl Db {
         note: Option<&str>,
     ) -> DbResult<ResidencyStatus> {
         let current = self.residency_of(user_id).await?.ok_or(DbError::NotFound)?;
-        let from = current.status().ok_or_else(|| {
-            DbError::Invalid(format!("unknown residency status {}", current.status))
-        })?;
+        let from = current.status;
         let to = decide(from, decision).map_err(crate::refused)?;
         let at = now();
         db_run!(self, pool => {
@@ -120,11 +115,9 @@ impl Db {
                 .bind(to.as_str()).bind(by).bind(at).bind(note).bind(user_id).bind(from.as_str())
                 .execute(&mut *tx).await?.rows_affected();
             if n == 0 {
-                return Err(DbError::Invalid("the residence changed meanwhile; reload and try again".into()));
+                return Err(DbError::Refused(maeul_domain::Refusal::Stale));
             }
-            sqlx::query(INSERT_AUDIT)
-                .bind(by).bind(format!("residency.{}", to.as_str())).bind(format!("user:{user_id}"))
-                .bind(note.unwrap_or("")).bind(at)
+            audit_query!(Some(by), AuditAction::residency(to), Subject::User(user_id), &[], at)
                 .execute(&mut *tx).await?;
             tx.commit().await?;
         });
@@ -150,9 +143,8 @@ impl Db {
                  WHERE status = 'pending' AND identity_hash IS NOT NULL AND EXISTS (
                    SELECT 1 FROM register_entries e WHERE e.identity_hash = residencies.identity_hash AND e.scope_id = residencies.scope_id)")
                 .bind(by).bind(at).execute(&mut *tx).await?.rows_affected();
-            sqlx::query(INSERT_AUDIT)
-                .bind(by).bind("register.import").bind("register")
-                .bind(format!("{} rows, {inserted} new, {verified} verified", rows.len())).bind(at)
+            audit_query!(Some(by), AuditAction::RegisterImport, Subject::Register,
+                &[("rows", rows.len().to_string()), ("new", inserted.to_string()), ("verified", verified.to_string())], at)
                 .execute(&mut *tx).await?;
             tx.commit().await?;
             Ok((inserted, verified))

@@ -10,7 +10,8 @@ pub struct GrantListing {
     pub user_id: i64,
     pub email: String,
     pub display_name: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub scope_id: i64,
     pub granted_at: i64,
 }
@@ -22,8 +23,7 @@ impl Db {
             .bind(user_id).fetch_all(pool).await?);
         rows.into_iter()
             .map(|(role, scope_id)| {
-                let role = Role::parse(&role)
-                    .ok_or_else(|| DbError::Invalid(format!("unknown role {role}")))?;
+                let role = Role::try_from(role)?;
                 Ok(Grant { role, scope_id })
             })
             .collect()
@@ -44,9 +44,8 @@ impl Db {
                 "INSERT INTO role_grants (user_id, role, scope_id, granted_by, granted_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
                 .bind(user_id).bind(role.as_str()).bind(scope_id).bind(by).bind(at)
                 .fetch_one(&mut *tx).await.map_err(conflict_as("role grant"))?;
-            sqlx::query(crate::audit::INSERT_AUDIT)
-                .bind(by).bind("role.grant").bind(format!("user:{user_id}"))
-                .bind(format!("{} @ scope {scope_id}", role.as_str())).bind(at)
+            crate::audit::audit_query!(by, maeul_domain::audit::AuditAction::RoleGrant, crate::audit::Subject::User(user_id),
+                &[("role", role.as_str().to_owned()), ("scope", scope_id.to_string())], at)
                 .execute(&mut *tx).await?;
             tx.commit().await?;
             id
@@ -63,12 +62,16 @@ impl Db {
     pub async fn revoke_grant(&self, grant_id: i64, by: i64) -> DbResult<()> {
         db_run!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let n = sqlx::query("DELETE FROM role_grants WHERE id = $1").bind(grant_id).execute(&mut *tx).await?.rows_affected();
-            if n == 0 {
+            let revoked = sqlx::query_as::<_, (i64, String, i64)>(
+                "DELETE FROM role_grants WHERE id = $1 RETURNING user_id, role, scope_id")
+                .bind(grant_id).fetch_optional(&mut *tx).await?;
+            let Some((user_id, role, scope_id)) = revoked else {
                 return Err(DbError::NotFound);
-            }
-            sqlx::query(crate::audit::INSERT_AUDIT)
-                .bind(by).bind("role.revoke").bind(format!("grant:{grant_id}")).bind("").bind(now())
+            };
+            // Like a grant, the entry names the person and the role, which outlive the deleted grant row.
+            crate::audit::audit_query!(Some(by), maeul_domain::audit::AuditAction::RoleRevoke,
+                crate::audit::Subject::User(user_id),
+                &[("role", role), ("scope", scope_id.to_string()), ("grant", grant_id.to_string())], now())
                 .execute(&mut *tx).await?;
             tx.commit().await?;
         });

@@ -17,7 +17,7 @@ impl TryFrom<ScopeRow> for Scope {
     type Error = DbError;
     fn try_from(r: ScopeRow) -> DbResult<Scope> {
         let kind = ScopeKind::parse(&r.kind).ok_or_else(|| {
-            DbError::Invalid(format!("scope {} has unknown kind {}", r.code, r.kind))
+            DbError::Corrupt(format!("scope {} has unknown kind {}", r.code, r.kind))
         })?;
         Ok(Scope {
             id: r.id,
@@ -63,7 +63,7 @@ impl Db {
             let mut tx = pool.begin_write().await?;
             let mut ids = Vec::with_capacity(scopes.len());
             for s in scopes {
-                maeul_domain::scope::validate_code(s.kind, s.code).map_err(DbError::Invalid)?;
+                maeul_domain::scope::validate_code(s.kind, s.code).map_err(DbError::Corrupt)?;
                 let id = sqlx::query_scalar::<_, i64>(SQL)
                     .bind(s.code)
                     .bind(s.kind.as_str())

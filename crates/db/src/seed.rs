@@ -22,6 +22,7 @@ fn csv_rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
 pub struct DemoAccount<'a> {
     pub email: &'a str,
     pub display_name: &'a str,
+    pub handle: &'a str,
     pub password_hash: String,
     pub role: Option<(Role, &'a str)>,
     pub home: Option<&'a str>,
@@ -61,7 +62,7 @@ impl Db {
         for d in &dongs {
             // adm_cd10,kostat_cd8,kostat_cd7,gu_code,gu_name_ko,name_ko,name_en,name_en_source
             let parent = *id_of.get(d[3]).ok_or_else(|| {
-                DbError::Invalid(format!("dong {} names unknown gu {}", d[0], d[3]))
+                DbError::Corrupt(format!("dong {} names unknown gu {}", d[0], d[3]))
             })?;
             dong_scopes.push(NewScope {
                 code: d[0],
@@ -84,20 +85,20 @@ impl Db {
     /// Creates the demo accounts, their roles and verified homes, in one transaction.
     pub async fn seed_demo_accounts(&self, accounts: &[DemoAccount<'_>]) -> DbResult<()> {
         let tree =
-            maeul_domain::ScopeTree::new(self.load_scopes().await?).map_err(DbError::Invalid)?;
+            maeul_domain::ScopeTree::new(self.load_scopes().await?).map_err(DbError::Corrupt)?;
         let scope_id = |code: &str| {
             tree.by_code(code)
                 .map(|s| s.id)
-                .ok_or_else(|| DbError::Invalid(format!("no scope {code}")))
+                .ok_or_else(|| DbError::Corrupt(format!("no scope {code}")))
         };
         let at = now();
         db_run!(self, pool => {
             let mut tx = pool.begin_write().await?;
             for a in accounts {
                 let user_id = sqlx::query_scalar::<_, i64>(
-                    "INSERT INTO users (email, display_name, password_hash, lang, created_at, password_changed_at)
-                     VALUES ($1, $2, $3, 'ko', $4, $4) RETURNING id")
-                    .bind(a.email).bind(a.display_name).bind(&a.password_hash).bind(at)
+                    "INSERT INTO users (email, display_name, handle, password_hash, lang, created_at, password_changed_at)
+                     VALUES ($1, $2, $3, $4, 'ko', $5, $5) RETURNING id")
+                    .bind(a.email).bind(a.display_name).bind(a.handle).bind(&a.password_hash).bind(at)
                     .fetch_one(&mut *tx).await?;
                 if let Some((role, code)) = a.role {
                     sqlx::query("INSERT INTO role_grants (user_id, role, scope_id, granted_at) VALUES ($1, $2, $3, $4)")

@@ -7,11 +7,23 @@ pub struct User {
     pub id: i64,
     pub email: String,
     pub display_name: String,
+    /// Unique; what people are mentioned by (`@handle`) and found at (`/people/handle`).
+    pub handle: String,
     pub password_hash: String,
     pub lang: String,
     pub created_at: i64,
     /// Set while moderators block the account.
     pub blocked_at: Option<i64>,
+}
+
+/// A new account.
+#[derive(Debug, Clone, Copy)]
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub handle: &'a str,
+    pub password_hash: &'a str,
+    pub lang: &'a str,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -22,23 +34,52 @@ pub struct ApiToken {
     pub revoked_at: Option<i64>,
 }
 
-const USER_BY_EMAIL: &str = "SELECT u.id, u.email, u.display_name, u.password_hash, u.lang, u.created_at, u.blocked_at FROM users u WHERE u.email = $1";
-const USER_BY_ID: &str = "SELECT u.id, u.email, u.display_name, u.password_hash, u.lang, u.created_at, u.blocked_at FROM users u WHERE u.id = $1";
+const USER_BY_EMAIL: &str = "SELECT u.id, u.email, u.display_name, u.handle, u.password_hash, u.lang, u.created_at, u.blocked_at FROM users u WHERE u.email = $1";
+const USER_BY_ID: &str = "SELECT u.id, u.email, u.display_name, u.handle, u.password_hash, u.lang, u.created_at, u.blocked_at FROM users u WHERE u.id = $1";
 
 impl Db {
-    /// Creates an account; [`DbError::Conflict`] when the e-mail is taken.
-    pub async fn create_user(
-        &self,
-        email: &str,
-        display_name: &str,
-        password_hash: &str,
-        lang: &str,
-    ) -> DbResult<i64> {
-        const SQL: &str = "INSERT INTO users (email, display_name, password_hash, lang, created_at, password_changed_at)
-                           VALUES ($1, $2, $3, $4, $5, $5) RETURNING id";
+    /// Creates an account; [`DbError::Conflict`] naming `"email"` or `"handle"` when one is taken.
+    pub async fn create_user(&self, u: &NewUser<'_>) -> DbResult<i64> {
+        const SQL: &str = "INSERT INTO users (email, display_name, handle, password_hash, lang, created_at, password_changed_at)
+                           VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id";
         Ok(db_run!(self, pool => sqlx::query_scalar::<_, i64>(SQL)
-            .bind(email).bind(display_name).bind(password_hash).bind(lang).bind(now())
-            .fetch_one(pool).await.map_err(conflict_as("email"))?))
+            .bind(u.email).bind(u.display_name).bind(u.handle).bind(u.password_hash).bind(u.lang).bind(now())
+            .fetch_one(pool).await.map_err(|e| {
+                let on_handle = matches!(&e, sqlx::Error::Database(d) if d.message().contains("handle")
+                    || d.constraint().is_some_and(|c| c.contains("handle")));
+                conflict_as(if on_handle { "handle" } else { "email" })(e)
+            })?))
+    }
+
+    /// Creates an account under the first free handle of `base`, `base2`, `base3`, … (when the person chose
+    /// none). A taken e-mail is still [`DbError::Conflict`]`("email")`.
+    pub async fn create_user_with_free_handle(&self, u: &NewUser<'_>) -> DbResult<i64> {
+        for n in 1..1000 {
+            let handle = if n == 1 {
+                u.handle.to_owned()
+            } else {
+                format!("{}{n}", u.handle)
+            };
+            match self
+                .create_user(&NewUser {
+                    handle: &handle,
+                    ..*u
+                })
+                .await
+            {
+                Err(DbError::Conflict("handle")) => continue,
+                other => return other,
+            }
+        }
+        Err(DbError::Conflict("handle"))
+    }
+
+    /// The account with this handle.
+    pub async fn user_by_handle(&self, handle: &str) -> DbResult<Option<User>> {
+        const SQL: &str = "SELECT u.id, u.email, u.display_name, u.handle, u.password_hash, u.lang, u.created_at, u.blocked_at FROM users u WHERE u.handle = $1";
+        Ok(
+            db_run!(self, pool => sqlx::query_as::<_, User>(SQL).bind(handle.to_lowercase()).fetch_optional(pool).await?),
+        )
     }
 
     pub async fn user_by_email(&self, email: &str) -> DbResult<Option<User>> {
@@ -71,8 +112,8 @@ impl Db {
                 .bind(password_hash).bind(now()).bind(user_id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
                 .bind(user_id).bind(keep_session.unwrap_or("")).execute(&mut *tx).await?;
-            sqlx::query(crate::audit::INSERT_AUDIT)
-                .bind(user_id).bind("password.change").bind(format!("user:{user_id}")).bind("").bind(now())
+            crate::audit::audit_query!(Some(user_id), maeul_domain::audit::AuditAction::PasswordChange,
+                crate::audit::Subject::User(user_id), &[], now())
                 .execute(&mut *tx).await?;
             tx.commit().await?;
         });
@@ -95,7 +136,7 @@ impl Db {
     /// The user of a live session.
     pub async fn session_user(&self, token_hash: &str) -> DbResult<Option<User>> {
         const SQL: &str =
-            "SELECT u.id, u.email, u.display_name, u.password_hash, u.lang, u.created_at, u.blocked_at
+            "SELECT u.id, u.email, u.display_name, u.handle, u.password_hash, u.lang, u.created_at, u.blocked_at
                            FROM sessions s JOIN users u ON u.id = s.user_id
                            WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.blocked_at IS NULL";
         Ok(
@@ -139,7 +180,7 @@ impl Db {
             user: User,
             token_id: i64,
         }
-        const SQL: &str = "SELECT u.id, u.email, u.display_name, u.password_hash, u.lang, u.created_at, u.blocked_at, t.id AS token_id
+        const SQL: &str = "SELECT u.id, u.email, u.display_name, u.handle, u.password_hash, u.lang, u.created_at, u.blocked_at, t.id AS token_id
                            FROM api_tokens t JOIN users u ON u.id = t.user_id
                            WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.blocked_at IS NULL";
         let row = db_run!(self, pool => sqlx::query_as::<_, Row>(SQL).bind(token_hash).fetch_optional(pool).await?);
@@ -199,8 +240,8 @@ impl Db {
             sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
                 .bind(password_hash).bind(at).bind(user_id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
-            sqlx::query(crate::audit::INSERT_AUDIT)
-                .bind(user_id).bind("password.reset").bind(format!("user:{user_id}")).bind("").bind(at)
+            crate::audit::audit_query!(Some(user_id), maeul_domain::audit::AuditAction::PasswordReset,
+                crate::audit::Subject::User(user_id), &[], at)
                 .execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(user_id)

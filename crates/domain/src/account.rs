@@ -103,6 +103,48 @@ pub fn parse_display_name(input: &str) -> Result<String, FieldError> {
     Ok(name)
 }
 
+pub const HANDLE_MIN: usize = 3;
+pub const HANDLE_MAX: usize = 30;
+
+/// Checks a handle — the unique name people are mentioned by (`@handle`) and found at (`/people/handle`):
+/// 3–30 letters (any script), digits or `_`, starting with a letter; Latin letters are lower-cased, so
+/// `Kim` and `kim` are one handle.
+pub fn parse_handle(input: &str) -> Result<String, FieldError> {
+    let handle: String = input.trim().trim_start_matches('@').to_lowercase();
+    let len = handle.chars().count();
+    if len == 0 {
+        Err(FieldError::Required)
+    } else if len < HANDLE_MIN {
+        Err(FieldError::TooShort { min: HANDLE_MIN })
+    } else if len > HANDLE_MAX {
+        Err(FieldError::TooLong { max: HANDLE_MAX })
+    } else if !handle.chars().next().is_some_and(char::is_alphabetic)
+        || !handle.chars().all(|c| c.is_alphanumeric() || c == '_')
+    {
+        Err(FieldError::Invalid)
+    } else {
+        Ok(handle)
+    }
+}
+
+/// A handle suggested from an e-mail address when a person chooses none (`kim.minji@…` → `kim_minji`);
+/// the storage layer appends digits while it is taken.
+pub fn suggest_handle(email: &str) -> String {
+    let local = email.split('@').next().unwrap_or_default().to_lowercase();
+    let mut handle: String = local
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '_' })
+        .take(HANDLE_MAX - 4)
+        .collect();
+    if !handle.chars().next().is_some_and(char::is_alphabetic) {
+        handle.insert_str(0, "user_");
+    }
+    while handle.chars().count() < HANDLE_MIN {
+        handle.push('_');
+    }
+    handle
+}
+
 /// What account, role and residence actions refuse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AccountRefusal {
@@ -135,6 +177,12 @@ impl crate::refusal::Explain for AccountRefusal {
             AccountRefusal::Blocked => "login-blocked",
             AccountRefusal::RoleAlreadyGranted => "refusal-role-already-granted",
             AccountRefusal::IdentityClaimed => "refusal-identity-claimed",
+        }
+    }
+    fn kind(&self) -> crate::refusal::RefusalKind {
+        match self {
+            AccountRefusal::Blocked => crate::refusal::RefusalKind::Forbidden,
+            _ => crate::refusal::RefusalKind::Conflict,
         }
     }
 }
@@ -174,6 +222,35 @@ mod tests {
         );
         assert!(check_password("마을공동체민주주의만세").is_ok()); // 11 characters, 33 bytes
         assert!(check_password(&"x".repeat(201)).is_err());
+    }
+
+    #[test]
+    fn handles() {
+        assert_eq!(parse_handle(" @Kim_Minji "), Ok("kim_minji".into()));
+        assert_eq!(parse_handle("김하늘"), Ok("김하늘".into()));
+        assert_eq!(parse_handle("ab"), Err(FieldError::TooShort { min: 3 }));
+        for bad in [
+            "1abc",
+            "_abc",
+            "kim minji",
+            "kim.minji",
+            "kim-minji",
+            "kim@x",
+        ] {
+            assert_eq!(parse_handle(bad), Err(FieldError::Invalid), "{bad}");
+        }
+        assert!(parse_handle(&"a".repeat(31)).is_err());
+        assert_eq!(suggest_handle("Kim.Minji@example.kr"), "kim_minji");
+        assert_eq!(suggest_handle("7@example.kr"), "user_7");
+        assert_eq!(parse_handle(&suggest_handle("x@y.kr")), Ok("x__".into()));
+        for email in [
+            "a.b-c+d@x.kr",
+            "1@x.kr",
+            "김@x.kr",
+            &format!("{}@x.kr", "y".repeat(80)),
+        ] {
+            assert!(parse_handle(&suggest_handle(email)).is_ok(), "{email}");
+        }
     }
 
     #[test]

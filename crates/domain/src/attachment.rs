@@ -73,9 +73,10 @@ impl crate::refusal::Explain for AttachmentError {
     }
     fn args(&self) -> Vec<(&'static str, crate::refusal::Arg)> {
         match self {
-            AttachmentError::TooLarge { max } | AttachmentError::TooMany { max } => {
-                vec![("max", crate::refusal::Arg::from(*max))]
+            AttachmentError::TooLarge { max } => {
+                vec![("megabytes", crate::refusal::Arg::from(*max / (1024 * 1024)))]
             }
+            AttachmentError::TooMany { max } => vec![("max", crate::refusal::Arg::from(*max))],
             _ => vec![],
         }
     }

@@ -6,8 +6,10 @@
 pub mod access;
 pub mod account;
 pub mod attachment;
+pub mod audit;
 pub mod committee;
 pub mod debate;
+pub mod labels;
 pub mod lang;
 pub mod moderation;
 pub mod named;
@@ -22,7 +24,7 @@ pub mod time;
 
 pub use access::{Action, Actor, Grant, Role};
 pub use lang::Lang;
-pub use named::Named;
+pub use named::{Label, Named};
 pub use object::{ObjectKind, ObjectRef};
 pub use refusal::{Arg, Explain, Refusal, RefusalKind};
 pub use residency::{ResidencyBasis, ResidencyStatus};

@@ -13,26 +13,21 @@ crate::named_enum! {
     }
 }
 
-/// What can be reported and hidden.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    /// A proposal or a debate.
-    Proposal,
-    Comment,
+crate::named_enum! {
+    /// What can be reported and hidden.
+    pub enum Target: "moderation target", label "moderation-target-" {
+        /// A proposal or a debate.
+        Proposal = "proposal",
+        Comment = "comment",
+    }
 }
 
-impl Target {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Target::Proposal => "proposal",
-            Target::Comment => "comment",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Target::Proposal, Target::Comment]
-            .into_iter()
-            .find(|t| t.as_str() == s)
+crate::named_enum! {
+    /// What a moderation log entry is about.
+    pub enum LogTarget: "moderation log target", label "moderation-target-" {
+        Proposal = "proposal",
+        Comment = "comment",
+        User = "user",
     }
 }
 
@@ -45,13 +40,20 @@ crate::named_enum! {
         Dismiss = "dismiss",
         Block = "block",
         Unblock = "unblock",
+        /// A submitted proposal accepted for collection (recorded in the log; not a hiding action).
+        Accept = "accept",
+        /// A submitted proposal rejected, with the reason the author is told.
+        Reject = "reject",
     }
 }
 
 impl ModerationAction {
     /// Whether the action needs a written reason (the author is told why their content went).
     pub fn needs_reason(self) -> bool {
-        matches!(self, ModerationAction::Hide | ModerationAction::Block)
+        matches!(
+            self,
+            ModerationAction::Hide | ModerationAction::Block | ModerationAction::Reject
+        )
     }
 
     /// Whether the action is legal given whether the content is hidden now.
@@ -60,7 +62,10 @@ impl ModerationAction {
             ModerationAction::Hide => !hidden,
             ModerationAction::Restore => hidden,
             ModerationAction::Dismiss => !hidden,
-            ModerationAction::Block | ModerationAction::Unblock => false,
+            ModerationAction::Block
+            | ModerationAction::Unblock
+            | ModerationAction::Accept
+            | ModerationAction::Reject => false,
         }
     }
 

@@ -12,6 +12,12 @@ pub struct UnknownValue {
     pub value: String,
 }
 
+/// Anything with a label message: a named enum's value, or a reference to one (templates iterate by
+/// reference).
+pub trait Label {
+    fn label_id(&self) -> &'static str;
+}
+
 /// What every named enum offers (implemented by [`named_enum!`]).
 pub trait Named: Sized + Copy + 'static {
     /// Every value, in display order.
@@ -51,7 +57,8 @@ pub trait Named: Sized + Copy + 'static {
 /// assert_eq!(Colour::parse("red"), Some(Colour::Red));
 /// assert!(Colour::try_from("green".to_string()).is_err());
 /// ```
-/// Label ids are `prefix` + the stored name; [`all_label_ids`] lists them for the catalogue tests.
+/// Label ids are `prefix` + the stored name; [`crate::labels::all_label_ids`] lists them for the
+/// catalogue tests.
 #[macro_export]
 macro_rules! named_enum {
     (
@@ -112,6 +119,24 @@ macro_rules! named_enum {
             type Error = $crate::named::UnknownValue;
             fn try_from(s: &str) -> Result<Self, Self::Error> {
                 <Self as $crate::named::Named>::decode(s)
+            }
+        }
+
+        impl $crate::named::Label for $name {
+            fn label_id(&self) -> &'static str {
+                <Self as $crate::named::Named>::label_id(*self)
+            }
+        }
+
+        impl $crate::named::Label for &$name {
+            fn label_id(&self) -> &'static str {
+                <$name as $crate::named::Named>::label_id(**self)
+            }
+        }
+
+        impl $crate::named::Label for &&$name {
+            fn label_id(&self) -> &'static str {
+                <$name as $crate::named::Named>::label_id(***self)
             }
         }
 

@@ -6,7 +6,7 @@
 
 crate::named_enum! {
     /// Something that happened and that followers may hear of.
-    pub enum EventKind: "event kind", label "notification-" {
+    pub enum EventKind: "event kind", label "event-kind-" {
         /// A proposal or debate changed state (`detail` is the new state).
         StateChanged = "state-changed",
         /// An official answer was recorded.
@@ -17,6 +17,20 @@ crate::named_enum! {
         Published = "published",
         /// Moderators hid one's content (`detail` is the reason).
         Hidden = "hidden",
+    }
+}
+
+impl EventKind {
+    /// The Fluent id of the notification's sentence (arguments: `title`, `actor`, `detail`); the label
+    /// (`label_id`) is the kind's short name, for lists.
+    pub fn sentence_id(self) -> &'static str {
+        match self {
+            EventKind::StateChanged => "notification-state-changed",
+            EventKind::Answered => "notification-answered",
+            EventKind::Commented => "notification-commented",
+            EventKind::Published => "notification-published",
+            EventKind::Hidden => "notification-hidden",
+        }
     }
 }
 
@@ -93,9 +107,9 @@ pub fn next_digest_at(now: i64) -> i64 {
 /// A digest lists at most this many notifications (and says how many more there are).
 pub const DIGEST_MAX_ITEMS: usize = 50;
 
-/// Where mentions are in a text: the byte range of each name after its `@`. A mention is `@` followed by
-/// letters, digits, `_`, `-` or `.` (Korean names included), not preceded by a letter or digit (so e-mail
-/// addresses are not mentions); a trailing `.` or `-` is punctuation, not part of the name.
+/// Where mentions are in a text: the byte range of each handle after its `@`. A mention is `@` followed by
+/// a handle's characters (letters of any script, digits, `_`; see `account::parse_handle`), not preceded
+/// by a letter or digit (so e-mail addresses are not mentions).
 pub fn mention_spans(text: &str) -> Vec<(usize, usize)> {
     let mut spans = vec![];
     let mut previous: Option<char> = None;
@@ -108,10 +122,10 @@ pub fn mention_spans(text: &str) -> Vec<(usize, usize)> {
         let rest = &text[i + 1..];
         let len: usize = rest
             .chars()
-            .take_while(|ch| ch.is_alphanumeric() || matches!(ch, '_' | '-' | '.'))
+            .take_while(|ch| ch.is_alphanumeric() || *ch == '_')
             .map(char::len_utf8)
             .sum();
-        let name = rest[..len].trim_end_matches(['.', '-']);
+        let name = &rest[..len];
         if !name.is_empty() {
             spans.push((i + 1, i + 1 + name.len()));
         }
@@ -124,9 +138,9 @@ pub fn mention_spans(text: &str) -> Vec<(usize, usize)> {
 pub fn mentions(text: &str) -> Vec<String> {
     let mut names: Vec<String> = vec![];
     for (start, end) in mention_spans(text) {
-        let name = &text[start..end];
-        if !names.iter().any(|n| n == name) {
-            names.push(name.to_owned());
+        let name = text[start..end].to_lowercase();
+        if !names.contains(&name) {
+            names.push(name);
             if names.len() == 20 {
                 break;
             }
@@ -188,6 +202,7 @@ mod tests {
         assert!(mentions("mail me at jane@example.org").is_empty());
         assert!(mentions("@ alone, @@ and @.").is_empty());
         assert_eq!(mentions("(@관리자)"), vec!["관리자"]);
+        assert_eq!(mentions("@Jane_Doe and @jane_doe-x"), vec!["jane_doe"]);
         let many: String = (0..30).map(|i| format!("@u{i} ")).collect();
         assert_eq!(mentions(&many).len(), 20);
     }

@@ -48,13 +48,114 @@ pub enum Measure {
     ForumParticipants,
 }
 
-/// Who owes an answer.
+crate::named_enum! {
+    /// Who owes an answer.
+    pub enum Responder: "responder", label "responder-" {
+        /// The responsible department (담당 부서).
+        Department = "department",
+        /// The head of the scope: the mayor, the district head, or the neighbourhood council chair.
+        Head = "head",
+    }
+}
+
+crate::named_enum! {
+    /// The two kinds of public-sphere item stored together: proposals and debates.
+    pub enum ItemKind: "item kind", label "item-kind-" {
+        Proposal = "proposal",
+        Debate = "debate",
+    }
+}
+
+crate::named_enum! {
+    /// What a proposal is about.
+    pub enum Category: "category", label "category-" {
+        Environment = "environment",
+        Safety = "safety",
+        Welfare = "welfare",
+        Culture = "culture",
+        Transport = "transport",
+        Economy = "economy",
+        Education = "education",
+        Housing = "housing",
+        Other = "other",
+    }
+}
+
+/// The state of a proposal or a debate (their state names never collide, so a stored name decodes to
+/// exactly one).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Responder {
-    /// The responsible department (담당 부서).
-    Department,
-    /// The head of the scope: the mayor, the district head, or the neighbourhood council chair.
-    Head,
+pub enum ItemState {
+    Proposal(ProposalState),
+    Debate(crate::debate::DebateState),
+}
+
+impl ItemState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemState::Proposal(s) => s.as_str(),
+            ItemState::Debate(s) => s.as_str(),
+        }
+    }
+
+    /// The proposal state, if this is a proposal's.
+    pub fn proposal(self) -> Option<ProposalState> {
+        match self {
+            ItemState::Proposal(s) => Some(s),
+            ItemState::Debate(_) => None,
+        }
+    }
+
+    pub fn debate(self) -> Option<crate::debate::DebateState> {
+        match self {
+            ItemState::Debate(s) => Some(s),
+            ItemState::Proposal(_) => None,
+        }
+    }
+}
+
+impl crate::named::Named for ItemState {
+    const ALL: &'static [Self] = &[
+        ItemState::Proposal(ProposalState::Draft),
+        ItemState::Proposal(ProposalState::Submitted),
+        ItemState::Proposal(ProposalState::Rejected),
+        ItemState::Proposal(ProposalState::Collecting),
+        ItemState::Proposal(ProposalState::Forum),
+        ItemState::Proposal(ProposalState::Answered),
+        ItemState::Proposal(ProposalState::Adopted),
+        ItemState::Proposal(ProposalState::Closed),
+        ItemState::Proposal(ProposalState::Expired),
+        ItemState::Debate(crate::debate::DebateState::Open),
+        ItemState::Debate(crate::debate::DebateState::Concluded),
+    ];
+    const WHAT: &'static str = "proposal or debate state";
+    fn as_str(self) -> &'static str {
+        ItemState::as_str(self)
+    }
+    fn label_id(self) -> &'static str {
+        match self {
+            ItemState::Proposal(s) => s.label_id(),
+            ItemState::Debate(s) => s.label_id(),
+        }
+    }
+}
+
+impl crate::named::Label for ItemState {
+    fn label_id(&self) -> &'static str {
+        <Self as crate::named::Named>::label_id(*self)
+    }
+}
+
+impl crate::named::Label for &ItemState {
+    fn label_id(&self) -> &'static str {
+        <ItemState as crate::named::Named>::label_id(**self)
+    }
+}
+
+impl TryFrom<String> for ItemState {
+    type Error = crate::named::UnknownValue;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        <Self as crate::named::Named>::decode(&s)
+    }
 }
 
 /// What reaching a rung does.
@@ -272,6 +373,16 @@ fn event_id(event: &ProposalEvent) -> &'static str {
     }
 }
 
+impl TransitionError {
+    /// The refusal of `event` in `state`.
+    pub fn not_allowed(state: ProposalState, event: &ProposalEvent) -> TransitionError {
+        TransitionError::NotAllowed {
+            state,
+            event: event_id(event),
+        }
+    }
+}
+
 impl crate::refusal::Explain for TransitionError {
     fn code(&self) -> &'static str {
         match self {
@@ -316,6 +427,53 @@ impl crate::refusal::Explain for LadderError {
     }
     fn kind(&self) -> crate::refusal::RefusalKind {
         crate::refusal::RefusalKind::Invalid
+    }
+}
+
+/// What the public sphere refuses beyond the lifecycle's own transitions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ItemRefusal {
+    #[error("comments are closed")]
+    CommentsClosed,
+    #[error("people do not vote on their own comments")]
+    OwnComment,
+    #[error("only the author may do this")]
+    NotAuthor,
+    #[error("debates take no supports")]
+    DebateNoSupport,
+    #[error("a debate comment's position must be for, against or neutral")]
+    BadPosition,
+    #[error("files are attached while the proposal is a draft or awaits moderation")]
+    AttachmentsClosed,
+}
+
+impl crate::refusal::Explain for ItemRefusal {
+    fn code(&self) -> &'static str {
+        match self {
+            ItemRefusal::CommentsClosed => "comments_closed",
+            ItemRefusal::OwnComment => "own_comment",
+            ItemRefusal::NotAuthor => "not_author",
+            ItemRefusal::DebateNoSupport => "debate_no_support",
+            ItemRefusal::BadPosition => "bad_position",
+            ItemRefusal::AttachmentsClosed => "attachments_closed",
+        }
+    }
+    fn message_id(&self) -> &'static str {
+        match self {
+            ItemRefusal::CommentsClosed => "error-comments-closed",
+            ItemRefusal::OwnComment => "error-own-comment",
+            ItemRefusal::NotAuthor => "error-not-author",
+            ItemRefusal::DebateNoSupport => "error-debate-no-support",
+            ItemRefusal::BadPosition => "error-position",
+            ItemRefusal::AttachmentsClosed => "error-attachments-closed",
+        }
+    }
+    fn kind(&self) -> crate::refusal::RefusalKind {
+        match self {
+            ItemRefusal::BadPosition => crate::refusal::RefusalKind::Invalid,
+            ItemRefusal::NotAuthor => crate::refusal::RefusalKind::Forbidden,
+            _ => crate::refusal::RefusalKind::Conflict,
+        }
     }
 }
 
@@ -654,19 +812,6 @@ pub mod input {
     pub const BODY_MAX: usize = 10_000;
     pub const REASON_MAX: usize = 1_000;
 
-    /// The categories a proposal can carry (each has a translated label `category-<id>`).
-    pub const CATEGORIES: &[&str] = &[
-        "environment",
-        "safety",
-        "welfare",
-        "culture",
-        "transport",
-        "economy",
-        "education",
-        "housing",
-        "other",
-    ];
-
     pub fn parse_title(input: &str) -> Result<String, FieldError> {
         let title = input.split_whitespace().collect::<Vec<_>>().join(" ");
         let len = title.chars().count();
@@ -706,12 +851,12 @@ pub mod input {
         }
     }
 
-    pub fn parse_category(input: &str) -> Result<&'static str, FieldError> {
-        CATEGORIES
-            .iter()
-            .find(|c| **c == input.trim())
-            .copied()
-            .ok_or(FieldError::Invalid)
+    pub fn parse_category(input: &str) -> Result<super::Category, FieldError> {
+        let input = input.trim();
+        if input.is_empty() {
+            return Err(FieldError::Required);
+        }
+        super::Category::parse(input).ok_or(FieldError::Invalid)
     }
 
     pub const LOCATION_MAX: usize = 200;
@@ -756,7 +901,7 @@ pub mod input {
             assert_eq!(parse_body(" \r\n "), Err(FieldError::Required));
             assert_eq!(parse_body("a\r\nb").unwrap(), "a\nb");
             assert!(parse_body(&"x".repeat(10_001)).is_err());
-            assert_eq!(parse_category("safety"), Ok("safety"));
+            assert_eq!(parse_category("safety"), Ok(super::super::Category::Safety));
             assert_eq!(parse_category("<script>"), Err(FieldError::Invalid));
             assert_eq!(parse_reason(""), Err(FieldError::Required));
             assert_eq!(

@@ -42,6 +42,8 @@ pub enum RefusalKind {
     Invalid,
     /// The input is fine but the object's state (or a limit) does not allow it now.
     Conflict,
+    /// This person may not do it (a blocked account, a reviewer with a conflict of interest).
+    Forbidden,
 }
 
 /// What the edge needs to tell a refusal to people and to programs.
@@ -124,6 +126,7 @@ macro_rules! refusals {
 // One line per area: the area's refusal enum implements `Explain`.
 refusals! {
     Proposal(crate::proposal::TransitionError),
+    Item(crate::proposal::ItemRefusal),
     Ladder(crate::proposal::LadderError),
     Debate(crate::debate::DebateError),
     Attachment(crate::attachment::AttachmentError),

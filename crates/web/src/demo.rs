@@ -1,4 +1,5 @@
-//! The demo city: Seoul's scopes and one account per role, for trying the platform out.
+//! The demo city: Seoul's scopes, one account per role, and each area's demo data (seeded by the area's
+//! own `demo` module), for trying the platform out.
 //!
 //! Demo passwords are derived from a random secret kept in the demo database (HMAC of the e-mail), so a
 //! restarted demo prints the same passwords again, and no two demo databases share them.
@@ -6,10 +7,11 @@ use maeul_db::seed::DemoAccount;
 use maeul_db::{Db, DbError};
 use maeul_domain::Role;
 
-use crate::auth::hash_password;
+use crate::http::auth::hash_password;
 
-/// (e-mail, display name, role and the scope code it is held in, verified home neighbourhood)
+/// (e-mail, display name, handle, role and the scope code it is held in, verified home neighbourhood)
 type DemoSpec = (
+    &'static str,
     &'static str,
     &'static str,
     Option<(Role, &'static str)>,
@@ -23,43 +25,50 @@ const SAJIK: &str = "1111053000"; // 종로구 사직동
 const ACCOUNTS: &[DemoSpec] = &[
     (
         "resident@demo.maeul.kr",
-        "김주민 (resident)",
+        "김주민",
+        "kim_jumin",
         None,
         Some(CHEONGUN),
     ),
     (
         "member@demo.maeul.kr",
-        "이위원 (committee member)",
+        "이위원",
+        "lee_wiwon",
         Some((Role::CommitteeMember, JONGNO)),
         Some(SAJIK),
     ),
     (
         "official@demo.maeul.kr",
-        "박공무원 (Jongno-gu official)",
+        "박공무원",
+        "park_gongmuwon",
         Some((Role::Official, JONGNO)),
         None,
     ),
     (
         "staff@demo.maeul.kr",
-        "최지원관 (support staff)",
+        "최지원",
+        "choi_jiwon",
         Some((Role::SupportStaff, JONGNO)),
         None,
     ),
     (
         "evaluator@demo.maeul.kr",
-        "정평가 (evaluator)",
+        "정평가",
+        "jung_pyeongga",
         Some((Role::Evaluator, "11")),
         None,
     ),
     (
         "moderator@demo.maeul.kr",
-        "한운영 (moderator)",
+        "한운영",
+        "han_unyeong",
         Some((Role::Moderator, "11")),
         None,
     ),
     (
         "admin@demo.maeul.kr",
-        "서관리 (administrator)",
+        "서관리",
+        "seo_gwanri",
         Some((Role::Administrator, "11")),
         None,
     ),
@@ -91,7 +100,7 @@ pub async fn seed(db: &Db) -> Result<Option<Vec<DemoCredential>>, DbError> {
         .await?;
     let credentials: Vec<DemoCredential> = ACCOUNTS
         .iter()
-        .map(|(email, _, role, _)| DemoCredential {
+        .map(|(email, _, _, role, _)| DemoCredential {
             email,
             role: role.map_or("resident", |(r, _)| r.as_str()),
             password: demo_password(&secret, email),
@@ -99,17 +108,18 @@ pub async fn seed(db: &Db) -> Result<Option<Vec<DemoCredential>>, DbError> {
         .collect();
     if db.user_count().await? == 0 {
         let mut accounts = Vec::with_capacity(ACCOUNTS.len());
-        for ((email, name, role, home), credential) in ACCOUNTS.iter().zip(&credentials) {
+        for ((email, name, handle, role, home), credential) in ACCOUNTS.iter().zip(&credentials) {
             accounts.push(DemoAccount {
                 email,
                 display_name: name,
+                handle,
                 password_hash: hash_password(credential.password.clone()).await,
                 role: *role,
                 home: *home,
             });
         }
         db.seed_demo_accounts(&accounts).await?;
-        crate::pages::committees::seed_demo(db).await?;
+        crate::areas::committees::demo::seed(db).await?;
     } else if db.user_by_email(ACCOUNTS[0].0).await?.is_none() {
         return Ok(None);
     }

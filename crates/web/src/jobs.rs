@@ -5,16 +5,18 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use maeul_db::DbError;
 use maeul_db::jobs::{Job, KIND_DIGEST};
-use maeul_db::notifications::{Notification, PendingMail};
-use maeul_db::{DbError, now};
+use maeul_db::notifications::PendingMail;
 use maeul_domain::Lang;
 use maeul_domain::notify::{
     DIGEST_MAX_ITEMS, EmailPreference, EventKind, mentions, next_digest_at,
 };
+use maeul_domain::time::now;
 
 use crate::AppState;
-use crate::i18n::I18n;
+use crate::areas::notifications::service::unsubscribe_token;
+use crate::areas::notifications::views::{notification_path, notification_text};
 
 /// Jobs handled per pass at most, so one pass cannot starve the mail step.
 const JOBS_PER_PASS: usize = 500;
@@ -64,21 +66,21 @@ async fn handle(state: &AppState, job: &Job) -> Result<(), DbError> {
         send_digests(state).await?;
         return state.db.complete_job(job.id).await;
     }
-    if EventKind::parse(&job.kind).is_none() {
-        return Err(DbError::Invalid(format!("unknown job kind {:?}", job.kind)));
-    }
-    // People named with @ in the new text hear of it (a name shared by several accounts names nobody).
+    let kind = EventKind::try_from(job.kind.as_str())?;
+    // People named by their @handle in the new text hear of it.
     let text = match (job.comment_id, job.proposal_id) {
         (Some(c), _) => state.db.comment(c).await?.map(|c| c.body),
-        (None, Some(p)) if job.kind == EventKind::Published.as_str() => {
+        (None, Some(p)) if kind == EventKind::Published => {
             state.db.proposal(p).await?.map(|p| p.body)
         }
         _ => None,
     };
     let mut mentioned = vec![];
-    for name in mentions(text.as_deref().unwrap_or("")) {
-        if let Some(id) = state.db.user_by_unique_name(&name).await? {
-            mentioned.push(id);
+    for handle in mentions(text.as_deref().unwrap_or("")) {
+        if let Some(user) = state.db.user_by_handle(&handle).await?
+            && user.blocked_at.is_none()
+        {
+            mentioned.push(user.id);
         }
     }
     state.db.fan_out_event(job, &mentioned).await?;
@@ -99,75 +101,13 @@ async fn expire_past_deadline(state: &AppState) -> Result<(), DbError> {
             )
             .await;
         // Another worker (or a moderator) may have moved it meanwhile; that is not a failure.
-        if let Err(DbError::Invalid(reason)) = result {
+        if let Err(DbError::Refused(reason)) = result {
             tracing::debug!(proposal = id, %reason, "not expired");
         } else {
             result?;
         }
     }
     Ok(())
-}
-
-/// The one-click unsubscribe link of a person: their id signed with the deployment's link key.
-pub fn unsubscribe_token(key: &str, user_id: i64) -> String {
-    let mac = maeul_db::secrets::keyed_hash(key, &format!("unsubscribe:{user_id}"));
-    format!("{user_id}.{mac}")
-}
-
-/// The person an unsubscribe token names, if its signature is right.
-pub fn unsubscribe_user(key: &str, token: &str) -> Option<i64> {
-    let (id, _) = token.split_once('.')?;
-    let id: i64 = id.parse().ok()?;
-    let expected = unsubscribe_token(key, id);
-    // Constant-time comparison: the token is a credential.
-    let same = expected.len() == token.len()
-        && expected
-            .bytes()
-            .zip(token.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    same.then_some(id)
-}
-
-/// The sentence that says what a notification is about, in `lang`.
-pub fn notification_text(i18n: &I18n, lang: Lang, n: &Notification) -> String {
-    let actor = n
-        .actor_name
-        .clone()
-        .unwrap_or_else(|| i18n.tr(lang, "notification-someone", &[]));
-    let detail = match n.kind.as_str() {
-        "state-changed" => i18n.tr(lang, &format!("state-{}", n.detail), &[]),
-        "answered" => i18n.tr(lang, &format!("responder-{}", n.detail), &[]),
-        _ => n.detail.clone(),
-    };
-    // Content hidden by reports rather than by a moderator carries no reason.
-    let id = if n.kind == EventKind::Hidden.as_str() && n.detail.is_empty() {
-        "notification-hidden-by-reports".to_owned()
-    } else {
-        format!("notification-{}", n.kind)
-    };
-    i18n.tr(
-        lang,
-        &id,
-        &[
-            ("title", n.title.clone().into()),
-            ("actor", actor.into()),
-            ("detail", detail.into()),
-        ],
-    )
-}
-
-/// Where a notification leads.
-pub fn notification_path(n: &Notification) -> String {
-    let base = match (n.proposal_id, n.subject_kind.as_str()) {
-        (Some(id), "debate") => format!("/debates/{id}"),
-        (Some(id), _) => format!("/proposals/{id}"),
-        (None, _) => "/notifications".to_owned(),
-    };
-    match n.comment_id {
-        Some(c) => format!("{base}#comment-{c}"),
-        None => base,
-    }
 }
 
 fn lang_of(code: &str) -> Lang {
@@ -277,45 +217,5 @@ async fn send_digests(state: &AppState) -> Result<(), DbError> {
         if !full_batch {
             return Ok(());
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hidden_notices_say_who_hid_and_why() {
-        let i18n = I18n::default();
-        let mut n = Notification {
-            id: 1,
-            kind: "hidden".into(),
-            proposal_id: Some(7),
-            comment_id: Some(9),
-            detail: "광고".into(),
-            created_at: 0,
-            read_at: None,
-            title: "골목 쉼터".into(),
-            subject_kind: "proposal".into(),
-            actor_name: None,
-        };
-        assert_eq!(
-            notification_text(&i18n, Lang::Ko, &n),
-            "운영자가 “골목 쉼터”의 내 글을 숨겼습니다: 광고"
-        );
-        assert_eq!(notification_path(&n), "/proposals/7#comment-9");
-        n.detail.clear();
-        assert!(notification_text(&i18n, Lang::En, &n).contains("after several reports"));
-    }
-
-    #[test]
-    fn unsubscribe_tokens_are_signed() {
-        let token = unsubscribe_token("key", 42);
-        assert_eq!(unsubscribe_user("key", &token), Some(42));
-        assert_eq!(unsubscribe_user("other key", &token), None);
-        let forged = token.replacen("42.", "43.", 1);
-        assert_eq!(unsubscribe_user("key", &forged), None);
-        assert_eq!(unsubscribe_user("key", "42"), None);
-        assert_eq!(unsubscribe_user("key", "x.y"), None);
     }
 }

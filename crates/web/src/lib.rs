@@ -1,8 +1,9 @@
 //! maeul-web: the HTTP face of the platform — HTML pages for people, a JSON API for programs.
 //!
-//! Handlers are thin: they parse input, ask `maeul-domain` whether the actor may act, call `maeul-db`,
-//! and render. Cross-cutting parts live in their own modules: request context (language, user,
-//! CSRF), errors, rate limiting, translations, the mail sender.
+//! Organised by area (`areas/`): each area's service orchestrates its use cases, and its pages and API
+//! handlers are thin over it. What every area shares is in `http/` (caller and page context, CSRF, errors,
+//! extractors, forms, CSV); translations, the background worker, the mailer and the demo are modules of
+//! their own.
 
 use std::sync::{Arc, RwLock};
 
@@ -11,16 +12,13 @@ use maeul_db::Db;
 use maeul_domain::ScopeTree;
 
 pub mod api;
-pub mod auth;
-pub mod context;
-pub mod csrf;
+pub mod areas;
 pub mod demo;
-pub mod error;
+pub mod http;
 pub mod i18n;
 pub mod jobs;
 pub mod mailer;
 pub mod markdown;
-pub mod pages;
 pub mod ratelimit;
 mod routes;
 pub mod static_files;
@@ -70,7 +68,7 @@ impl AppState {
     /// Re-reads the scope tree after scopes were added.
     pub async fn reload_scopes(&self) -> Result<(), maeul_db::DbError> {
         let tree =
-            ScopeTree::new(self.db.load_scopes().await?).map_err(maeul_db::DbError::Invalid)?;
+            ScopeTree::new(self.db.load_scopes().await?).map_err(maeul_db::DbError::Corrupt)?;
         *self.scopes.write().expect("scope cache lock") = Arc::new(tree);
         Ok(())
     }

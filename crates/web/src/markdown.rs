@@ -48,7 +48,7 @@ fn link_mentions(source: &str) -> String {
     for (start, end) in maeul_domain::notify::mention_spans(source) {
         let name = &source[start..end];
         out.push_str(&source[copied..start - 1]);
-        let encoded = crate::pages::percent_encode(name);
+        let encoded = crate::http::percent_encode(name);
         out.push_str(&format!("[@{name}](/people/{encoded})"));
         copied = end;
     }

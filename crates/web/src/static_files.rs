@@ -3,7 +3,7 @@ use axum::extract::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::PageError;
+use crate::http::PageError;
 
 const FILES: &[(&str, &str, &str)] = &[
     (

@@ -56,6 +56,36 @@ crate::named_enum! {
     }
 }
 
+crate::named_enum! {
+    /// How a member came to the seat.
+    pub enum MemberSource: "member source", label "committee-source-" {
+        Appointed = "appointed",
+        Lottery = "lottery",
+        Reserve = "reserve",
+    }
+}
+
+crate::named_enum! {
+    /// Where an application to a call is.
+    pub enum ApplicationStatus: "application status", label "application-status-" {
+        Applied = "applied",
+        Eligible = "eligible",
+        Ineligible = "ineligible",
+        Selected = "selected",
+        Reserve = "reserve",
+        NotSelected = "not_selected",
+    }
+}
+
+crate::named_enum! {
+    /// A resident's registration for a public meeting.
+    pub enum RegistrationStatus: "registration status", label "meeting-registration-" {
+        Registered = "registered",
+        Waiting = "waiting",
+        Cancelled = "cancelled",
+    }
+}
+
 mod call;
 pub mod input;
 mod meeting;

@@ -3,6 +3,16 @@
 use super::meeting::require_quorum;
 use super::{Term, TransitionError};
 
+impl TryFrom<String> for VoteRule {
+    type Error = crate::named::UnknownValue;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        VoteRule::parse(&s).ok_or(crate::named::UnknownValue {
+            what: "vote rule",
+            value: s,
+        })
+    }
+}
+
 /// How a motion is decided.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VoteRule {
@@ -41,6 +51,15 @@ impl VoteRule {
                     },
                 )
             }
+        }
+    }
+
+    /// The Fluent id of the rule's label (argument for qualified majorities: `fraction`).
+    pub fn label_id(&self) -> &'static str {
+        match self {
+            VoteRule::MajorityOfVoting => "vote-rule-majority_voting",
+            VoteRule::MajorityOfPresent => "vote-rule-majority_present",
+            VoteRule::Qualified { .. } => "vote-rule-qualified",
         }
     }
 

@@ -75,6 +75,8 @@ pub enum CommitteeRefusal {
     NoMinutes,
     #[error("the age band does not match the declared age")]
     AgeBandMismatch,
+    #[error("the draw could not be computed from the published input")]
+    DrawFailed,
 }
 
 /// Why a call's quotas cannot be met.
@@ -177,6 +179,7 @@ impl Explain for CommitteeRefusal {
             R::NotInSession => "not_in_session",
             R::NoMinutes => "no_minutes",
             R::AgeBandMismatch => "age_band_mismatch",
+            R::DrawFailed => "draw_failed",
         }
     }
     fn message_id(&self) -> &'static str {
@@ -218,6 +221,7 @@ impl Explain for CommitteeRefusal {
             R::NotInSession => "committee-error-not-in-session",
             R::NoMinutes => "committee-error-no-minutes",
             R::AgeBandMismatch => "committee-error-age-band",
+            R::DrawFailed => "committee-error-draw",
         }
     }
     fn args(&self) -> Vec<(&'static str, Arg)> {

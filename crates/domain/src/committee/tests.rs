@@ -150,8 +150,8 @@ fn eligibility_lists_every_reason() {
             training_hours: 5,
             ..ok
         })[0]
-            .id(),
-        "training"
+            .message_id(),
+        "committee-ineligible-training"
     );
 }
 
@@ -521,4 +521,70 @@ fn a_meeting_convenes_no_earlier_than_an_hour_before_its_start() {
         Ok(MeetingState::Convened)
     );
     assert_eq!(convene(starts_at + 7200), Ok(MeetingState::Convened));
+}
+
+#[test]
+fn ineligibility_reasons_round_trip_as_codes() {
+    let reasons = vec![
+        Ineligible::NotResident,
+        Ineligible::TooYoung { min_age: 19 },
+        Ineligible::Training {
+            logged: 2,
+            required: 6,
+        },
+    ];
+    let stored = Ineligible::encode(&reasons);
+    assert_eq!(stored, "not-resident;too-young:19;training:2/6");
+    assert_eq!(Ineligible::decode(&stored), Some(reasons));
+    assert_eq!(Ineligible::decode(""), Some(vec![]));
+    assert_eq!(Ineligible::decode("Younger than 19"), None);
+}
+
+#[test]
+fn quotas_that_no_panel_can_meet_are_refused() {
+    let cap = |share| CategoryQuota {
+        max_share: Some(share),
+        ..Default::default()
+    };
+    // 3 seats, no gender above 60 %: each gender at most ⌊1.8⌋ = 1 seat, 2 < 3.
+    assert_eq!(
+        check_quotas(3, &[("gender", vec![cap(0.6), cap(0.6)])]),
+        Err(QuotaProblem::GenderCap { seats: 3, max: 2 })
+    );
+    assert_eq!(
+        check_quotas(5, &[("gender", vec![cap(0.6), cap(0.6)])]),
+        Ok(())
+    );
+    let min = |n| CategoryQuota {
+        min: Some(n),
+        ..Default::default()
+    };
+    assert_eq!(
+        check_quotas(4, &[("age_band", vec![min(2), min(2), min(1)])]),
+        Err(QuotaProblem::Strata {
+            feature: "age_band".into()
+        })
+    );
+    assert_eq!(
+        check_quotas(5, &[("age_band", vec![min(2), min(2), min(1)])]),
+        Ok(())
+    );
+}
+
+#[test]
+fn age_bands_must_cover_every_eligible_age() {
+    let bands = AgeBand::of_feature(["19-39", "40-59", "60+"]).unwrap();
+    assert_eq!(check_age_bands(19, &bands), Ok(()));
+    assert_eq!(
+        check_age_bands(16, &bands),
+        Err(QuotaProblem::AgeBands { min_age: 16 })
+    );
+    let gap = AgeBand::of_feature(["16-29", "40+"]).unwrap();
+    assert_eq!(
+        check_age_bands(16, &gap),
+        Err(QuotaProblem::AgeBands { min_age: 30 })
+    );
+    assert!(AgeBand::of_feature(["female", "male"]).is_none());
+    assert!(bands[0].contains(19) && bands[0].contains(39) && !bands[0].contains(40));
+    assert!(bands[2].contains(120));
 }

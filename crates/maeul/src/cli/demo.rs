@@ -52,8 +52,16 @@ pub async fn supporters(args: SupportersArgs) -> anyhow::Result<()> {
     for i in 0..args.count {
         let email = format!("supporter-{tag}-{i}@demo.maeul.kr");
         // No password can match this hash: these accounts cannot sign in.
+        let name = format!("주민{}", i + 1);
+        let handle = format!("supporter_{tag}_{i}");
         let uid = db
-            .create_user(&email, &format!("주민{}", i + 1), "!", "ko")
+            .create_user(&maeul_db::users::NewUser {
+                email: &email,
+                display_name: &name,
+                handle: &handle,
+                password_hash: "!",
+                lang: "ko",
+            })
             .await?;
         db.declare_residency(uid, home.id, ResidencyBasis::Resident, None)
             .await?;

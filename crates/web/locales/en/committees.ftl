@@ -70,16 +70,14 @@ committee-notice-unregistered = Your registration was cancelled.
 committee-notice-voted = Your vote was recorded.
 committee-notice-drawn = The draw is done; check and publish the panel.
 committee-error-already-member = This person already sits on the committee.
-committee-error-gender-cap = This appointment would break the committee's gender cap.
-committee-error-sector-full = Every seat of this sector is taken.
-committee-error-features = The strata could not be read: { $detail }
+committee-error-gender-cap = This appointment would exceed the committee’s gender cap ({ $cap }%: { $count } of { $total } seats).
+committee-error-sector-full = All { $seats } seats of the sector “{ $sector }” are filled.
+committee-error-features = Line { $line } of the strata cannot be read: write “feature: value>=N, value<=N%”.
 committee-error-ends-before = The end must come after the start.
-committee-error-stratum = Choose one of the listed answers.
-committee-error-call-not-open = Training hours are logged while the call is open.
+committee-error-call-not-open = The call is not open.
 committee-error-call-not-closed = Close the call first: the applicant list must be published before the draw.
-committee-error-draw = No draw is possible: { $detail }
+committee-error-draw = No panel meets every quota with these applicants. Loosen the quotas or reopen the call.
 committee-error-no-quorum = No quorum: { $present } present of { $filled } members, { $needed } needed.
-committee-error-refused = This step is not possible now: { $detail }
 committee-ineligible-not-resident = No verified residence in this area
 committee-ineligible-too-young = Younger than { $age }
 committee-ineligible-training = { $logged } of { $required } training hours
@@ -242,3 +240,9 @@ call-vacancies = Vacancies
 call-vacancies-pending = Seats waiting for a reserve: { $count }
 call-fill-vacancy = Fill the next vacancy from the reserve list
 call-training-logged = Training hours logged
+
+# Members whose term has not begun; agendas before publication; motions tied to agenda items.
+committee-upcoming-members = Members whose term has not begun
+committee-term-from = from { $date }
+meeting-agenda-unpublished = The agenda is published before the meeting.
+motion-agenda-item = Agenda item (optional)

@@ -60,6 +60,8 @@ register-intro = With an account you can declare where you live, get it verified
 register-submit = Create account
 register-have-account = Already have an account?
 field-display-name = Name (shown to others)
+field-handle = Handle (for @mentions and your profile address)
+field-handle-hint = 3–30 letters (Hangul too), digits or “_”, starting with a letter; leave empty to take one made from your e-mail.
 field-email = E-mail
 field-password = Password
 field-password-confirm = Repeat the password
@@ -300,7 +302,10 @@ search-none = No proposal matches.
 search-more = More results
 feed-atom = Atom feed
 export-csv = Download CSV
-comments-title = { $count } comments
+comments-title = { $count ->
+    [one] 1 comment
+   *[other] { $count } comments
+}
 comment-new = Add a comment
 comment-submit = Post
 comment-sign-in = Sign in to comment.

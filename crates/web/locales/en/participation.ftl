@@ -119,9 +119,9 @@ notice-already-reported = You have already reported this.
 notice-moderated = Done. The action is in the moderation log.
 notice-preferences-saved = Preferences saved.
 error-attachment-empty = Choose a file to attach.
-error-attachment-too-large = The file is too large: at most { $limit } MB.
+error-attachment-too-large = The file is too large: at most { $megabytes } MB.
 error-attachment-type = Only PDF, PNG and JPEG files can be attached.
-error-attachment-too-many = A proposal can hold at most 3 files.
+error-attachment-too-many = A proposal can hold at most { $max } files.
 error-block-self = You cannot block your own account.
 error-comments-closed = This discussion takes no new comments.
 error-debate-no-support = Debates are not supported; comment with your position instead.
@@ -159,3 +159,46 @@ admin-jobs-status = Status
 admin-jobs-done = done
 admin-jobs-failed = failed, will retry
 admin-jobs-waiting = waiting
+
+# Debate positions, the open forum and settling an answered proposal; moderation reasons.
+debate-positions-for = { $count ->
+    [one] 1 person for
+   *[other] { $count } people for
+}
+debate-positions-against = { $count ->
+    [one] 1 person against
+   *[other] { $count } people against
+}
+debate-positions-neutral = { $count ->
+    [one] 1 person neutral
+   *[other] { $count } people neutral
+}
+forum-title = Public forum
+forum-intro = The proposal reached the forum threshold: residents discuss it in the comments below, and when enough take part the head of the area must answer in person.
+forum-participants = { $count ->
+    [one] 1 participant so far
+   *[other] { $count } participants so far
+}
+forum-take-part = Take part: add your comment
+settle-title = Settle the proposal
+settle-intro = The proposal has its answer. Adopt it if it will be carried out; close it otherwise. Followers are told either way.
+settle-adopt = Adopt
+settle-close = Close
+moderation-reject-reason = Reason for rejection (the author is told)
+moderation-hide-reason = Reason for hiding (the author is told)
+moderation-block-reason = Reason for blocking (kept in the log)
+moderation-log-reason = Reason
+moderation-action-accept = accepted
+moderation-action-reject = rejected
+item-kind-proposal = Proposal
+item-kind-debate = Debate
+proposal-history-count = { $count ->
+    [one] reached 1 supporter
+   *[other] reached { $count } supporters
+}
+event-kind-state-changed = status change
+event-kind-answered = official answer
+event-kind-commented = comment
+event-kind-published = new proposal or debate
+event-kind-hidden = content hidden
+job-kind-digest = daily e-mail digest

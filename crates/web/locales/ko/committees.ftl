@@ -70,16 +70,14 @@ committee-notice-unregistered = 참관 신청을 취소했습니다.
 committee-notice-voted = 투표가 기록되었습니다.
 committee-notice-drawn = 추첨을 마쳤습니다. 확인 후 선정 명단을 공개하세요.
 committee-error-already-member = 이미 이 위원회의 위원입니다.
-committee-error-gender-cap = 이 위촉은 위원회의 성별 상한을 넘습니다.
-committee-error-sector-full = 이 부문의 의석이 모두 찼습니다.
-committee-error-features = 층화 기준을 읽을 수 없습니다: { $detail }
+committee-error-gender-cap = 이 위촉은 위원회의 성별 상한({ $cap }%)을 넘습니다: { $total }석 중 { $count }석.
+committee-error-sector-full = “{ $sector }” 부문의 { $seats }석이 모두 찼습니다.
+committee-error-features = 층화 기준 { $line }번째 줄을 읽을 수 없습니다. “기준: 값>=N, 값<=N%” 형식으로 적어 주세요.
 committee-error-ends-before = 종료는 시작 뒤여야 합니다.
-committee-error-stratum = 목록의 답 중 하나를 고르세요.
-committee-error-call-not-open = 교육 시간은 모집 기간에 기록합니다.
+committee-error-call-not-open = 모집 기간이 아닙니다.
 committee-error-call-not-closed = 먼저 모집을 마감하세요. 추첨 전에 신청자 명단이 공개되어야 합니다.
-committee-error-draw = 추첨할 수 없습니다: { $detail }
+committee-error-draw = 이 신청자들로는 모든 할당을 지키는 명단을 만들 수 없습니다. 할당을 완화하거나 모집을 다시 여세요.
 committee-error-no-quorum = 정족수 미달: 위원 { $filled }명 중 { $present }명 출석, { $needed }명 필요.
-committee-error-refused = 지금은 이 단계를 진행할 수 없습니다: { $detail }
 committee-ineligible-not-resident = 이 지역의 인증된 거주지 없음
 committee-ineligible-too-young = { $age }세 미만
 committee-ineligible-training = 교육 { $required }시간 중 { $logged }시간 이수
@@ -242,3 +240,9 @@ call-vacancies = 결원
 call-vacancies-pending = 예비 위원을 기다리는 자리: { $count }
 call-fill-vacancy = 예비 명단에서 다음 결원 충원
 call-training-logged = 이수한 교육 시간
+
+# 임기가 시작되지 않은 위원, 공개 전 안건, 안건에 딸린 표결.
+committee-upcoming-members = 임기 시작 전 위원
+committee-term-from = { $date }부터
+meeting-agenda-unpublished = 안건은 회의 전에 공개됩니다.
+motion-agenda-item = 안건 (선택)

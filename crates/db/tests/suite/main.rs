@@ -1,0 +1,13 @@
+//! The storage suite: one binary, every test on SQLite and on PostgreSQL (see `maeul-testkit`), each area
+//! in its own module.
+mod committees;
+mod schema;
+mod storage;
+
+fn main() {
+    let mut trials = Vec::new();
+    trials.extend(storage::trials());
+    trials.extend(committees::trials());
+    trials.extend(schema::trials());
+    maeul_testkit::run(trials);
+}

@@ -1,0 +1,47 @@
+# The administration pages: the audit log and its entries. Kept in step with ../ko/admin.ftl.
+
+audit-action-role_grant = role granted
+audit-action-role_revoke = role revoked
+audit-action-residency_declare = residence declared
+audit-action-residency_verified = residence verified
+audit-action-residency_rejected = residence rejected
+audit-action-residency_revoked = residence revoked
+audit-action-residency_moved = residence moved
+audit-action-register_import = resident register uploaded
+audit-action-ladder_set = proposal thresholds set
+audit-action-password_change = password changed
+audit-action-password_reset = password reset
+admin-audit-system = the platform
+admin-audit-grant = role grant #{ $id }
+admin-audit-register = the resident register
+admin-audit-detail-rows = { $count } rows
+admin-audit-detail-new = { $count } new
+admin-audit-detail-verified = { $count } verified
+ladder-answer-at-short = answer at { $count }
+ladder-forum-at-short = forum at { $count }
+ladder-head-at-short = head at { $count }
+ladder-days-short = { $count } days to answer
+ladder-inherited-short = inherited from the area above
+import-unreadable = the line cannot be read as CSV
+
+object-kind-proposal = Proposal
+object-kind-debate = Debate
+object-kind-comment = Comment
+object-kind-committee = Committee
+object-kind-committee_meeting = Committee meeting
+object-kind-motion = Motion
+object-kind-agenda_item = Agenda item
+object-kind-plan = Innovation plan
+object-kind-plan_project = Plan project
+object-kind-budget_cycle = Budget year
+object-kind-budget_process = Participatory budget
+object-kind-budget_project = Budget project
+object-kind-conversation = Forum conversation
+object-kind-indicator = Indicator
+object-kind-evaluation = Evaluation
+object-kind-survey = Survey
+object-kind-tracked_project = Tracked project
+object-kind-organization = Organization
+object-kind-program = Programme
+object-kind-grant_call = Grant call
+object-kind-grant_application = Grant application

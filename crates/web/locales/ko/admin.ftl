@@ -1,0 +1,47 @@
+# 관리 페이지: 감사 기록과 그 항목. ../en/admin.ftl과 함께 고칩니다.
+
+audit-action-role_grant = 역할 부여
+audit-action-role_revoke = 역할 회수
+audit-action-residency_declare = 거주지 신고
+audit-action-residency_verified = 거주지 확인
+audit-action-residency_rejected = 거주지 반려
+audit-action-residency_revoked = 거주지 확인 취소
+audit-action-residency_moved = 거주지 이전
+audit-action-register_import = 주민 명부 업로드
+audit-action-ladder_set = 제안 기준 설정
+audit-action-password_change = 비밀번호 변경
+audit-action-password_reset = 비밀번호 재설정
+admin-audit-system = 플랫폼
+admin-audit-grant = 역할 부여 #{ $id }
+admin-audit-register = 주민 명부
+admin-audit-detail-rows = { $count }행
+admin-audit-detail-new = 신규 { $count }건
+admin-audit-detail-verified = 확인 { $count }건
+ladder-answer-at-short = 답변 { $count }명
+ladder-forum-at-short = 공론장 { $count }명
+ladder-head-at-short = 단체장 답변 { $count }명
+ladder-days-short = 답변 기한 { $count }일
+ladder-inherited-short = 상위 지역 기준 따름
+import-unreadable = 이 줄을 CSV로 읽을 수 없습니다
+
+object-kind-proposal = 제안
+object-kind-debate = 토론
+object-kind-comment = 댓글
+object-kind-committee = 위원회
+object-kind-committee_meeting = 위원회 회의
+object-kind-motion = 안건 표결
+object-kind-agenda_item = 안건
+object-kind-plan = 혁신계획
+object-kind-plan_project = 계획 사업
+object-kind-budget_cycle = 예산 연도
+object-kind-budget_process = 주민참여예산
+object-kind-budget_project = 예산 사업
+object-kind-conversation = 공론장 대화
+object-kind-indicator = 지표
+object-kind-evaluation = 평가
+object-kind-survey = 설문
+object-kind-tracked_project = 추적 사업
+object-kind-organization = 단체
+object-kind-program = 프로그램
+object-kind-grant_call = 공모
+object-kind-grant_application = 공모 신청

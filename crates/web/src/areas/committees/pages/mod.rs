@@ -1,0 +1,4 @@
+//! The committees' pages.
+pub mod bodies;
+pub mod calls;
+pub mod meetings;

@@ -1,0 +1,104 @@
+//! How a notification reads and where it leads, shared by the notifications page and the mails.
+use maeul_db::notifications::Notification;
+use maeul_domain::notify::EventKind;
+use maeul_domain::proposal::{ItemKind, ItemState, Responder};
+use maeul_domain::{Lang, Named};
+
+use crate::i18n::I18n;
+
+/// The sentence that says what a notification is about, in `lang`.
+pub fn notification_text(i18n: &I18n, lang: Lang, n: &Notification) -> String {
+    let actor = n
+        .actor_name
+        .clone()
+        .unwrap_or_else(|| i18n.tr(lang, "notification-someone", &[]));
+    // The detail is a state or a responder for these kinds (stored by name), a moderator's reason for
+    // hiding, and empty otherwise.
+    let detail = match n.kind {
+        EventKind::StateChanged => ItemState::parse(&n.detail)
+            .map_or_else(String::new, |s| i18n.tr(lang, s.label_id(), &[])),
+        EventKind::Answered => Responder::parse(&n.detail)
+            .map_or_else(String::new, |r| i18n.tr(lang, r.label_id(), &[])),
+        _ => n.detail.clone(),
+    };
+    // Content hidden by reports rather than by a moderator carries no reason.
+    let id = if n.kind == EventKind::Hidden && n.detail.is_empty() {
+        "notification-hidden-by-reports"
+    } else {
+        n.kind.sentence_id()
+    };
+    i18n.tr(
+        lang,
+        id,
+        &[
+            ("title", n.title.clone().into()),
+            ("actor", actor.into()),
+            ("detail", detail.into()),
+        ],
+    )
+}
+
+/// Where a notification leads.
+pub fn notification_path(n: &Notification) -> String {
+    let base = match (n.proposal_id, ItemKind::parse(&n.subject_kind)) {
+        (Some(id), Some(ItemKind::Debate)) => format!("/debates/{id}"),
+        (Some(id), _) => format!("/proposals/{id}"),
+        (None, _) => "/notifications".to_owned(),
+    };
+    match n.comment_id {
+        Some(c) => format!("{base}#comment-{c}"),
+        None => base,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_notices_say_who_hid_and_why() {
+        let i18n = I18n::default();
+        let mut n = Notification {
+            id: 1,
+            kind: EventKind::Hidden,
+            proposal_id: Some(7),
+            comment_id: Some(9),
+            detail: "광고".into(),
+            created_at: 0,
+            read_at: None,
+            title: "골목 쉼터".into(),
+            subject_kind: "proposal".into(),
+            actor_name: None,
+        };
+        assert_eq!(
+            notification_text(&i18n, Lang::Ko, &n),
+            "운영자가 “골목 쉼터”의 내 글을 숨겼습니다: 광고"
+        );
+        assert_eq!(notification_path(&n), "/proposals/7#comment-9");
+        n.detail.clear();
+        assert!(notification_text(&i18n, Lang::En, &n).contains("after several reports"));
+    }
+
+    #[test]
+    fn state_changes_name_the_state_in_the_readers_language() {
+        let i18n = I18n::default();
+        let n = Notification {
+            id: 1,
+            kind: EventKind::StateChanged,
+            proposal_id: Some(7),
+            comment_id: None,
+            detail: "answered".into(),
+            created_at: 0,
+            read_at: None,
+            title: "t".into(),
+            subject_kind: "debate".into(),
+            actor_name: None,
+        };
+        let ko = notification_text(&i18n, Lang::Ko, &n);
+        assert!(
+            ko.contains(&i18n.tr(Lang::Ko, "state-answered", &[])),
+            "{ko}"
+        );
+        assert_eq!(notification_path(&n), "/debates/7");
+    }
+}

@@ -1,0 +1,16 @@
+//! What every area's pages and API handlers share: the caller and page context, CSRF, errors and their
+//! rendering, extractors with translated rejections, forms, CSV, sessions and cookies.
+pub mod auth;
+pub mod context;
+pub mod csrf;
+pub mod csv;
+pub mod error;
+pub mod extract;
+pub mod forms;
+pub mod section;
+
+pub use context::{Caller, Ctx, signed_in};
+pub use csrf::CsrfForm;
+pub use error::{ApiError, PageError, ServiceError, ServiceResult};
+pub use extract::{ApiCaller, ApiJson, ApiPath, ApiQuery, ClientIp, PagePath, PageQuery};
+pub use forms::{Alert, FormErrors, local_path, notice, page_status, percent_encode, render};

@@ -1,0 +1,24 @@
+//! The server suite: the real server on a free port, on SQLite and on PostgreSQL, driven over HTTP like a
+//! browser or a program would — one binary (see `maeul-testkit`), one module per area.
+#[macro_use]
+mod harness;
+
+mod accounts;
+mod api;
+mod committees;
+mod participation;
+mod proposals;
+mod review;
+mod security;
+
+fn main() {
+    let mut trials = Vec::new();
+    trials.extend(accounts::trials());
+    trials.extend(security::trials());
+    trials.extend(api::trials());
+    trials.extend(proposals::trials());
+    trials.extend(participation::trials());
+    trials.extend(committees::trials());
+    trials.extend(review::trials());
+    maeul_testkit::run(trials);
+}
