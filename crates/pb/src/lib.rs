@@ -9,7 +9,6 @@
 //! - [`explain`]: why each project was or was not funded.
 //! - [`report`]: the values the `maeul pb` commands print.
 pub mod explain;
-mod fast_mes;
 pub mod format;
 pub mod model;
 pub mod official;
