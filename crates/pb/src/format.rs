@@ -8,7 +8,7 @@
 use crate::model::{
     Ballot, BallotConstraints, CONSTRAINT_KEYS, Election, Project, VoteType, Voter,
 };
-use crate::rational::Q;
+use crate::rational::{NumberError, Q, shorten};
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -103,6 +103,11 @@ struct Builder {
     vote_column_of_vote: usize,
     vote_column_of_points: Option<usize>,
     voters: Vec<Voter>,
+    /// Line of each VOTES row (to name repeated voter ids).
+    voter_lines: Vec<usize>,
+    /// Per project: (row stamp, place on the current ballot), to find repeated projects in a vote in linear time.
+    project_slot: Vec<(u32, usize)>,
+    row_stamp: u32,
     warnings: Vec<ParseWarning>,
     seen_projects_section: bool,
 }
@@ -218,9 +223,13 @@ pub fn split_row(line: &str) -> Result<Vec<String>, &'static str> {
     Ok(fields.into_iter().map(|f| f.trim().to_string()).collect())
 }
 
-fn parse_number(text: &str) -> Option<Q> {
+fn parse_number(text: &str) -> Result<Q, NumberError> {
     // pabutools replaces a decimal comma by a point before reading the number.
-    text.replace(',', ".").parse().ok()
+    if text.contains(',') {
+        text.replace(',', ".").parse()
+    } else {
+        text.parse()
+    }
 }
 
 impl Builder {
@@ -241,6 +250,9 @@ impl Builder {
             vote_column_of_vote: 0,
             vote_column_of_points: None,
             voters: Vec::new(),
+            voter_lines: Vec::new(),
+            project_slot: Vec::new(),
+            row_stamp: 0,
             warnings: Vec::new(),
             seen_projects_section: false,
         }
@@ -362,10 +374,18 @@ impl Builder {
         let mut fields = fields.into_iter();
         let key = fields.next().unwrap_or_default();
         let value = fields.next().unwrap_or_default();
-        let bad = |what: &str| invalid(line, format!("META `{key}`: {value:?} is not {what}"));
+        let bad = |what: &str| {
+            invalid(
+                line,
+                format!("META `{key}`: {:?} is not {what}", shorten(&value)),
+            )
+        };
+        let number = |value: &str| {
+            parse_number(value).map_err(|e| invalid(line, format!("META `{key}`: {e}")))
+        };
         match key.as_str() {
             "budget" => {
-                let budget = parse_number(&value).ok_or_else(|| bad("a number"))?;
+                let budget = number(&value)?;
                 if budget.is_negative() {
                     return Err(bad("a non-negative number"));
                 }
@@ -377,10 +397,11 @@ impl Builder {
                 })?);
             }
             "min_length" | "max_length" => {
-                let number = parse_number(&value).filter(|q| q.is_integer() && !q.is_negative());
-                let count = number
-                    .map(|q| q.to_f64() as u64)
-                    .ok_or_else(|| bad("a whole number"))?;
+                let count = number(&value)?;
+                if !count.is_integer() || count.is_negative() {
+                    return Err(bad("a whole number"));
+                }
+                let count = count.to_f64() as u64;
                 if key == "min_length" {
                     self.constraints.min_length = Some(count);
                 } else {
@@ -388,7 +409,7 @@ impl Builder {
                 }
             }
             k if CONSTRAINT_KEYS.contains(&k) => {
-                let number = parse_number(&value).ok_or_else(|| bad("a number"))?;
+                let number = number(&value)?;
                 let slot = match k {
                     "min_sum_cost" => &mut self.constraints.min_sum_cost,
                     "max_sum_cost" => &mut self.constraints.max_sum_cost,
@@ -440,12 +461,8 @@ impl Builder {
         let mut extra = Vec::with_capacity(columns.len().saturating_sub(2));
         for (column, value) in columns.iter().zip(fields).skip(1) {
             if column == "cost" {
-                let parsed = parse_number(&value).ok_or_else(|| {
-                    invalid(
-                        line,
-                        format!("project {id:?}: cost {value:?} is not a number"),
-                    )
-                })?;
+                let parsed = parse_number(&value)
+                    .map_err(|e| invalid(line, format!("project {:?}: cost {e}", shorten(&id))))?;
                 if parsed.is_negative() {
                     return Err(invalid(
                         line,
@@ -500,15 +517,30 @@ impl Builder {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .collect();
+        // Each id's project, then the place of its first mention on this ballot (`slots`, in first-mention order):
+        // a per-project stamp makes finding repeats linear in the length of the list.
+        self.row_stamp = self.row_stamp.wrapping_add(1);
+        if self.project_slot.len() != self.projects.len() {
+            self.project_slot = vec![(0, 0); self.projects.len()];
+            self.row_stamp = 1;
+        }
+        let mut slots: Vec<usize> = Vec::with_capacity(ids.len());
+        let mut distinct = 0usize;
         for id in &ids {
-            if !self.project_index.contains_key(*id) {
+            let Some(&project) = self.project_index.get(*id) else {
                 return Err(invalid(
                     line,
                     format!("voter {voter_id:?} votes for unknown project {id:?}"),
                 ));
+            };
+            let (stamp, slot) = &mut self.project_slot[project];
+            if *stamp != self.row_stamp {
+                (*stamp, *slot) = (self.row_stamp, distinct);
+                distinct += 1;
             }
+            slots.push(*slot);
         }
-        let mut repeated = false;
+        let repeated = distinct < ids.len();
         let ballot = if vote_type.has_points() {
             let column = self.vote_column_of_points.expect("checked in header");
             let pieces: Vec<&str> = fields[column]
@@ -526,20 +558,16 @@ impl Builder {
                     ),
                 ));
             }
-            let mut entries: Vec<(String, Q)> = Vec::with_capacity(ids.len());
-            for (id, piece) in ids.iter().zip(&pieces) {
-                let points = parse_number(piece).ok_or_else(|| {
-                    invalid(
-                        line,
-                        format!("voter {voter_id:?}: points {piece:?} are not a number"),
-                    )
+            // pabutools stores points in a dict: a repeated project keeps its last points, in its first place.
+            let mut entries: Vec<(String, Q)> = Vec::with_capacity(distinct);
+            for ((id, piece), &slot) in ids.iter().zip(&pieces).zip(&slots) {
+                let points = parse_number(piece).map_err(|e| {
+                    invalid(line, format!("voter {:?}: points {e}", shorten(&voter_id)))
                 })?;
-                // pabutools stores points in a dict: a repeated project keeps its last points, in its first place.
-                if let Some(entry) = entries.iter_mut().find(|(known, _)| known == id) {
-                    entry.1 = points;
-                    repeated = true;
-                } else {
+                if slot == entries.len() {
                     entries.push((id.to_string(), points));
+                } else {
+                    entries[slot].1 = points;
                 }
             }
             if vote_type == VoteType::Cumulative {
@@ -549,11 +577,9 @@ impl Builder {
             }
         } else {
             // Approval is a set and ordinal keeps a project's first position: either way, drop later repeats.
-            let mut kept: Vec<String> = Vec::with_capacity(ids.len());
-            for id in &ids {
-                if kept.iter().any(|k| k == id) {
-                    repeated = true;
-                } else {
+            let mut kept: Vec<String> = Vec::with_capacity(distinct);
+            for (id, &slot) in ids.iter().zip(&slots) {
+                if slot == kept.len() {
                     kept.push(id.to_string());
                 }
             }
@@ -582,12 +608,41 @@ impl Builder {
             .filter(|(i, _)| !skip.contains(&Some(*i)))
             .map(|(_, (column, value))| (column.clone(), value))
             .collect();
+        self.voter_lines.push(line);
         self.voters.push(Voter {
             id: voter_id,
             ballot,
             fields: extra,
         });
         Ok(())
+    }
+
+    /// pabutools counts every VOTES row as a voter, whatever its `voter_id`; so does the engine, but a repeated id is
+    /// worth a remark (one per id, at its second row).
+    fn warn_repeated_voter_ids(&mut self) {
+        let mut rows_of: HashMap<&str, (usize, usize)> = HashMap::new();
+        for (index, voter) in self.voters.iter().enumerate() {
+            let entry = rows_of.entry(voter.id.as_str()).or_insert((index, 0));
+            entry.1 += 1;
+        }
+        let mut repeated: Vec<(usize, usize, usize)> = Vec::new();
+        for (index, voter) in self.voters.iter().enumerate() {
+            if let Some(&(first, count)) = rows_of.get(voter.id.as_str())
+                && count > 1
+                && index != first
+            {
+                repeated.push((index, first, count));
+                rows_of.remove(voter.id.as_str());
+            }
+        }
+        for (index, first, count) in repeated {
+            let message = format!(
+                "voter_id {:?} is on {count} rows (first on line {}); every row counts as a voter, as in pabutools",
+                shorten(&self.voters[index].id),
+                self.voter_lines[first]
+            );
+            self.warn(self.voter_lines[index], message);
+        }
     }
 
     fn finish(mut self, last_line: usize) -> Result<Parsed, ParseError> {
@@ -619,6 +674,7 @@ impl Builder {
                 );
             }
         }
+        self.warn_repeated_voter_ids();
         Ok(Parsed {
             election: Election {
                 meta: self.meta,

@@ -67,36 +67,46 @@ impl Profile {
         }
         let mut ballots: Vec<DistinctBallot> = Vec::new();
         let mut seen: HashMap<(Vec<ProjectIndex>, Option<Vec<Q>>), usize> = HashMap::new();
-        for voter in &election.voters {
+        // Per project: (voter stamp, place on the current ballot), so repeats are found in linear time.
+        let mut slot_of: Vec<(usize, usize)> = vec![(usize::MAX, 0); ids.len()];
+        for (stamp, voter) in election.voters.iter().enumerate() {
             let lookup = |id: &str| {
                 *index
                     .get(id)
                     .expect("the parser and check_ballot reject unknown projects")
             };
-            let key = match &voter.ballot {
-                Ballot::Approval(list) => {
-                    let mut projects: Vec<ProjectIndex> =
-                        list.iter().map(|id| lookup(id)).collect();
-                    projects.sort_unstable();
-                    projects.dedup();
-                    (projects, None)
+            // Place of the project on this ballot if it was already listed, else record it at `next`.
+            let mut first_place = |p: ProjectIndex, next: usize| {
+                let (seen_in, place) = &mut slot_of[p as usize];
+                if *seen_in == stamp {
+                    Some(*place)
+                } else {
+                    (*seen_in, *place) = (stamp, next);
+                    None
                 }
-                Ballot::Ordinal(list) => {
+            };
+            let key = match &voter.ballot {
+                Ballot::Approval(list) | Ballot::Ordinal(list) => {
+                    // Approval is a set (sorted below) and ordinal keeps a project's first position.
                     let mut projects: Vec<ProjectIndex> = Vec::with_capacity(list.len());
                     for id in list {
                         let p = lookup(id);
-                        if !projects.contains(&p) {
+                        if first_place(p, projects.len()).is_none() {
                             projects.push(p);
                         }
+                    }
+                    if matches!(voter.ballot, Ballot::Approval(_)) {
+                        projects.sort_unstable();
                     }
                     (projects, None)
                 }
                 Ballot::Cumulative(entries) | Ballot::Scoring(entries) => {
+                    // A repeated project keeps its last points (pabutools' dict), in its first place.
                     let mut pairs: Vec<(ProjectIndex, Q)> = Vec::with_capacity(entries.len());
                     for (id, points) in entries {
                         let p = lookup(id);
-                        match pairs.iter_mut().find(|(q, _)| *q == p) {
-                            Some(pair) => pair.1 = points.clone(),
+                        match first_place(p, pairs.len()) {
+                            Some(place) => pairs[place].1 = points.clone(),
                             None => pairs.push((p, points.clone())),
                         }
                     }

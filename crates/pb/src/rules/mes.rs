@@ -22,17 +22,37 @@ pub(crate) struct MesPrepared {
 
 impl MesPrepared {
     fn new(profile: &Profile, sat: Satisfaction) -> MesPrepared {
+        // A project's supporters usually share one utility (always for cost and cardinality satisfaction); with
+        // points there can be as many groups as voters, so past a few groups they are found through a map.
+        const SCAN: usize = 8;
         let mut supporters: Vec<Vec<(Q, Vec<u32>)>> = vec![Vec::new(); profile.num_projects()];
+        let mut group_of: HashMap<(ProjectIndex, Q), usize> = HashMap::new();
         for (b, ballot) in profile.ballots.iter().enumerate() {
             for position in 0..ballot.projects.len() {
                 let utility = profile.utility(sat, ballot, position);
                 if utility <= Q::ZERO {
                     continue;
                 }
-                let groups = &mut supporters[ballot.projects[position] as usize];
-                match groups.iter_mut().find(|(u, _)| *u == utility) {
-                    Some((_, list)) => list.push(b as u32),
-                    None => groups.push((utility, vec![b as u32])),
+                let project = ballot.projects[position];
+                let groups = &mut supporters[project as usize];
+                let found = if groups.len() <= SCAN {
+                    groups.iter().position(|(u, _)| *u == utility)
+                } else {
+                    group_of.get(&(project, utility.clone())).copied()
+                };
+                match found {
+                    Some(group) => groups[group].1.push(b as u32),
+                    None => {
+                        if groups.len() == SCAN {
+                            for (group, (u, _)) in groups.iter().enumerate() {
+                                group_of.insert((project, u.clone()), group);
+                            }
+                        }
+                        if groups.len() >= SCAN {
+                            group_of.insert((project, utility.clone()), groups.len());
+                        }
+                        groups.push((utility, vec![b as u32]));
+                    }
                 }
             }
         }
