@@ -55,18 +55,17 @@ pub struct Tally {
     pub seconds: f64,
 }
 
-/// Counts an election with a rule.
-pub fn tally(election: &Election, rule: RuleChoice) -> Result<Tally, RuleError> {
+/// Counts an election with a rule (`profile` is the election's, e.g. from [`crate::read_for_counting`]).
+pub fn tally(election: &Election, profile: &Profile, rule: RuleChoice) -> Result<Tally, RuleError> {
     let started = Instant::now();
-    let profile = Profile::new(election);
     let outcome = match rule {
-        RuleChoice::Standard(rule) => rules::run(&profile, rule)?,
-        RuleChoice::Official => official::official(election, &profile)?,
+        RuleChoice::Standard(rule) => rules::run(profile, rule)?,
+        RuleChoice::Official => official::official(election, profile)?,
     };
     Ok(Tally {
         rule,
         outcome,
-        ids: profile.ids,
+        ids: profile.ids.clone(),
         seconds: started.elapsed().as_secs_f64(),
     })
 }

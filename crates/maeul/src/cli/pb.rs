@@ -46,9 +46,9 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             explain,
         } => {
             let rule = RuleChoice::parse(&rule).map_err(anyhow::Error::msg)?;
-            let parsed = maeul_pb::read_path(&file)
+            let counted = maeul_pb::read_path_for_counting(&file)
                 .with_context(|| format!("reading {}", file.display()))?;
-            let tally = report::tally(&parsed.election, rule)
+            let tally = report::tally(&counted.election, &counted.profile, rule)
                 .with_context(|| format!("counting {}", file.display()))?;
             if json {
                 println!("{}", tally.to_json(explain));
