@@ -25,4 +25,4 @@ pub use format::{
 pub use model::{Ballot, BallotConstraints, BallotError, Election, Project, VoteType, Voter};
 pub use profile::{Profile, ProjectIndex, Satisfaction, WeightError};
 pub use rational::Q;
-pub use rules::{Outcome, Rule, RuleError};
+pub use rules::{Outcome, Progress, Rule, RuleError, RunOptions};

@@ -1,4 +1,4 @@
-//! The Method of Equal Shares: one run at a per-voter budget, and the iterated variants (add1, budget increase).
+//! The Method of Equal Shares: one run at a per-voter budget (the iterated variants are in `iterated.rs`).
 use super::Fates;
 use crate::explain::{Fate, PaymentGroup};
 use crate::profile::{Profile, ProjectIndex, Satisfaction};
@@ -9,19 +9,19 @@ use std::collections::HashMap;
 /// What MES needs about a profile, independent of the per-voter budget (shared by the iterated variants).
 pub(crate) struct MesPrepared {
     /// Per project: its supporters grouped by utility: (utility > 0, distinct-ballot indices).
-    supporters: Vec<Vec<(Q, Vec<u32>)>>,
+    pub(super) supporters: Vec<Vec<(Q, Vec<u32>)>>,
     /// Multiplicity of each distinct ballot.
-    weights: Vec<u64>,
+    pub(super) weights: Vec<u64>,
     /// Supported projects with a positive cost.
-    candidates: Vec<ProjectIndex>,
+    pub(super) candidates: Vec<ProjectIndex>,
     /// Supported projects costing nothing (funded first), in tie-break order.
-    free: Vec<ProjectIndex>,
+    pub(super) free: Vec<ProjectIndex>,
     /// Every supporter of a project gains the same (cost and cardinality satisfaction): the fast pricer applies.
-    uniform: bool,
+    pub(super) uniform: bool,
 }
 
 impl MesPrepared {
-    fn new(profile: &Profile, sat: Satisfaction) -> MesPrepared {
+    pub(super) fn new(profile: &Profile, sat: Satisfaction) -> MesPrepared {
         // A project's supporters usually share one utility (always for cost and cardinality satisfaction); with
         // points there can be as many groups as voters, so past a few groups they are found through a map.
         const SCAN: usize = 8;
@@ -364,7 +364,7 @@ fn run_rounds<P: Pricer>(
 }
 
 /// One MES run at a per-voter budget `share`, with the fastest exact pricer that applies.
-fn run_mes(
+pub(super) fn run_mes(
     profile: &Profile,
     prepared: &MesPrepared,
     share: &Q,
@@ -385,75 +385,7 @@ fn run_mes(
     }
 }
 
-/// Runs of MES at a sequence of per-voter budgets, computed ahead in parallel on large profiles (the runs are
-/// independent; the caller still examines them one by one in order, so the result is the sequential one).
-struct RunBatch<'a> {
-    profile: &'a Profile,
-    prepared: &'a MesPrepared,
-    threads: usize,
-    ready: std::collections::VecDeque<(Q, Vec<ProjectIndex>)>,
-}
-
-impl<'a> RunBatch<'a> {
-    fn new(profile: &'a Profile, prepared: &'a MesPrepared) -> Self {
-        // Below a few hundred distinct ballots a run takes microseconds: threads would cost more than they save.
-        let threads = if profile.ballots.len() >= 256 {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1)
-                .min(4)
-        } else {
-            1
-        };
-        RunBatch {
-            profile,
-            prepared,
-            threads,
-            ready: Default::default(),
-        }
-    }
-
-    /// The outcome at `share`; `ahead(k)` is the share k steps after it (computed speculatively).
-    fn next(&mut self, share: &Q, ahead: impl Fn(usize) -> Q) -> Vec<ProjectIndex> {
-        if let Some((ready_share, _)) = self.ready.front() {
-            if ready_share == share {
-                return self.ready.pop_front().expect("front exists").1;
-            }
-            self.ready.clear();
-        }
-        if self.threads <= 1 {
-            return run_mes(self.profile, self.prepared, share, None);
-        }
-        // Each thread computes a few consecutive runs, to amortise starting it.
-        const RUNS_PER_THREAD: usize = 4;
-        let count = self.threads * RUNS_PER_THREAD;
-        let shares: Vec<Q> = (0..count)
-            .map(|k| if k == 0 { share.clone() } else { ahead(k) })
-            .collect();
-        let (profile, prepared) = (self.profile, self.prepared);
-        let outcomes: Vec<Vec<ProjectIndex>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = shares
-                .chunks(RUNS_PER_THREAD)
-                .map(|chunk| {
-                    scope.spawn(move || {
-                        chunk
-                            .iter()
-                            .map(|s| run_mes(profile, prepared, s, None))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("an MES run does not panic"))
-                .collect()
-        });
-        self.ready = shares.into_iter().zip(outcomes).collect();
-        self.ready.pop_front().expect("at least one run").1
-    }
-}
-
-fn unsupported_fates(prepared: &MesPrepared, fates: &mut Fates) {
+pub(super) fn unsupported_fates(prepared: &MesPrepared, fates: &mut Fates) {
     for (p, groups) in prepared.supporters.iter().enumerate() {
         if groups.is_empty() {
             fates[p].push(Fate::NoSupport);
@@ -461,7 +393,7 @@ fn unsupported_fates(prepared: &MesPrepared, fates: &mut Fates) {
     }
 }
 
-fn per_voter_share(profile: &Profile, budget: &Q) -> Option<Q> {
+pub(super) fn per_voter_share(profile: &Profile, budget: &Q) -> Option<Q> {
     (profile.num_voters > 0).then(|| budget / &Q::int(i128::from(profile.num_voters)))
 }
 
@@ -482,164 +414,6 @@ pub(super) fn mes(
         "equal shares: each of the {} voters starts with {}",
         profile.num_voters, share
     ));
-    run_mes(profile, &prepared, &share, Some(fates))
-}
-
-fn exhaustive_among(
-    profile: &Profile,
-    candidates: &[ProjectIndex],
-    selected: &[ProjectIndex],
-) -> bool {
-    let left = &profile.budget - &profile.cost_of(selected);
-    candidates
-        .iter()
-        .all(|p| selected.contains(p) || profile.costs[*p as usize] > left)
-}
-
-/// MES whose per-voter budget is raised by one currency unit until the outcome is exhaustive among MES candidates
-/// (pabutools `voter_budget_increment=1`); an outcome over budget means the previous one is returned.
-pub(super) fn mes_add1(
-    profile: &Profile,
-    fates: &mut Fates,
-    notes: &mut Vec<String>,
-) -> Vec<ProjectIndex> {
-    let prepared = MesPrepared::new(profile, Satisfaction::Cost);
-    let Some(mut share) = per_voter_share(profile, &profile.budget) else {
-        notes.push("no voters: nothing is funded".to_string());
-        unsupported_fates(&prepared, fates);
-        return Vec::new();
-    };
-    let mut previous: Option<Q> = None;
-    let mut iteration = 0u64;
-    let mut batch = RunBatch::new(profile, &prepared);
-    loop {
-        iteration += 1;
-        let selected = batch.next(&share, |k| &share + &Q::int(k as i128));
-        let over_budget = profile.cost_of(&selected) > profile.budget;
-        if over_budget || exhaustive_among(profile, &prepared.candidates, &selected) {
-            let kept_share = match (over_budget, previous) {
-                (true, Some(previous)) => Some(previous),
-                (true, None) => None,
-                (false, _) => Some(share.clone()),
-            };
-            // Re-run the kept outcome once with explanations (the intermediate runs skip them).
-            let mut run_fates: Fates = vec![Vec::new(); profile.num_projects()];
-            let (selected, used_share) = match kept_share {
-                Some(kept) => (
-                    run_mes(profile, &prepared, &kept, Some(&mut run_fates)),
-                    kept,
-                ),
-                None => (Vec::new(), share.clone()),
-            };
-            notes.push(format!(
-                "equal shares, add1: {iteration} runs; the outcome kept is the run with {} per voter{}",
-                used_share,
-                if over_budget { " (the next run went over budget)" } else { " (it is exhaustive)" }
-            ));
-            for (fate, mut run_fate) in fates.iter_mut().zip(run_fates) {
-                fate.append(&mut run_fate);
-            }
-            unsupported_fates(&prepared, fates);
-            return selected;
-        }
-        previous = Some(share.clone());
-        share += &Q::int(1);
-    }
-}
-
-/// MES as the equalshares.net tool runs "Add1" (pabulib `rule` `equalshares/add1…`): first at budget / n, then at
-/// ⌊budget / n⌋ + 1, + 2, … per voter, until the outcome is exhaustive with respect to every project (the previous
-/// outcome if one goes over budget). Differs from pabutools' `voter_budget_increment=1` in the integer steps and the
-/// exhaustiveness test.
-pub(crate) fn mes_add1_equalshares(
-    profile: &Profile,
-    fates: &mut Fates,
-    notes: &mut Vec<String>,
-) -> Vec<ProjectIndex> {
-    let prepared = MesPrepared::new(profile, Satisfaction::Cost);
-    unsupported_fates(&prepared, fates);
-    let Some(first) = per_voter_share(profile, &profile.budget) else {
-        notes.push("no voters: nothing is funded".to_string());
-        return Vec::new();
-    };
-    let floor = Q::from_big(num_rational::BigRational::from_integer(
-        first.to_big().floor().to_integer(),
-    ));
-    let share_at = |k: usize| {
-        if k == 0 {
-            first.clone()
-        } else {
-            &floor + &Q::int(k as i128)
-        }
-    };
-    let mut batch = RunBatch::new(profile, &prepared);
-    let mut kept: Option<Q> = None;
-    let mut step = 0usize;
-    loop {
-        let share = share_at(step);
-        let selected = batch.next(&share, |k| share_at(step + k));
-        if profile.cost_of(&selected) > profile.budget {
-            break;
-        }
-        kept = Some(share);
-        if profile.is_exhaustive(&selected, &profile.budget) {
-            break;
-        }
-        step += 1;
-    }
-    let Some(kept) = kept else { return Vec::new() };
-    notes.push(format!(
-        "equal shares (equalshares.net Add1): kept the run with {kept} per voter after {} runs",
-        step + 1
-    ));
-    run_mes(profile, &prepared, &kept, Some(fates))
-}
-
-/// MES run with the budget raised by budget/100 per step until the outcome is exhaustive (all projects) or over the
-/// real budget (then the previous outcome), as pabutools `exhaustion_by_budget_increase`.
-pub(super) fn mes_budget_increase(
-    profile: &Profile,
-    fates: &mut Fates,
-    notes: &mut Vec<String>,
-) -> Vec<ProjectIndex> {
-    let prepared = MesPrepared::new(profile, Satisfaction::Cost);
-    unsupported_fates(&prepared, fates);
-    if profile.num_voters == 0 {
-        notes.push("no voters: nothing is funded".to_string());
-        return Vec::new();
-    }
-    let step = &profile.budget / &Q::int(100);
-    let bound = profile.budget.mul_int(profile.num_voters + 1);
-    let mut current = profile.budget.clone();
-    let mut kept: Option<Q> = None;
-    let mut steps = 0u64;
-    let mut batch = RunBatch::new(profile, &prepared);
-    while current <= bound {
-        steps += 1;
-        let share = per_voter_share(profile, &current).expect("voters exist");
-        let selected = batch.next(&share, |k| {
-            per_voter_share(profile, &(&current + &step.mul_int(k as u64))).expect("voters exist")
-        });
-        if profile.cost_of(&selected) > profile.budget {
-            break;
-        }
-        kept = Some(current.clone());
-        if profile.is_exhaustive(&selected, &profile.budget) {
-            break;
-        }
-        if step.is_zero() {
-            break;
-        }
-        current += &step;
-    }
-    let Some(kept) = kept else {
-        notes.push("equal shares, budget increase: even the first run was over budget".to_string());
-        return Vec::new();
-    };
-    notes.push(format!(
-        "equal shares, budget increase: kept the run with virtual budget {kept} ({steps} runs)"
-    ));
-    let share = per_voter_share(profile, &kept).expect("voters exist");
     run_mes(profile, &prepared, &share, Some(fates))
 }
 

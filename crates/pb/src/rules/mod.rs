@@ -12,12 +12,16 @@ use crate::rational::Q;
 use std::cmp::Ordering;
 use std::fmt;
 
+mod certified;
 mod fast_mes;
+mod iterated;
 mod mes;
 mod phragmen;
+mod sweep;
 
-pub(crate) use mes::mes_add1_equalshares;
-use mes::{mes, mes_add1, mes_budget_increase};
+pub(crate) use iterated::mes_add1_equalshares;
+use iterated::{mes_add1, mes_budget_increase};
+use mes::mes;
 use phragmen::phragmen;
 
 /// A counting rule (the keys of the reference `expected.json` files).
@@ -162,14 +166,76 @@ pub(crate) fn finish(
     }
 }
 
+/// How far a long count (iterated equal shares) has come, as reported to [`RunOptions::progress`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Progress {
+    /// The iterated rule (`mes_cost_add1`, `mes_cost_budget_increase`, `equalshares/add1`).
+    pub rule: &'static str,
+    /// Per-voter budgets considered so far: pabutools would have run equal shares this many times.
+    pub budgets_tried: u64,
+    /// Equal-shares runs actually computed so far.
+    pub runs: u64,
+    /// The per-voter budget just computed (approximate).
+    pub per_voter_budget: f64,
+    /// Cost of its outcome as a fraction of the budget: the loop ends when an outcome is exhaustive or goes over
+    /// budget, so this rises towards 1 (not steadily).
+    pub spent: f64,
+}
+
+/// How to run a rule ([`run`] uses the defaults).
+#[derive(Default)]
+pub struct RunOptions<'a> {
+    /// Called after each equal-shares run of an iterated rule (a pure callback: the engine does no I/O).
+    pub progress: Option<&'a mut dyn FnMut(&Progress)>,
+    /// Compute the iterated rules by running equal shares at every per-voter budget in turn, exactly as pabutools'
+    /// loop does, instead of skipping the budgets at which the outcome provably does not change. Same outcome, much
+    /// slower: this is the reference the fast path is tested against.
+    pub every_budget: bool,
+}
+
+impl RunOptions<'_> {
+    /// The same options, borrowed for one more run.
+    pub fn reborrow(&mut self) -> RunOptions<'_> {
+        RunOptions {
+            progress: match &mut self.progress {
+                Some(progress) => Some(&mut **progress),
+                None => None,
+            },
+            every_budget: self.every_budget,
+        }
+    }
+}
+
 /// Runs a rule.
 pub fn run(profile: &Profile, rule: Rule) -> Result<Outcome, RuleError> {
-    if !rule.accepts(profile.vote_type) {
-        return Err(RuleError(format!(
+    run_with(profile, rule, RunOptions::default())
+}
+
+fn check_applies(profile: &Profile, rule: Rule) -> Result<(), RuleError> {
+    if rule.accepts(profile.vote_type) {
+        Ok(())
+    } else {
+        Err(RuleError(format!(
             "rule {rule} does not apply to {} ballots",
             profile.vote_type.as_str()
-        )));
+        )))
     }
+}
+
+/// The rules completed by greedy, and the rule they complete.
+fn completed(rule: Rule) -> Option<Rule> {
+    match rule {
+        Rule::MesCostGreedy => Some(Rule::MesCost),
+        Rule::MesCostAdd1Greedy => Some(Rule::MesCostAdd1),
+        Rule::MesCostBudgetIncreaseGreedy => Some(Rule::MesCostBudgetIncrease),
+        _ => None,
+    }
+}
+
+/// What a rule selected, with its explanation so far (before [`finish`]).
+type Partial = (Vec<ProjectIndex>, Fates, Vec<String>);
+
+fn run_partial(profile: &Profile, rule: Rule, options: RunOptions<'_>) -> Partial {
     let mut fates: Fates = vec![Vec::new(); profile.num_projects()];
     let mut notes = Vec::new();
     let selected = match rule {
@@ -180,23 +246,64 @@ pub fn run(profile: &Profile, rule: Rule) -> Result<Outcome, RuleError> {
         Rule::MesCost => mes(profile, Satisfaction::Cost, &mut fates, &mut notes),
         Rule::MesCard => mes(profile, Satisfaction::Cardinality, &mut fates, &mut notes),
         Rule::MesPoints => mes(profile, Satisfaction::Points, &mut fates, &mut notes),
-        Rule::MesCostGreedy => {
-            let base = mes(profile, Satisfaction::Cost, &mut fates, &mut notes);
-            complete(profile, base, &mut fates, &mut notes)
-        }
-        Rule::MesCostAdd1 => mes_add1(profile, &mut fates, &mut notes),
-        Rule::MesCostAdd1Greedy => {
-            let base = mes_add1(profile, &mut fates, &mut notes);
-            complete(profile, base, &mut fates, &mut notes)
-        }
-        Rule::MesCostBudgetIncrease => mes_budget_increase(profile, &mut fates, &mut notes),
-        Rule::MesCostBudgetIncreaseGreedy => {
-            let base = mes_budget_increase(profile, &mut fates, &mut notes);
-            complete(profile, base, &mut fates, &mut notes)
+        Rule::MesCostAdd1 => mes_add1(profile, &mut fates, &mut notes, options),
+        Rule::MesCostBudgetIncrease => {
+            mes_budget_increase(profile, &mut fates, &mut notes, options)
         }
         Rule::Phragmen => phragmen(profile, &mut fates),
+        Rule::MesCostGreedy | Rule::MesCostAdd1Greedy | Rule::MesCostBudgetIncreaseGreedy => {
+            let base = completed(rule).expect("a completed rule");
+            let (base, mut fates, mut notes) = run_partial(profile, base, options);
+            let selected = complete(profile, base, &mut fates, &mut notes);
+            return (selected, fates, notes);
+        }
     };
+    (selected, fates, notes)
+}
+
+/// Runs a rule with options (progress reports, or the plain loop for the iterated rules).
+pub fn run_with(
+    profile: &Profile,
+    rule: Rule,
+    options: RunOptions<'_>,
+) -> Result<Outcome, RuleError> {
+    check_applies(profile, rule)?;
+    let (selected, fates, notes) = run_partial(profile, rule, options);
     Ok(finish(profile, selected, fates, notes))
+}
+
+/// Runs every rule of [`Rule::ALL`] on one profile (an error for those that do not apply), computing each base of a
+/// completed rule once: `mes_cost_add1` and `mes_cost_add1_greedy` share their iterated run, and so on.
+pub fn run_all(
+    profile: &Profile,
+    mut options: RunOptions<'_>,
+) -> Vec<(Rule, Result<Outcome, RuleError>)> {
+    let mut bases: Vec<(Rule, Partial)> = Vec::new();
+    let mut results = Vec::new();
+    for rule in Rule::ALL {
+        if let Err(e) = check_applies(profile, rule) {
+            results.push((rule, Err(e)));
+            continue;
+        }
+        let (selected, fates, notes) = match completed(rule) {
+            Some(base_rule) => {
+                let (base, mut fates, mut notes) = match bases.iter().find(|(r, _)| *r == base_rule)
+                {
+                    Some((_, partial)) => partial.clone(),
+                    None => run_partial(profile, base_rule, options.reborrow()),
+                };
+                let selected = complete(profile, base, &mut fates, &mut notes);
+                (selected, fates, notes)
+            }
+            None => {
+                let partial = run_partial(profile, rule, options.reborrow());
+                bases.push((rule, partial.clone()));
+                partial
+            }
+        };
+        results.push((rule, Ok(finish(profile, selected, fates, notes))));
+    }
+    results
 }
 
 /// Compares `a_num / a_den` with `b_num / b_den` where a zero denominator means +∞ (all ∞ are equal).
