@@ -152,7 +152,9 @@ impl ProfileBuilder {
 
     /// Adds `weight` more voters to the distinct ballot `index`.
     pub(crate) fn add_to(&mut self, index: u32, weight: u64) {
-        self.ballots[index as usize].weight += weight;
+        // The total bounds every ballot's weight: once it overflows, the profile is refused in `finish`.
+        let ballot = &mut self.ballots[index as usize];
+        ballot.weight = ballot.weight.saturating_add(weight);
         self.total = self.total.and_then(|t| t.checked_add(weight));
     }
 
