@@ -22,13 +22,18 @@ fn main() -> std::io::Result<()> {
         .expect("usage: pb_synthetic VOTERS");
     const PROJECTS: usize = 60;
     let mut rng = Rng(0x5eed_0000 + voters);
-    let costs: Vec<u64> = (0..PROJECTS).map(|_| 50_000 + rng.next() % 950_001).collect();
+    let costs: Vec<u64> = (0..PROJECTS)
+        .map(|_| 50_000 + rng.next() % 950_001)
+        .collect();
     let budget = costs.iter().sum::<u64>() / 4;
     // Project p is chosen with weight 1 / (p + 3): a few popular projects and a long tail.
     let weights: Vec<f64> = (0..PROJECTS).map(|p| 1.0 / (p as f64 + 3.0)).collect();
     let total: f64 = weights.iter().sum();
     let mut out = BufWriter::new(std::io::stdout().lock());
-    writeln!(out, "META\nkey;value\ndescription;synthetic election, {voters} voters\nnum_projects;{PROJECTS}\nnum_votes;{voters}\nbudget;{budget}\nvote_type;approval\nrule;greedy\nPROJECTS\nproject_id;cost")?;
+    writeln!(
+        out,
+        "META\nkey;value\ndescription;synthetic election, {voters} voters\nnum_projects;{PROJECTS}\nnum_votes;{voters}\nbudget;{budget}\nvote_type;approval\nrule;greedy\nPROJECTS\nproject_id;cost"
+    )?;
     for (p, cost) in costs.iter().enumerate() {
         writeln!(out, "{p};{cost}")?;
     }
