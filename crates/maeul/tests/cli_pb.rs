@@ -230,3 +230,56 @@ fn cli_works_on_every_shared_file() {
     }
     assert_eq!(count, 20);
 }
+
+#[test]
+fn tally_all_counts_every_rule_in_one_process_like_the_single_rule_tallies() {
+    let file = fixture("Netherlands_Assen_2024.pb");
+    let reference = expected("Netherlands_Assen_2024.expected.json");
+    let output = maeul(&[
+        "pb",
+        "tally",
+        file.to_str().unwrap(),
+        "--rule",
+        "all",
+        "--json",
+    ]);
+    // Not a terminal: no progress drawn on stderr.
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let value = stdout_json(&output);
+    let rules = value["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), 13);
+    let mut compared = 0;
+    for entry in rules {
+        let rule = entry["rule"].as_str().unwrap();
+        match reference["rules"].get(rule) {
+            Some(expected) if expected["status"] == "ok" => {
+                let order = if rule == "phragmen" {
+                    "selected"
+                } else {
+                    "selection_order"
+                };
+                let mut ours = entry["selected"].clone();
+                if rule == "phragmen" {
+                    let mut ids: Vec<String> = serde_json::from_value(ours).unwrap();
+                    ids.sort();
+                    ours = serde_json::json!(ids);
+                }
+                assert_eq!(ours, expected[order], "{rule}");
+                assert_eq!(entry["total_cost"], expected["total_cost"], "{rule}");
+                compared += 1;
+            }
+            _ => assert!(entry.get("error").is_some(), "{rule}: {entry}"),
+        }
+    }
+    assert!(compared >= 10, "only {compared} rules compared");
+    let text = maeul(&["pb", "tally", file.to_str().unwrap(), "--rule", "all"]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("rule: mes_cost_add1") && text.contains("not applied"),
+        "{text}"
+    );
+}

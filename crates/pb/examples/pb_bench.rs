@@ -1,6 +1,6 @@
 //! Times parsing and every applicable rule on each file given; one JSON object per line on stdout.
 //! Used by `bench/pb/run.sh`: `cargo run --release -p maeul-pb --example pb_bench -- FILE... [--rules r1,r2]`.
-use maeul_pb::{Profile, Rule, read_path, rules};
+use maeul_pb::{Rule, read_path_for_counting, rules};
 use std::time::Instant;
 
 fn main() {
@@ -22,8 +22,8 @@ fn main() {
     }
     for file in files {
         let started = Instant::now();
-        let parsed = match read_path(&file) {
-            Ok(parsed) => parsed,
+        let counted = match read_path_for_counting(&file) {
+            Ok(counted) => counted,
             Err(e) => {
                 println!(
                     "{}",
@@ -32,7 +32,7 @@ fn main() {
                 continue;
             }
         };
-        let profile = Profile::new(&parsed.election);
+        let profile = counted.profile;
         let parse_seconds = started.elapsed().as_secs_f64();
         println!(
             "{}",

@@ -9,7 +9,6 @@
 //! - [`explain`]: why each project was or was not funded.
 //! - [`report`]: the values the `maeul pb` commands print.
 pub mod explain;
-mod fast_mes;
 pub mod format;
 pub mod model;
 pub mod official;
@@ -19,8 +18,11 @@ pub mod report;
 pub mod rules;
 
 pub use explain::{Explanation, Fate, ProjectExplanation};
-pub use format::{ParseError, ParseWarning, Parsed, read, read_path};
+pub use format::{
+    Counted, ParseError, ParseWarning, Parsed, read, read_for_counting, read_path,
+    read_path_for_counting,
+};
 pub use model::{Ballot, BallotConstraints, BallotError, Election, Project, VoteType, Voter};
-pub use profile::{Profile, ProjectIndex, Satisfaction};
+pub use profile::{Profile, ProjectIndex, Satisfaction, WeightError};
 pub use rational::Q;
-pub use rules::{Outcome, Rule, RuleError};
+pub use rules::{Outcome, Progress, Rule, RuleError, RunOptions};

@@ -5,7 +5,7 @@ use crate::explain::Fate;
 use crate::model::{Election, VoteType};
 use crate::profile::{Profile, ProjectIndex, Satisfaction};
 use crate::rational::Q;
-use crate::rules::{self, Fates, Outcome, Rule, RuleError, finish};
+use crate::rules::{self, Fates, Outcome, Rule, RuleError, RunOptions, finish};
 
 /// The META `rule` values this engine reproduces.
 pub const SUPPORTED: [&str; 5] = [
@@ -145,6 +145,15 @@ fn city_greedy_completion(
 
 /// Runs the rule named in the file's META `rule`.
 pub fn official(election: &Election, profile: &Profile) -> Result<Outcome, RuleError> {
+    official_with(election, profile, RunOptions::default())
+}
+
+/// [`official`] with options (progress of an iterated equal-shares count).
+pub fn official_with(
+    election: &Election,
+    profile: &Profile,
+    mut options: RunOptions<'_>,
+) -> Result<Outcome, RuleError> {
     let rule = election
         .meta_value("rule")
         .unwrap_or("unknown")
@@ -171,12 +180,18 @@ pub fn official(election: &Election, profile: &Profile) -> Result<Outcome, RuleE
         }
         // Assen 2024's published winners are exactly pabutools' Add1 outcome, without a greedy completion.
         "equalshares/add1" => {
-            return rules::run(profile, Rule::MesCostAdd1).map(|o| with_note(o, notes));
+            return rules::run_with(profile, Rule::MesCostAdd1, options)
+                .map(|o| with_note(o, notes));
         }
         "equalshares/add1-comparison" => {
             let mut mes_fates: Fates = vec![Vec::new(); profile.num_projects()];
             let mut mes_notes = Vec::new();
-            let base = rules::mes_add1_equalshares(profile, &mut mes_fates, &mut mes_notes);
+            let base = rules::mes_add1_equalshares(
+                profile,
+                &mut mes_fates,
+                &mut mes_notes,
+                options.reborrow(),
+            );
             let base = if profile.is_exhaustive(&base, &profile.budget) {
                 base
             } else {

@@ -31,7 +31,7 @@ pub enum Satisfaction {
 }
 
 /// The counting view of an election.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Profile {
     /// Project ids in file order.
     pub ids: Vec<String>,
@@ -43,89 +43,193 @@ pub struct Profile {
     pub budget: Q,
     /// Ballot kind.
     pub vote_type: VoteType,
-    /// Number of voters (every VOTES row).
+    /// Number of voters (every VOTES row; with weights, their sum).
     pub num_voters: u64,
     /// Distinct ballots with multiplicities, in order of first appearance.
     pub ballots: Vec<DistinctBallot>,
 }
 
-impl Profile {
-    /// Compiles an election (merging identical ballots; the outcome of every rule is the same as on the raw rows).
-    pub fn new(election: &Election) -> Profile {
-        let ids: Vec<String> = election.projects.iter().map(|p| p.id.clone()).collect();
-        let costs = election.projects.iter().map(|p| p.cost.clone()).collect();
-        let index: HashMap<&str, ProjectIndex> = ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| (id.as_str(), i as ProjectIndex))
-            .collect();
+/// Why voter weights cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WeightError {
+    /// One weight per voter is needed.
+    Count { voters: usize, weights: usize },
+    /// The weights add up to more than `u64::MAX`.
+    TooLarge,
+}
+
+impl std::fmt::Display for WeightError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WeightError::Count { voters, weights } => {
+                write!(f, "{weights} weights for {voters} voters")
+            }
+            WeightError::TooLarge => f.write_str("the weights add up to more than 2^64 − 1"),
+        }
+    }
+}
+impl std::error::Error for WeightError {}
+
+/// Merges ballots into distinct ballots with multiplicities, reading each the way pabutools does: approval as a
+/// set (sorted by project index), ordinal keeping a project's first position, cumulative/scoring keeping a repeated
+/// project's last points in its first place.
+pub(crate) struct ProfileBuilder {
+    vote_type: VoteType,
+    seen: foldhash::HashMap<(Vec<ProjectIndex>, Option<Vec<Q>>), u32>,
+    ballots: Vec<DistinctBallot>,
+    total: Option<u64>,
+    /// Per project: (ballot stamp, place on the current ballot), so repeats are found in linear time.
+    place_of: Vec<(u64, usize)>,
+    stamp: u64,
+}
+
+impl ProfileBuilder {
+    pub(crate) fn new(vote_type: VoteType, num_projects: usize) -> Self {
+        ProfileBuilder {
+            vote_type,
+            seen: Default::default(),
+            ballots: Vec::new(),
+            total: Some(0),
+            place_of: vec![(u64::MAX, 0); num_projects],
+            stamp: 0,
+        }
+    }
+
+    /// Adds a ballot given as (project, points) entries in ballot order, with a weight; returns its distinct index
+    /// (`None` for weight 0, which adds nothing).
+    pub(crate) fn add(
+        &mut self,
+        entries: impl Iterator<Item = (ProjectIndex, Option<Q>)>,
+        weight: u64,
+    ) -> Option<u32> {
+        if weight == 0 {
+            return None;
+        }
+        self.stamp += 1;
+        let mut projects: Vec<ProjectIndex> = Vec::new();
+        let mut points: Vec<Q> = Vec::new();
+        for (p, value) in entries {
+            let (seen_on, place) = &mut self.place_of[p as usize];
+            if *seen_on == self.stamp {
+                if let Some(value) = value {
+                    points[*place] = value;
+                }
+                continue;
+            }
+            (*seen_on, *place) = (self.stamp, projects.len());
+            projects.push(p);
+            points.extend(value);
+        }
+        let key = match self.vote_type {
+            VoteType::Ordinal => (projects, None),
+            VoteType::Approval | VoteType::ChooseOne => {
+                projects.sort_unstable();
+                (projects, None)
+            }
+            VoteType::Cumulative | VoteType::Scoring => {
+                let mut pairs: Vec<(ProjectIndex, Q)> = projects.into_iter().zip(points).collect();
+                pairs.sort_unstable_by_key(|(p, _)| *p);
+                let (projects, points) = pairs.into_iter().unzip();
+                (projects, Some(points))
+            }
+        };
+        let index = match self.seen.get(&key) {
+            Some(&index) => index,
+            None => {
+                let index = self.ballots.len() as u32;
+                self.seen.insert(key.clone(), index);
+                self.ballots.push(DistinctBallot {
+                    weight: 0,
+                    projects: key.0,
+                    points: key.1,
+                });
+                index
+            }
+        };
+        self.add_to(index, weight);
+        Some(index)
+    }
+
+    /// Adds `weight` more voters to the distinct ballot `index`.
+    pub(crate) fn add_to(&mut self, index: u32, weight: u64) {
+        // The total bounds every ballot's weight: once it overflows, the profile is refused in `finish`.
+        let ballot = &mut self.ballots[index as usize];
+        ballot.weight = ballot.weight.saturating_add(weight);
+        self.total = self.total.and_then(|t| t.checked_add(weight));
+    }
+
+    pub(crate) fn finish(
+        self,
+        ids: Vec<String>,
+        costs: Vec<Q>,
+        budget: Q,
+    ) -> Result<Profile, WeightError> {
+        let num_voters = self.total.ok_or(WeightError::TooLarge)?;
         let mut by_string: Vec<usize> = (0..ids.len()).collect();
         by_string.sort_by(|&a, &b| ids[a].as_bytes().cmp(ids[b].as_bytes()));
         let mut tie_rank = vec![0u32; ids.len()];
         for (rank, &project) in by_string.iter().enumerate() {
             tie_rank[project] = rank as u32;
         }
-        let mut ballots: Vec<DistinctBallot> = Vec::new();
-        let mut seen: HashMap<(Vec<ProjectIndex>, Option<Vec<Q>>), usize> = HashMap::new();
-        for voter in &election.voters {
-            let lookup = |id: &str| {
-                *index
-                    .get(id)
-                    .expect("the parser and check_ballot reject unknown projects")
-            };
-            let key = match &voter.ballot {
-                Ballot::Approval(list) => {
-                    let mut projects: Vec<ProjectIndex> =
-                        list.iter().map(|id| lookup(id)).collect();
-                    projects.sort_unstable();
-                    projects.dedup();
-                    (projects, None)
-                }
-                Ballot::Ordinal(list) => {
-                    let mut projects: Vec<ProjectIndex> = Vec::with_capacity(list.len());
-                    for id in list {
-                        let p = lookup(id);
-                        if !projects.contains(&p) {
-                            projects.push(p);
-                        }
-                    }
-                    (projects, None)
-                }
-                Ballot::Cumulative(entries) | Ballot::Scoring(entries) => {
-                    let mut pairs: Vec<(ProjectIndex, Q)> = Vec::with_capacity(entries.len());
-                    for (id, points) in entries {
-                        let p = lookup(id);
-                        match pairs.iter_mut().find(|(q, _)| *q == p) {
-                            Some(pair) => pair.1 = points.clone(),
-                            None => pairs.push((p, points.clone())),
-                        }
-                    }
-                    pairs.sort_by_key(|(p, _)| *p);
-                    let (projects, points) = pairs.into_iter().unzip();
-                    (projects, Some(points))
-                }
-            };
-            match seen.get(&key) {
-                Some(&i) => ballots[i].weight += 1,
-                None => {
-                    seen.insert(key.clone(), ballots.len());
-                    ballots.push(DistinctBallot {
-                        weight: 1,
-                        projects: key.0,
-                        points: key.1,
-                    });
-                }
-            }
-        }
-        Profile {
+        Ok(Profile {
             ids,
             costs,
             tie_rank,
-            budget: election.budget.clone(),
-            vote_type: election.vote_type,
-            num_voters: election.voters.len() as u64,
-            ballots,
+            budget,
+            vote_type: self.vote_type,
+            num_voters,
+            ballots: self.ballots,
+        })
+    }
+}
+
+impl Profile {
+    /// Compiles an election (merging identical ballots; the outcome of every rule is the same as on the raw rows).
+    pub fn new(election: &Election) -> Profile {
+        let weights = vec![1; election.voters.len()];
+        Profile::with_weights(election, &weights)
+            .expect("one weight per voter, summing to the voter count")
+    }
+
+    /// Compiles an election whose voters carry integer weights (`weights[i]` for `election.voters[i]`): a voter of
+    /// weight k counts exactly as k voters casting the same ballot, in every rule (the rules only ever see distinct
+    /// ballots with multiplicities, and a weight is a multiplicity). Weight 0 leaves the voter out entirely (not
+    /// even counted in n for equal shares). Ballots must name only projects of the election (as the reader and
+    /// [`Election::check_ballot`] ensure).
+    pub fn with_weights(election: &Election, weights: &[u64]) -> Result<Profile, WeightError> {
+        if weights.len() != election.voters.len() {
+            return Err(WeightError::Count {
+                voters: election.voters.len(),
+                weights: weights.len(),
+            });
         }
+        let ids: Vec<String> = election.projects.iter().map(|p| p.id.clone()).collect();
+        let costs = election.projects.iter().map(|p| p.cost.clone()).collect();
+        let index: foldhash::HashMap<&str, ProjectIndex> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i as ProjectIndex))
+            .collect();
+        let lookup = |id: &str| {
+            *index
+                .get(id)
+                .expect("the parser and check_ballot reject unknown projects")
+        };
+        let mut builder = ProfileBuilder::new(election.vote_type, ids.len());
+        for (voter, &weight) in election.voters.iter().zip(weights) {
+            match &voter.ballot {
+                Ballot::Approval(list) | Ballot::Ordinal(list) => {
+                    builder.add(list.iter().map(|id| (lookup(id), None)), weight)
+                }
+                Ballot::Cumulative(entries) | Ballot::Scoring(entries) => builder.add(
+                    entries
+                        .iter()
+                        .map(|(id, points)| (lookup(id), Some(points.clone()))),
+                    weight,
+                ),
+            };
+        }
+        builder.finish(ids, costs, election.budget.clone())
     }
 
     /// Number of projects.

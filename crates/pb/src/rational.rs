@@ -236,13 +236,43 @@ impl fmt::Display for Q {
     }
 }
 
+/// The most digits a number read from text may have: significant digits, digits before the decimal point and
+/// decimal places are each limited to this many (leading zeros, and trailing zeros after a decimal point, are not
+/// counted). Real budgets, costs and points have at most a dozen digits; the bound keeps a hostile file with a
+/// million-digit number from stalling the reader (big-integer parsing is quadratic in the number of digits) and
+/// keeps every value read below 10^40 in magnitude and above 10^-40 in precision.
+pub const MAX_DIGITS: usize = 40;
+
 /// Why a number could not be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NumberError(pub String);
+pub struct NumberError {
+    /// The text read, cut to its first characters when long.
+    pub text: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl NumberError {
+    fn new(text: &str, reason: impl Into<String>) -> Self {
+        NumberError {
+            text: shorten(text),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// The text itself when short, else its first characters and its length (messages never echo a huge field).
+pub fn shorten(text: &str) -> String {
+    const SHOWN: usize = 24;
+    match text.char_indices().nth(SHOWN) {
+        None => text.to_string(),
+        Some((cut, _)) => format!("{}… ({} characters)", &text[..cut], text.chars().count()),
+    }
+}
 
 impl fmt::Display for NumberError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "not a number: {:?}", self.0)
+        write!(f, "{:?} {}", self.text, self.reason)
     }
 }
 impl std::error::Error for NumberError {}
@@ -250,61 +280,108 @@ impl std::error::Error for NumberError {}
 impl FromStr for Q {
     type Err = NumberError;
     /// Reads `12`, `-3`, `400000.0`, `1607513.56`, `.5`, `1e3`, `2.5E-1` and `7/3` exactly (what `mpq(str)` reads
-    /// in the files); surrounding whitespace is ignored.
+    /// in the files); surrounding whitespace is ignored. At most [`MAX_DIGITS`] digits (see there).
     fn from_str(text: &str) -> Result<Q, NumberError> {
-        let err = || NumberError(text.to_string());
         let s = text.trim();
         if let Some((numer, denom)) = s.split_once('/') {
-            let numer: Q = parse_decimal(numer.trim()).ok_or_else(err)?;
-            let denom: Q = parse_decimal(denom.trim()).ok_or_else(err)?;
+            let numer =
+                parse_decimal(numer.trim()).map_err(|reason| NumberError::new(text, reason))?;
+            let denom =
+                parse_decimal(denom.trim()).map_err(|reason| NumberError::new(text, reason))?;
             if denom.is_zero() {
-                return Err(err());
+                return Err(NumberError::new(text, "has a zero denominator"));
             }
             return Ok(numer / denom);
         }
-        parse_decimal(s).ok_or_else(err)
+        parse_decimal(s).map_err(|reason| NumberError::new(text, reason))
     }
 }
 
-fn parse_decimal(s: &str) -> Option<Q> {
-    let (negative, unsigned) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
-        _ => (false, s),
+/// Reads `[sign] digits [. digits] [e exponent]` as `D · 10^scale` with `D` the significant digits, after checking
+/// the bounds of [`MAX_DIGITS`] (so the work is linear in the length of the text).
+fn parse_decimal(s: &str) -> Result<Q, String> {
+    const NOT_A_NUMBER: &str = "is not a number";
+    let (negative, unsigned) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        Some(_) => (false, s),
+        None => return Err(NOT_A_NUMBER.to_string()),
     };
     let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
-        Some(pos) => (&unsigned[..pos], unsigned[pos + 1..].parse::<i32>().ok()?),
+        Some(pos) => (
+            &unsigned[..pos],
+            unsigned[pos + 1..]
+                .parse::<i32>()
+                .map_err(|_| NOT_A_NUMBER.to_string())?,
+        ),
         None => (unsigned, 0),
     };
     let (int_digits, frac_digits) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if int_digits.is_empty() && frac_digits.is_empty() {
-        return None;
-    }
-    if !int_digits.bytes().all(|b| b.is_ascii_digit())
+    if (int_digits.is_empty() && frac_digits.is_empty())
+        || !int_digits.bytes().all(|b| b.is_ascii_digit())
         || !frac_digits.bytes().all(|b| b.is_ascii_digit())
     {
-        return None;
+        return Err(NOT_A_NUMBER.to_string());
     }
-    if exponent.unsigned_abs() > 400 {
-        return None;
+    // The digits as one string without the point: value = digits · 10^(exponent − decimals); drop the zeros that
+    // carry no information (leading ones, and trailing ones by raising the scale).
+    let all = || int_digits.bytes().chain(frac_digits.bytes());
+    let total = int_digits.len() + frac_digits.len();
+    let leading = all().take_while(|&b| b == b'0').count();
+    if leading == total {
+        return Ok(Q::ZERO);
     }
-    let digits = format!("{int_digits}{frac_digits}");
-    let mut numer: BigInt = if digits.is_empty() {
-        BigInt::zero()
-    } else {
-        digits.parse().ok()?
-    };
-    if negative {
-        numer = -numer;
+    let trailing = int_digits
+        .bytes()
+        .chain(frac_digits.bytes())
+        .rev()
+        .take_while(|&b| b == b'0')
+        .count();
+    let significant = total - leading - trailing;
+    let scale = i64::from(exponent) - frac_digits.len() as i64 + trailing as i64;
+    if significant > MAX_DIGITS {
+        return Err(format!(
+            "has {significant} digits; at most {MAX_DIGITS} significant digits are accepted"
+        ));
     }
-    let scale = exponent - frac_digits.len() as i32;
+    let before_point = significant as i64 + scale;
+    if before_point > MAX_DIGITS as i64 {
+        return Err(format!(
+            "has {before_point} digits before the decimal point; at most {MAX_DIGITS} are accepted"
+        ));
+    }
+    if -scale > MAX_DIGITS as i64 {
+        return Err(format!(
+            "has {} decimal places; at most {MAX_DIGITS} are accepted",
+            -scale
+        ));
+    }
+    // Up to 38 significant digits fit an i128 (the usual case, no allocation); 39 or 40 take a BigInt.
+    let digits = || all().skip(leading).take(significant).map(|b| b - b'0');
+    let small = digits().try_fold(0i128, |v, d| v.checked_mul(10)?.checked_add(i128::from(d)));
+    let sign = if negative { -1 } else { 1 };
+    if let Some(d) = small {
+        if (0..=37).contains(&scale)
+            && let Some(v) = 10i128
+                .checked_pow(scale as u32)
+                .and_then(|p| d.checked_mul(p))
+        {
+            return Ok(Q::int(sign * v));
+        }
+        if (-37..0).contains(&scale) {
+            return Ok(
+                Q::frac(sign * d, 10i128.pow((-scale) as u32)).expect("positive denominator")
+            );
+        }
+    }
+    let big = digits().fold(BigInt::zero(), |v, d| v * 10u32 + u32::from(d));
     let ten = BigInt::from(10u32);
     let value = if scale >= 0 {
-        BigRational::from_integer(numer * ten.pow(scale as u32))
+        BigRational::from_integer(big * ten.pow(scale as u32))
     } else {
-        BigRational::new(numer, ten.pow(scale.unsigned_abs()))
+        BigRational::new(big, ten.pow((-scale) as u32))
     };
-    Some(Q::from_big(value))
+    Ok(Q::from_big(if negative { -value } else { value }))
 }
 
 impl serde::Serialize for Q {

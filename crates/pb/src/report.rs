@@ -4,7 +4,7 @@ use crate::model::Election;
 use crate::official;
 use crate::profile::Profile;
 use crate::rational::Q;
-use crate::rules::{self, Outcome, Rule, RuleError};
+use crate::rules::{self, Outcome, Rule, RuleError, RunOptions};
 use serde_json::{Value, json};
 use std::time::Instant;
 
@@ -55,18 +55,22 @@ pub struct Tally {
     pub seconds: f64,
 }
 
-/// Counts an election with a rule.
-pub fn tally(election: &Election, rule: RuleChoice) -> Result<Tally, RuleError> {
+/// Counts an election with a rule (`profile` is the election's, e.g. from [`crate::read_for_counting`]).
+pub fn tally(
+    election: &Election,
+    profile: &Profile,
+    rule: RuleChoice,
+    options: RunOptions<'_>,
+) -> Result<Tally, RuleError> {
     let started = Instant::now();
-    let profile = Profile::new(election);
     let outcome = match rule {
-        RuleChoice::Standard(rule) => rules::run(&profile, rule)?,
-        RuleChoice::Official => official::official(election, &profile)?,
+        RuleChoice::Standard(rule) => rules::run_with(profile, rule, options)?,
+        RuleChoice::Official => official::official_with(election, profile, options)?,
     };
     Ok(Tally {
         rule,
         outcome,
-        ids: profile.ids,
+        ids: profile.ids.clone(),
         seconds: started.elapsed().as_secs_f64(),
     })
 }
@@ -98,18 +102,96 @@ impl Tally {
 
     /// Plain text for people.
     pub fn to_text(&self, explain: bool) -> String {
+        let mut text = self.block(false);
+        text.push_str(&format!("seconds: {:.6}\n", self.seconds));
+        if explain {
+            text.push('\n');
+            text.push_str(&self.outcome.explanation.to_text());
+        }
+        text
+    }
+
+    fn block(&self, explain: bool) -> String {
         let mut text = format!(
-            "rule: {}\nselected ({}): {}\ntotal cost: {}\nseconds: {:.6}\n",
+            "rule: {}\nselected ({}): {}\ntotal cost: {}\n",
             self.rule.name(),
             self.outcome.selected.len(),
             self.selected_ids().join(", "),
             self.outcome.total_cost,
-            self.seconds
         );
         if explain {
             text.push('\n');
             text.push_str(&self.outcome.explanation.to_text());
         }
+        text
+    }
+}
+
+/// Every standard rule on one profile, with the total time ([`rules::run_all`]: bases shared by a rule and its
+/// completion are computed once).
+pub struct Tallies {
+    /// Each rule's tally, or why it does not apply.
+    pub tallies: Vec<Result<Tally, (Rule, RuleError)>>,
+    /// Wall time of all the counts.
+    pub seconds: f64,
+}
+
+/// Counts an election with every standard rule.
+pub fn tally_all(profile: &Profile, options: RunOptions<'_>) -> Tallies {
+    let started = Instant::now();
+    let results = rules::run_all(profile, options);
+    let seconds = started.elapsed().as_secs_f64();
+    let tallies = results
+        .into_iter()
+        .map(|(rule, result)| {
+            result
+                .map(|outcome| Tally {
+                    rule: RuleChoice::Standard(rule),
+                    outcome,
+                    ids: profile.ids.clone(),
+                    seconds: f64::NAN,
+                })
+                .map_err(|e| (rule, e))
+        })
+        .collect();
+    Tallies { tallies, seconds }
+}
+
+impl Tallies {
+    /// `{"rules": [tally JSON without "seconds", or {"rule", "error"}], "seconds"}`.
+    pub fn to_json(&self, explain: bool) -> Value {
+        let rules: Vec<Value> = self
+            .tallies
+            .iter()
+            .map(|tally| match tally {
+                Ok(tally) => {
+                    let mut value = tally.to_json(explain);
+                    value.as_object_mut().expect("an object").remove("seconds");
+                    value
+                }
+                Err((rule, e)) => json!({"rule": rule.name(), "error": e.to_string()}),
+            })
+            .collect();
+        json!({"rules": rules, "seconds": self.seconds})
+    }
+
+    /// Plain text: one block per rule, then the total time.
+    pub fn to_text(&self, explain: bool) -> String {
+        let mut text = String::new();
+        for tally in &self.tallies {
+            match tally {
+                Ok(tally) => {
+                    text.push_str(&tally.block(explain));
+                }
+                Err((rule, e)) => text.push_str(&format!(
+                    "rule: {rule}
+not applied: {e}
+"
+                )),
+            }
+            text.push('\n');
+        }
+        text.push_str(&format!("seconds (all rules): {:.6}\n", self.seconds));
         text
     }
 }

@@ -2,6 +2,8 @@
 use anyhow::Context;
 use clap::Subcommand;
 use maeul_pb::report::{self, RuleChoice};
+use maeul_pb::{Progress, RunOptions};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
@@ -12,10 +14,11 @@ pub enum Command {
         file: PathBuf,
         /// greedy_cost, greedy_card, greedy_points, greedy_borda, mes_cost, mes_card, mes_points, mes_cost_greedy,
         /// mes_cost_add1, mes_cost_add1_greedy, mes_cost_budget_increase, mes_cost_budget_increase_greedy,
-        /// phragmen, or official (the rule named in the file).
+        /// phragmen, official (the rule named in the file), or all (every standard rule on the one profile read).
         #[arg(long)]
         rule: String,
-        /// Print JSON: {"rule", "selected", "total_cost", "seconds"}.
+        /// Print JSON: {"rule", "selected", "total_cost", "seconds"} (with `--rule all`: {"rules": [those, or
+        /// {"rule", "error"}], "seconds"}).
         #[arg(long)]
         json: bool,
         /// Also explain, for every project, why it was or was not funded.
@@ -45,15 +48,43 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             json,
             explain,
         } => {
-            let rule = RuleChoice::parse(&rule).map_err(anyhow::Error::msg)?;
-            let parsed = maeul_pb::read_path(&file)
-                .with_context(|| format!("reading {}", file.display()))?;
-            let tally = report::tally(&parsed.election, rule)
-                .with_context(|| format!("counting {}", file.display()))?;
-            if json {
-                println!("{}", tally.to_json(explain));
+            let all = rule == "all";
+            let rule = if all {
+                None
             } else {
-                print!("{}", tally.to_text(explain));
+                Some(RuleChoice::parse(&rule).map_err(anyhow::Error::msg)?)
+            };
+            let counted = maeul_pb::read_path_for_counting(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            // Progress of long counts on a terminal only, never mixed into JSON or a redirected output.
+            let mut bar = ProgressLine::new(
+                !json && std::io::stdout().is_terminal() && std::io::stderr().is_terminal(),
+            );
+            let mut on_progress = |p: &Progress| bar.show(p);
+            let options = RunOptions {
+                progress: Some(&mut on_progress),
+                every_budget: false,
+            };
+            match rule {
+                Some(rule) => {
+                    let tally = report::tally(&counted.election, &counted.profile, rule, options)
+                        .with_context(|| format!("counting {}", file.display()))?;
+                    bar.finish();
+                    if json {
+                        println!("{}", tally.to_json(explain));
+                    } else {
+                        print!("{}", tally.to_text(explain));
+                    }
+                }
+                None => {
+                    let tallies = report::tally_all(&counted.profile, options);
+                    bar.finish();
+                    if json {
+                        println!("{}", tallies.to_json(explain));
+                    } else {
+                        print!("{}", tallies.to_text(explain));
+                    }
+                }
             }
         }
         Command::Check { file } => {
@@ -85,4 +116,45 @@ pub fn run(command: Command) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A progress bar on stderr for iterated equal shares, drawn only when asked (on a terminal) and only once a long
+/// count reports progress.
+struct ProgressLine {
+    enabled: bool,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl ProgressLine {
+    fn new(enabled: bool) -> Self {
+        ProgressLine { enabled, bar: None }
+    }
+
+    fn show(&mut self, progress: &Progress) {
+        if !self.enabled {
+            return;
+        }
+        let bar = self.bar.get_or_insert_with(|| {
+            let bar = indicatif::ProgressBar::new(1000);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} {elapsed_precise} [{bar:30}] budget spent by the outcome  {msg}",
+                )
+                .expect("a valid template")
+                .progress_chars("=> "),
+            );
+            bar
+        });
+        bar.set_position((progress.spent.clamp(0.0, 1.0) * 1000.0) as u64);
+        bar.set_message(format!(
+            "{}: {:.2} per voter, {} budgets, {} runs",
+            progress.rule, progress.per_voter_budget, progress.budgets_tried, progress.runs
+        ));
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
 }

@@ -6,10 +6,10 @@
 //! `α = need / (D · w)` multiplies `D` (and every numerator) by `w`, so the common denominator stays exact. This is
 //! what makes MES on a city-wide vote take milliseconds instead of minutes, with the same decisions as exact
 //! rationals (every comparison below is an exact integer comparison).
+use super::mes::{Pricer, Pricing};
 use crate::explain::PaymentGroup;
 use crate::profile::{Profile, ProjectIndex};
 use crate::rational::Q;
-use crate::rules::{Pricer, Pricing};
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_rational::BigRational;
