@@ -1,7 +1,8 @@
 //! Benchmark of the leximin engine on a synthetic pool shaped like a Seoul PB-committee or dong-council
 //! recruitment: 10,000 applicants, 4 stratification features with 28 quota cells, 50 seats.
 //!
-//! `cargo run --release -p maeul-sortition --example synthetic_bench -- [APPLICANTS] [SEATS] [--write FILE]`
+//! `cargo run --release -p maeul-sortition --example synthetic_bench -- [APPLICANTS] [SEATS] [--stages N]
+//! [--v1] [--skip-baseline] [--write FILE]` (`--v1`: the input in format `maeul-sortition/1`, i.e. the interior-point master).
 //!
 //! The pool (`tests/common/generated.rs`, shared with the tests) is generated deterministically (ChaCha20
 //! keyed by SHA-256 of "maeul synthetic pool"), with skews typical of volunteer pools (older applicants and
@@ -23,6 +24,9 @@ fn main() {
         .map_or(10_000, |a| a.parse().expect("APPLICANTS"));
     let seats: u32 = positional.next().map_or(50, |a| a.parse().expect("SEATS"));
     let mut instance = generated::synthetic_pool(applicants, seats);
+    if args.iter().any(|a| a == "--v1") {
+        instance.format = maeul_sortition::FORMAT_V1.into();
+    }
     if let Some(position) = args.iter().position(|a| a == "--stages") {
         instance.leximin_max_stages = Some(args[position + 1].parse().expect("--stages N"));
     }
@@ -35,7 +39,22 @@ fn main() {
     let cells: usize = instance.features.iter().map(|f| f.categories.len()).sum();
 
     let started = Instant::now();
-    let lottery = Lottery::prepare(&instance).unwrap_or_else(|e| panic!("{e}"));
+    // SORTITION_BENCH_PROGRESS=1 prints every master solve with the time since the start (stderr).
+    let verbose = std::env::var_os("SORTITION_BENCH_PROGRESS").is_some();
+    let lottery = Lottery::prepare_with_progress(&instance, &mut |p| {
+        if verbose {
+            eprintln!(
+                "{:8.3} s  stage {}  fixed {}/{}  masters {}  compositions {}",
+                started.elapsed().as_secs_f64(),
+                p.stage,
+                p.fixed_types,
+                p.types,
+                p.master_solves,
+                p.compositions
+            );
+        }
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
     let probabilities_time = started.elapsed();
     let started = Instant::now();
     let outcome = lottery.draw("synthetic benchmark seed");
@@ -48,21 +67,6 @@ fn main() {
     let leximin_max = per_applicant.iter().copied().fold(0.0, f64::max);
     let sum: f64 = per_applicant.iter().sum();
 
-    let witness = check_feasibility(pool)
-        .expect("solver")
-        .witness
-        .expect("feasible");
-    let started = Instant::now();
-    let (samples, spacing) = (20_000, 500);
-    let estimate = uniform_monte_carlo(pool, &witness, "baseline chain", 200_000, samples, spacing);
-    let baseline_time = started.elapsed();
-    let baseline: Vec<f64> = pool
-        .applicant_type
-        .iter()
-        .map(|&t| estimate.type_probabilities[t])
-        .collect();
-    let baseline_min = baseline.iter().copied().fold(f64::INFINITY, f64::min);
-    let baseline_max = baseline.iter().copied().fold(0.0, f64::max);
     // The smallest estimated probability among types with at least 20 applicants: per-type estimates of
     // tiny types are noisy, large types' are not.
     let large_types_min = |probabilities: &[f64]| {
@@ -84,7 +88,7 @@ fn main() {
         pool.features.len()
     );
     println!(
-        "leximin probabilities: {:.3} s ({} stages{}, {} master LPs, {} exact pricing ILPs, {} compositions generated, {} in the support)",
+        "leximin probabilities: {:.3} s ({} stages{}, {} interior-point master LPs, {} simplex master LPs ({} pivots), {} exact pricing ILPs, {} compositions generated, {} in the support)",
         probabilities_time.as_secs_f64(),
         lottery.stats.stages,
         if lottery.stats.complete {
@@ -93,6 +97,8 @@ fn main() {
             ", stage limit reached"
         },
         lottery.stats.master_solves,
+        lottery.stats.simplex_solves,
+        lottery.stats.simplex_pivots,
         lottery.stats.pricing_problems,
         lottery.stats.compositions_generated,
         lottery.distribution.compositions.len()
@@ -114,6 +120,24 @@ fn main() {
         large_types_min(&lottery.distribution.type_probabilities),
         below(&per_applicant, uniform_share / 2.0)
     );
+    if args.iter().any(|a| a == "--skip-baseline") {
+        return;
+    }
+    let witness = check_feasibility(pool)
+        .expect("solver")
+        .witness
+        .expect("feasible");
+    let started = Instant::now();
+    let (samples, spacing) = (20_000, 500);
+    let estimate = uniform_monte_carlo(pool, &witness, "baseline chain", 200_000, samples, spacing);
+    let baseline_time = started.elapsed();
+    let baseline: Vec<f64> = pool
+        .applicant_type
+        .iter()
+        .map(|&t| estimate.type_probabilities[t])
+        .collect();
+    let baseline_min = baseline.iter().copied().fold(f64::INFINITY, f64::min);
+    let baseline_max = baseline.iter().copied().fold(0.0, f64::max);
     println!(
         "uniform baseline (Monte Carlo swap chain, {} samples {} steps apart, acceptance {:.3}, {:.2} s):",
         estimate.samples,
