@@ -26,7 +26,8 @@ use std::fmt;
 
 pub use composition::{QuotaConstraint, SolverFailure};
 pub use draw::{
-    DrawOutcome, VacancyFilled, VacancyRule, draw, fill_vacancies, fill_vacancy, seed_digest,
+    DrawOutcome, SeedTextError, VacancyFilled, VacancyRule, check_seed_text, draw, fill_vacancies,
+    fill_vacancy, seed_digest,
 };
 pub use feasibility::{FeasibilityReport, Infeasibility, check_feasibility};
 pub use instance::{FORMAT, FORMAT_V1, InputError, Instance, Pool, Procedure};

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for $FUZZ_SECONDS seconds each (default 30) with the stable toolchain.
+#
+#   FUZZ_SECONDS=60 fuzz/run.sh
+#
+# Each target is a block below (one per parser of outside input); a target prints how many inputs it tried
+# and exits non-zero, saving the failing input in the current folder, when the code under test panics.
+# The script runs every block and exits non-zero if any failed. (cargo-fuzz/libFuzzer targets, such as
+# fuzz_targets/*.rs, need a nightly toolchain and are not run here.)
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+seconds="${FUZZ_SECONDS:-30}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
+cd "$repo"
+failed=()
+
+run_target() { # NAME COMMAND…
+  local name="$1"
+  shift
+  echo "== fuzz target $name ($seconds s)"
+  if ! "$@"; then
+    failed+=("$name")
+  fi
+}
+
+# --- opinion_export: Pol.is exports (comments.csv, votes.csv, participants-votes.csv), maeul-opinion ---
+cargo build --quiet --release -p maeul-opinion --example fuzz_export &&
+  run_target opinion_export "$CARGO_TARGET_DIR/release/examples/fuzz_export" "$seconds" ||
+  failed+=(opinion_export)
+
+# --- sortition_input: lottery input JSON (maeul-sortition/1 and /2), maeul-sortition ---
+cargo build --quiet --release -p maeul-sortition --example fuzz_input &&
+  run_target sortition_input "$CARGO_TARGET_DIR/release/examples/fuzz_input" "$seconds" ||
+  failed+=(sortition_input)
+
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "fuzz targets FAILED: ${failed[*]}"
+  exit 1
+fi
+echo "all fuzz targets ran $seconds s without failure"
