@@ -249,7 +249,8 @@ impl<'a> ColumnGeneration<'a> {
 
     fn report(&mut self) {
         let update = LeximinProgress {
-            stage: self.stats.stages,
+            // Format /2 counts a stage once its level is known; the first one is under way before that.
+            stage: self.stats.stages.max(1),
             max_stages: self.max_stages,
             fixed_types: self.fixed.iter().filter(|q| q.is_some()).count(),
             types: self.fixed.len(),
