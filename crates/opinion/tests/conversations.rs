@@ -18,6 +18,7 @@ fn fixture(name: &str) -> PathBuf {
 
 fn shared_conversation(name: &str) -> Option<Conversation> {
     let shared = std::env::var_os("MAEUL_SHARED")
+        .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             // `<repo>/../shared`, also from a git worktree elsewhere: the nearest ancestor holding

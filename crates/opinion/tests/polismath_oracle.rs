@@ -20,6 +20,7 @@ const TOLERANCE: f64 = 1e-9;
 
 fn oracle_dir() -> Option<PathBuf> {
     let shared = std::env::var_os("MAEUL_SHARED")
+        .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             // `<repo>/../shared`, also from a git worktree elsewhere: the nearest ancestor holding
