@@ -1,18 +1,52 @@
 #!/usr/bin/env bash
-# Fuzzes the .pb readers for a bounded time with the stable toolchain (what CI can run):
+# Runs every fuzz target for $FUZZ_SECONDS seconds each (default 30) with the stable toolchain.
 #
-#   fuzz/run.sh [SECONDS]          (default 60; PB_FUZZ_SEED to vary the inputs)
+#   FUZZ_SECONDS=60 fuzz/run.sh
 #
-# `pb_stable` mutates the fixtures and shared files and checks every input with fuzz/pb_checks.rs (no panic, both
-# readers agree, round trip, check, cheap rules within budget). The libFuzzer target fuzz_targets/pb_parse.rs checks
-# the same properties with coverage guidance but needs nightly: `cd fuzz && cargo +nightly fuzz run pb_parse`.
-set -euo pipefail
+# Each target is a block below (one per parser of outside input); a target prints how many inputs it tried
+# and exits non-zero, saving the failing input in the current folder, when the code under test panics.
+# The script runs every block and exits non-zero if any failed. (cargo-fuzz/libFuzzer targets, such as
+# fuzz_targets/*.rs, need a nightly toolchain and are not run here.)
+set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
-seconds="${1:-60}"
-shared="${MAEUL_SHARED:-$repo/../shared}"
-seeds=("$repo"/crates/pb/tests/fixtures/*.pb)
-if [ -d "$shared/data/pabulib" ]; then seeds+=("$shared"/data/pabulib/*.pb); fi
+seconds="${FUZZ_SECONDS:-30}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$repo/target}"
-cargo build --release --manifest-path "$here/pb_stable/Cargo.toml" >&2
-"$CARGO_TARGET_DIR/release/pb_stable" --seconds "$seconds" --seed "${PB_FUZZ_SEED:-$(date +%s)}" "${seeds[@]}"
+cd "$repo"
+failed=()
+
+run_target() { # NAME COMMAND…
+  local name="$1"
+  shift
+  echo "== fuzz target $name ($seconds s)"
+  if ! "$@"; then
+    failed+=("$name")
+  fi
+}
+
+# --- pb_stable: .pb files (both readers agree, round trip, check, cheap rules), maeul-pb; mutates the
+# fixtures and the shared pabulib files (fuzz/pb_checks.rs holds the properties; the libFuzzer target
+# fuzz_targets/pb_parse.rs checks the same with coverage guidance on nightly) ---
+pb_seeds=("$repo"/crates/pb/tests/fixtures/*.pb)
+shared="${MAEUL_SHARED:-$repo/../shared}"
+if [ -d "$shared/data/pabulib" ]; then pb_seeds+=("$shared"/data/pabulib/*.pb); fi
+cargo build --quiet --release --manifest-path "$here/pb_stable/Cargo.toml" &&
+  run_target pb_stable "$CARGO_TARGET_DIR/release/pb_stable" --seconds "$seconds" \
+    --seed "${PB_FUZZ_SEED:-$(date +%s)}" "${pb_seeds[@]}" ||
+  failed+=(pb_stable)
+
+# --- opinion_export: Pol.is exports (comments.csv, votes.csv, participants-votes.csv), maeul-opinion ---
+cargo build --quiet --release -p maeul-opinion --example fuzz_export &&
+  run_target opinion_export "$CARGO_TARGET_DIR/release/examples/fuzz_export" "$seconds" ||
+  failed+=(opinion_export)
+
+# --- sortition_input: lottery input JSON (maeul-sortition/1 and /2), maeul-sortition ---
+cargo build --quiet --release -p maeul-sortition --example fuzz_input &&
+  run_target sortition_input "$CARGO_TARGET_DIR/release/examples/fuzz_input" "$seconds" ||
+  failed+=(sortition_input)
+
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "fuzz targets FAILED: ${failed[*]}"
+  exit 1
+fi
+echo "all fuzz targets ran $seconds s without failure"

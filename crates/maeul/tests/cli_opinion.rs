@@ -128,3 +128,41 @@ fn malformed_input_reports_file_and_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn votes_on_statements_missing_from_comments_are_reported() {
+    let dir = std::env::temp_dir().join(format!("maeul-opinion-unknown-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("comments.csv"),
+        "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n\
+         1,x,0,0,0,0,1,first\n2,x,1,0,0,0,1,second\n",
+    )
+    .unwrap();
+    let mut votes = String::from("timestamp,datetime,comment-id,voter-id,vote\n");
+    for participant in 0..20 {
+        for statement in [0, 1, 7, 42] {
+            votes.push_str(&format!(
+                "{},x,{statement},{participant},1\n",
+                participant * 10 + statement
+            ));
+        }
+    }
+    std::fs::write(dir.join("votes.csv"), votes).unwrap();
+    let out = maeul(&["opinion", "analyze", dir.to_str().unwrap(), "--json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: 40 votes on 2 statement ids missing from")
+            && stderr.contains("comments.csv: 7, 42"),
+        "{stderr}"
+    );
+    // The JSON on stdout is unaffected.
+    let _: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    // A consistent export gives no warning.
+    let fixture = fixture("15-per-hour-seattle");
+    let out = maeul(&["opinion", "analyze", fixture.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -266,3 +266,49 @@ fn vacancies_are_filled_from_the_reserve_list() {
     assert!(!not_member.status.success());
     assert!(stderr(&not_member).contains("is not on the panel"));
 }
+
+#[test]
+fn an_empty_or_blank_seed_text_is_refused() {
+    let small = fixture("small-council.json");
+    for seed in ["", "   ", "\t\n"] {
+        for command in ["draw", "replace"] {
+            let mut args = vec![
+                "sortition",
+                command,
+                small.to_str().unwrap(),
+                "--seed-text",
+                seed,
+            ];
+            if command == "replace" {
+                args.extend(["--leaving", "P001"]);
+            }
+            let output = maeul(&args);
+            assert!(!output.status.success(), "{command} accepted seed {seed:?}");
+            assert!(
+                stderr(&output).contains("--seed-text: the seed text is"),
+                "{command} {seed:?}: {}",
+                stderr(&output)
+            );
+            assert!(stdout(&output).is_empty(), "nothing is drawn");
+        }
+    }
+}
+
+#[test]
+fn no_progress_output_when_stderr_is_not_a_terminal() {
+    // The tests' stderr is a pipe: the spinner must stay hidden, with or without --json.
+    let small = fixture("small-council.json");
+    for json in [false, true] {
+        let mut args = vec!["sortition", "probabilities", small.to_str().unwrap()];
+        if json {
+            args.push("--json");
+        }
+        let output = maeul(&args);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(
+            !stderr(&output).contains("leximin probabilities:"),
+            "{}",
+            stderr(&output)
+        );
+    }
+}

@@ -4,6 +4,8 @@
 //! Prints, per shared conversation: best-of-REPEATS full recompute time with each step, and the time of one
 //! incremental update after a single new vote; then the same for a synthetic conversation of 1,000,000 votes
 //! (50,000 participants × 1,000 statements, three planted opinion camps).
+//! `bench_opinion --scaling VOTES` times one synthetic conversation of that size (bench/opinion/README.md's
+//! scaling table); `bench_opinion --memory N` measures N live incremental states of 1,000 × 100.
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -129,7 +131,75 @@ fn synthetic(
     }
 }
 
+/// Resident memory of this process (kB), from /proc (Linux); 0 elsewhere.
+fn resident_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// `--scaling VOTES`: one synthetic conversation of VOTES votes (20 per participant; 100, 300 or 1,000
+/// statements for 10k, 100k, 1M votes): full analysis and one incremental update after a new vote.
+fn scaling(votes: u64) {
+    let statements = match votes {
+        0..=20_000 => 100,
+        20_001..=200_000 => 300,
+        _ => 1_000,
+    };
+    let conversation = synthetic(votes / 20, statements, 20, 1);
+    let started = Instant::now();
+    let analysis = analyze(&conversation, &Options::default());
+    let whole = started.elapsed().as_secs_f64();
+    println!(
+        "scaling {votes} votes ({} participants x {statements} statements): analyze {} ms (update {} ms: pca {} base {}), k={}, incremental update {} ms",
+        votes / 20,
+        ms(whole),
+        ms(analysis.timings.total),
+        ms(analysis.timings.pca),
+        ms(analysis.timings.base_clusters),
+        analysis.k,
+        ms(incremental_update(&conversation))
+    );
+}
+
+/// `--memory CONVERSATIONS`: resident memory of that many live incremental states of 1,000 participants ×
+/// 100 statements, everyone voting on every statement (the platform's worst case for such a conversation).
+fn memory(conversations: usize) {
+    let before = resident_kib();
+    let mut states = Vec::with_capacity(conversations);
+    for c in 0..conversations {
+        let conversation = synthetic(1_000, 100, 100, c as u64 + 7);
+        let mut state = OpinionState::new(&conversation.statements, Options::default());
+        state.apply_vote_events(&conversation.votes);
+        state.update();
+        states.push(state);
+    }
+    let after = resident_kib();
+    println!(
+        "memory: {conversations} live states of 1,000 participants x 100 statements (100,000 votes each): {} KiB resident in all, {} bytes per conversation",
+        after.saturating_sub(before),
+        after.saturating_sub(before) * 1024 / conversations.max(1) as u64
+    );
+    drop(states);
+}
+
 fn main() {
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(i) = all.iter().position(|a| a == "--scaling") {
+        scaling(all[i + 1].parse().expect("--scaling VOTES"));
+        return;
+    }
+    if let Some(i) = all.iter().position(|a| a == "--memory") {
+        memory(all[i + 1].parse().expect("--memory CONVERSATIONS"));
+        return;
+    }
     let mut args = std::env::args().skip(1);
     let dir = PathBuf::from(args.next().unwrap_or_else(|| "../shared/data/polis".into()));
     let repeats: usize = args

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use crate::cluster::{Cluster, first_distinct_centres, kmeans, silhouette, warm_start};
 use crate::matrix::VoteMatrix;
-use crate::model::{Conversation, ParticipantId, Statement, StatementId, VoteEvent};
+use crate::model::{Conversation, ParticipantId, Statement, StatementId, Vote, VoteEvent};
 use crate::pca::{Pca, PcaOptions, power_pca, project_participants, project_statements};
 use crate::stats::{
     Consensus, RepStatement, VoteTally, comment_priorities, consensus, group_aware_consensus,
@@ -335,11 +335,36 @@ struct StatementFlags {
 }
 
 /// A live conversation: absorbs votes and moderation changes, and updates the opinion map incrementally.
+///
+/// How the platform uses it (one state per open conversation):
+/// * feed a burst of votes with [`OpinionState::apply_votes`] (arrival order; a participant's later vote on
+///   a statement replaces the earlier one) or [`OpinionState::apply_vote_events`] (timed; the latest time
+///   wins), then call [`OpinionState::update`] once for the whole burst and store
+///   [`crate::report::MapSnapshot::new`] of its result;
+/// * when a worker takes a conversation over, rebuild with [`OpinionState::from_votes`] from the stored
+///   votes;
+/// * [`OpinionState::next_statement_for`] picks the statement to show a participant next;
+/// * [`OpinionState::remove_statement`] takes a moderated-out statement out of voting and of the map.
+///
+/// An incremental state and a from-scratch analysis of the same votes agree exactly on everything that
+/// does not depend on the history — the vote matrix, admission (sticky: the incremental one may keep
+/// participants who joined earlier), tallies, consensus, and, given the same groups, repness and
+/// group-aware consensus — and to 1e-9 on the PCA (exact top-2 eigenvectors either way, see
+/// `tests/incremental.rs`). The groups themselves depend on the history, as in Pol.is: k-means is
+/// warm-started from the previous update and the k-smoother waits 4 updates before changing k, so
+/// incremental groups can differ from a from-scratch run (the README gives the agreement measured on real
+/// conversations).
 #[derive(Debug, Clone)]
 pub struct OpinionState {
     options: Options,
     matrix: VoteMatrix,
     flags: HashMap<StatementId, StatementFlags>,
+    /// Statements taken out of voting (moderated out through [`OpinionState::remove_statement`]).
+    removed: HashSet<StatementId>,
+    /// Latest vote time seen; untimed votes are stamped after it, in arrival order.
+    clock: i64,
+    /// Comment priority of each statement at the last update.
+    priorities: HashMap<StatementId, f64>,
     in_conv: HashSet<ParticipantId>,
     comps: Option<Vec<Vec<f64>>>,
     base: Vec<(u32, Vec<ParticipantId>, [f64; 2])>,
@@ -360,6 +385,9 @@ impl OpinionState {
             groups_by_k: BTreeMap::new(),
             smoother: KSmoother::default(),
             updates: 0,
+            removed: HashSet::new(),
+            clock: i64::MIN,
+            priorities: HashMap::new(),
         };
         for statement in statements {
             state.set_statement(statement);
@@ -378,9 +406,131 @@ impl OpinionState {
         );
     }
 
-    /// Records a vote event; returns whether the matrix changed.
+    /// Records a vote event; returns whether the matrix changed. Votes on a removed statement are refused
+    /// (`false`).
     pub fn add_vote(&mut self, event: &VoteEvent) -> bool {
+        if self.removed.contains(&event.statement) {
+            return false;
+        }
+        self.clock = self.clock.max(event.time);
         self.matrix.apply(event)
+    }
+
+    /// Records timed vote events (the latest time wins for a participant and statement, whatever the order
+    /// given); returns how many changed the matrix. No update is run: call [`OpinionState::update`] once
+    /// after a burst.
+    pub fn apply_vote_events(&mut self, events: &[VoteEvent]) -> usize {
+        let mut sorted = events.to_vec();
+        sorted.sort_unstable();
+        sorted.iter().filter(|event| self.add_vote(event)).count()
+    }
+
+    /// Records votes in arrival order, each later than every vote seen so far (so a participant's later
+    /// vote on a statement replaces the earlier one); returns how many changed the matrix. No update is run.
+    pub fn apply_votes(&mut self, votes: &[(ParticipantId, StatementId, Vote)]) -> usize {
+        let mut changed = 0;
+        for &(participant, statement, vote) in votes {
+            let time = self.clock.saturating_add(1).max(0);
+            changed += usize::from(self.add_vote(&VoteEvent {
+                time,
+                participant,
+                statement,
+                vote,
+            }));
+        }
+        changed
+    }
+
+    /// Takes a statement out: it is moderated out of the map from the next update on (its column counts as
+    /// passed, as polismath zeroes it; no repness, consensus or priority) and votes on it are refused.
+    pub fn remove_statement(&mut self, statement: StatementId) {
+        let flags = self.flags.entry(statement).or_default();
+        flags.moderated_out = true;
+        self.removed.insert(statement);
+        self.priorities.remove(&statement);
+    }
+
+    /// The statement to show `participant` next: among the statements known to the state that are not
+    /// moderated out and that they have not voted on, one chosen at random with probability proportional
+    /// to its comment priority at the last update (what Pol.is does); a statement newer than the last
+    /// update gets the priority of a statement nobody has seen. The choice is deterministic for the
+    /// state's seed, the participant and how many votes they cast. `None` when nothing is left.
+    pub fn next_statement_for(&self, participant: ParticipantId) -> Option<StatementId> {
+        let row = self.matrix.row_of(participant);
+        let voted: HashSet<StatementId> = row
+            .map(|r| {
+                self.matrix
+                    .row(r)
+                    .iter()
+                    .map(|cell| self.matrix.statements()[cell.column as usize])
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut candidates: Vec<StatementId> = self
+            .flags
+            .iter()
+            .filter(|(id, f)| !f.moderated_out && !voted.contains(id))
+            .map(|(&id, _)| id)
+            .chain(
+                self.matrix
+                    .statements()
+                    .iter()
+                    .copied()
+                    .filter(|id| !self.flags.contains_key(id) && !voted.contains(id)),
+            )
+            .collect();
+        candidates.sort_unstable();
+        if candidates.is_empty() {
+            return None;
+        }
+        let unseen = crate::stats::comment_priorities(
+            &crate::stats::VoteTally {
+                n_members: 0,
+                agree: vec![0],
+                disagree: vec![0],
+                seen: vec![0],
+            },
+            &[0.0],
+            &[false],
+        )[0];
+        let weights: Vec<f64> = candidates
+            .iter()
+            .map(|id| self.priorities.get(id).copied().unwrap_or(unseen).max(0.0))
+            .collect();
+        let total: f64 = weights.iter().sum();
+        let mut rng = crate::pca::SplitMix64::new(
+            self.options.seed
+                ^ participant.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                ^ (voted.len() as u64).rotate_left(32),
+        );
+        if total <= 0.0 {
+            return Some(candidates[(rng.next_u64() % candidates.len() as u64) as usize]);
+        }
+        let mut u = rng.next_f64() * total;
+        for (id, w) in candidates.iter().zip(&weights) {
+            if u < *w {
+                return Some(*id);
+            }
+            u -= w;
+        }
+        candidates.last().copied()
+    }
+
+    /// Rebuilds a state from stored votes (any order; the latest time wins) and runs one update: what a
+    /// worker does when it takes a conversation over. `removed` lists the statements taken out.
+    pub fn from_votes(
+        statements: &[Statement],
+        removed: &[StatementId],
+        votes: &[VoteEvent],
+        options: Options,
+    ) -> (OpinionState, Analysis) {
+        let mut state = OpinionState::new(statements, options);
+        for &statement in removed {
+            state.remove_statement(statement);
+        }
+        state.apply_vote_events(votes);
+        let analysis = state.update();
+        (state, analysis)
     }
 
     pub fn matrix(&self) -> &VoteMatrix {
@@ -550,6 +700,13 @@ impl OpinionState {
                 (c.k, by_id)
             })
             .collect();
+        self.priorities = matrix
+            .statements()
+            .iter()
+            .copied()
+            .zip(stats.comment_priorities.iter().copied())
+            .filter(|(id, _)| !self.removed.contains(id))
+            .collect();
         self.updates += 1;
         timings.total = started.elapsed().as_secs_f64();
 
@@ -602,19 +759,33 @@ pub fn analyze(conversation: &Conversation, options: &Options) -> Analysis {
 
 /// Replays the votes in time order with an update after every `every` votes and a final one at the end.
 pub fn replay(conversation: &Conversation, every: usize, options: &Options) -> Analysis {
+    replay_with_progress(conversation, every, options, &mut |_, _| {})
+}
+
+/// [`replay`], calling `progress(votes replayed, votes in all)` after every update (a large conversation
+/// replays for seconds; the caller may show it).
+pub fn replay_with_progress(
+    conversation: &Conversation,
+    every: usize,
+    options: &Options,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Analysis {
     let mut state = OpinionState::new(&conversation.statements, options.clone());
     let events = conversation.votes_in_time_order();
     let every = every.max(1);
     let mut since_update = 0;
-    for event in &events {
+    for (done, event) in events.iter().enumerate() {
         state.add_vote(event);
         since_update += 1;
         if since_update == every {
             state.update();
             since_update = 0;
+            progress(done + 1, events.len());
         }
     }
-    state.update()
+    let analysis = state.update();
+    progress(events.len(), events.len());
+    analysis
 }
 
 #[cfg(test)]

@@ -17,6 +17,6 @@ pub mod pca;
 pub mod report;
 pub mod stats;
 
-pub use engine::{Analysis, OpinionState, Options, analyze, replay};
+pub use engine::{Analysis, OpinionState, Options, analyze, replay, replay_with_progress};
 pub use export::{ExportError, read_export_dir};
 pub use model::{Conversation, Moderation, ParticipantId, Statement, StatementId, Vote, VoteEvent};

@@ -105,6 +105,25 @@ impl Conversation {
         events
     }
 
+    /// Vote events on statement ids that are not among `statements`: how many events, and the distinct ids
+    /// (ascending). Meaningful when the statement list was read (a `participants-votes.csv`-only export has
+    /// none, and then every vote would be counted).
+    pub fn votes_on_unknown_statements(&self) -> (usize, Vec<StatementId>) {
+        let known: std::collections::HashSet<StatementId> =
+            self.statements.iter().map(|s| s.id).collect();
+        let mut ids = Vec::new();
+        let mut events = 0;
+        for vote in &self.votes {
+            if !known.contains(&vote.statement) {
+                events += 1;
+                ids.push(vote.statement);
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        (events, ids)
+    }
+
     /// Statement ids that polismath removes from the math (rejected or meta).
     pub fn moderated_out(&self) -> Vec<StatementId> {
         let mut out: Vec<StatementId> = self

@@ -5,7 +5,7 @@ use crate::engine::{Analysis, StepTimings};
 use crate::model::Conversation;
 use crate::stats::{Consensus, RepStatement};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GroupReport {
     pub id: u32,
     /// Participant ids, as strings (ids are opaque to callers).
@@ -13,14 +13,49 @@ pub struct GroupReport {
     pub repness: Vec<RepStatement>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct AnalyzeReport {
+/// The opinion map as the platform stores it after each update (a snapshot per conversation), in exactly
+/// the shape `maeul opinion analyze --json` prints it (that report is this plus a few fields of its own):
+/// `{"k", "groups": [{"id", "members", "repness"}], "consensus": {"agree", "disagree"},
+/// "participants_grouped", "participants", "statements"}`. It serialises and deserialises with serde.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MapSnapshot {
     pub k: usize,
     pub groups: Vec<GroupReport>,
     pub consensus: Consensus,
     pub participants_grouped: usize,
     pub participants: usize,
     pub statements: usize,
+}
+
+impl MapSnapshot {
+    pub fn new(analysis: &Analysis) -> MapSnapshot {
+        MapSnapshot {
+            k: analysis.k,
+            groups: analysis
+                .groups
+                .iter()
+                .map(|g| GroupReport {
+                    id: g.id,
+                    members: g
+                        .members
+                        .iter()
+                        .map(|&r| analysis.participants[r].to_string())
+                        .collect(),
+                    repness: g.repness.clone(),
+                })
+                .collect(),
+            consensus: analysis.consensus.clone(),
+            participants_grouped: analysis.participants_grouped(),
+            participants: analysis.participants.len(),
+            statements: analysis.statements.len(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AnalyzeReport {
+    #[serde(flatten)]
+    pub map: MapSnapshot,
     /// Agreement with the group ids Pol.is exported, when the input carries them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ari_vs_polis: Option<GroupAgreement>,
@@ -31,30 +66,12 @@ pub struct AnalyzeReport {
 
 impl AnalyzeReport {
     pub fn new(conversation: &Conversation, analysis: &Analysis, seconds: f64) -> AnalyzeReport {
-        let groups = analysis
-            .groups
-            .iter()
-            .map(|g| GroupReport {
-                id: g.id,
-                members: g
-                    .members
-                    .iter()
-                    .map(|&r| analysis.participants[r].to_string())
-                    .collect(),
-                repness: g.repness.clone(),
-            })
-            .collect();
         let has_reference = conversation
             .exported_groups
             .iter()
             .any(|(_, g)| g.is_some());
         AnalyzeReport {
-            k: analysis.k,
-            groups,
-            consensus: analysis.consensus.clone(),
-            participants_grouped: analysis.participants_grouped(),
-            participants: analysis.participants.len(),
-            statements: analysis.statements.len(),
+            map: MapSnapshot::new(analysis),
             ari_vs_polis: has_reference.then(|| {
                 compare_groups(
                     &analysis.participant_groups(),
@@ -68,15 +85,16 @@ impl AnalyzeReport {
 
     /// A short human-readable summary (the CLI without `--json`).
     pub fn summary(&self) -> String {
+        let map = &self.map;
         let mut out = format!(
             "{} groups, {} of {} participants grouped, {} statements, {:.1} ms\n",
-            self.k,
-            self.participants_grouped,
-            self.participants,
-            self.statements,
+            map.k,
+            map.participants_grouped,
+            map.participants,
+            map.statements,
             self.seconds * 1e3
         );
-        for g in &self.groups {
+        for g in &map.groups {
             let tids: Vec<String> = g
                 .repness
                 .iter()
@@ -99,13 +117,13 @@ impl AnalyzeReport {
                 tids.join(" ")
             ));
         }
-        let agree: Vec<String> = self
+        let agree: Vec<String> = map
             .consensus
             .agree
             .iter()
             .map(|c| c.tid.to_string())
             .collect();
-        let disagree: Vec<String> = self
+        let disagree: Vec<String> = map
             .consensus
             .disagree
             .iter()
@@ -156,17 +174,18 @@ mod tests {
         };
         let analysis = analyze(&conversation, &Options::default());
         let report = AnalyzeReport::new(&conversation, &analysis, 0.5);
-        assert_eq!(report.k, 2);
-        assert_eq!(report.participants_grouped, 30);
-        let total: usize = report.groups.iter().map(|g| g.members.len()).sum();
+        assert_eq!(report.map.k, 2);
+        assert_eq!(report.map.participants_grouped, 30);
+        let total: usize = report.map.groups.iter().map(|g| g.members.len()).sum();
         assert_eq!(total, 30);
         assert!(
             report
+                .map
                 .groups
                 .iter()
                 .all(|g| g.members.iter().all(|m| m.parse::<u64>().unwrap() >= 100))
         );
-        assert!(report.groups.iter().all(|g| !g.repness.is_empty()));
+        assert!(report.map.groups.iter().all(|g| !g.repness.is_empty()));
         assert!(report.ari_vs_polis.is_none());
         assert!(report.summary().starts_with("2 groups, 30 of 30"));
     }

@@ -108,7 +108,7 @@ pub fn two_prop_test(successes_1: f64, successes_2: f64, trials_1: f64, trials_2
 }
 
 /// Direction in which a statement represents a group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
     Agree,
@@ -116,7 +116,7 @@ pub enum Side {
 }
 
 /// A representative statement of a group, with the statistics polismath reports.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RepStatement {
     pub tid: StatementId,
     #[serde(rename = "repful-for")]
@@ -136,7 +136,7 @@ pub struct RepStatement {
     #[serde(rename = "best-agree")]
     pub best_agree: bool,
     /// Agree count, carried by the best-agree entry (which may still be repful for disagree).
-    #[serde(rename = "n-agree", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "n-agree", default, skip_serializing_if = "Option::is_none")]
     pub n_agree: Option<u32>,
 }
 
@@ -285,7 +285,7 @@ fn beats_best_agree(candidate: &RepCandidate, current: Option<&RepCandidate>) ->
 }
 
 /// A statement most participants agree (or disagree) with.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ConsensusStatement {
     pub tid: StatementId,
     #[serde(rename = "n-success")]
@@ -299,7 +299,7 @@ pub struct ConsensusStatement {
 }
 
 /// Consensus statements over every participant, top five each way.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Consensus {
     pub agree: Vec<ConsensusStatement>,
     pub disagree: Vec<ConsensusStatement>,

@@ -18,8 +18,17 @@ fn fixture(name: &str) -> PathBuf {
 
 fn shared_conversation(name: &str) -> Option<Conversation> {
     let shared = std::env::var_os("MAEUL_SHARED")
+        .filter(|v| !v.is_empty())
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+        .unwrap_or_else(|| {
+            // `<repo>/../shared`, also from a git worktree elsewhere: the nearest ancestor holding
+            // `shared/data`.
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .ancestors()
+                .map(|a| a.join("shared"))
+                .find(|s| s.join("data").is_dir())
+                .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
+        });
     let dir = shared.join("data/polis").join(name);
     if !dir.is_dir() {
         let message = format!(

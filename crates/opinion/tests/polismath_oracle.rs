@@ -6,7 +6,7 @@
 //! the test says so and passes, except under `CI=true`, where it fails.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use maeul_opinion::cluster::Cluster;
 use maeul_opinion::engine::{best_clustering, group_clusterings, statistics};
@@ -20,8 +20,17 @@ const TOLERANCE: f64 = 1e-9;
 
 fn oracle_dir() -> Option<PathBuf> {
     let shared = std::env::var_os("MAEUL_SHARED")
+        .filter(|v| !v.is_empty())
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+        .unwrap_or_else(|| {
+            // `<repo>/../shared`, also from a git worktree elsewhere: the nearest ancestor holding
+            // `shared/data`.
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .ancestors()
+                .map(|a| a.join("shared"))
+                .find(|s| s.join("data").is_dir())
+                .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
+        });
     let dir = shared.join("data/polismath");
     if dir.is_dir() {
         return Some(dir);

@@ -15,6 +15,42 @@ pub fn seed_digest(seed_text: &str) -> [u8; 32] {
     Sha256::digest(seed_text.as_bytes()).into()
 }
 
+/// Why a seed text cannot seed a verifiable draw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SeedTextError {
+    Empty,
+    OnlyWhitespace,
+}
+
+impl std::fmt::Display for SeedTextError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match self {
+            SeedTextError::Empty => "is empty",
+            SeedTextError::OnlyWhitespace => "is only whitespace",
+        };
+        write!(
+            f,
+            "the seed text {what}: it must be the announced public value (for instance a lottery draw's \
+             numbers and the call id), or anyone could have chosen the panel in advance"
+        )
+    }
+}
+
+impl std::error::Error for SeedTextError {}
+
+/// A seed text must carry the announced public value: an empty or whitespace-only text is refused (it is
+/// known in advance, so whoever runs the draw would know the panel before the call closes). Otherwise the
+/// text is used exactly as given (see [`seed_digest`]).
+pub fn check_seed_text(text: &str) -> Result<(), SeedTextError> {
+    if text.is_empty() {
+        Err(SeedTextError::Empty)
+    } else if text.trim().is_empty() {
+        Err(SeedTextError::OnlyWhitespace)
+    } else {
+        Ok(())
+    }
+}
+
 /// Lower-case hexadecimal of bytes.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()

@@ -9,14 +9,33 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// Value of the `format` field this version reads and writes.
-pub const FORMAT: &str = "maeul-sortition/1";
+/// Value of the `format` field this version writes. It also names the published procedure: format `/2`
+/// computes the leximin distribution with a warm-started simplex for the column generation's master problems
+/// (see [`Procedure`]).
+pub const FORMAT: &str = "maeul-sortition/2";
+/// The first format, still read: the same document, whose leximin distribution is computed with the
+/// procedure of the time (an interior-point solve for every master problem), so that draws published with
+/// it can still be re-derived.
+pub const FORMAT_V1: &str = "maeul-sortition/1";
+
+/// How the leximin column generation solves its master problems, as the input's format says. The
+/// probabilities are the same either way (the complete leximin is unique; stage minima and fixed types agree
+/// to the solvers' tolerance), but the distribution over compositions — and so the panel a seed draws —
+/// depends on which columns were generated, hence the format version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Procedure {
+    /// `maeul-sortition/1`: every master problem solved afresh by the interior-point method.
+    InteriorPointMaster,
+    /// `maeul-sortition/2`: master problems solved by a warm-started simplex, the interior-point method only
+    /// once per stage, where its maximally complementary solution decides (see `leximin/warm.rs`).
+    WarmSimplexMaster,
+}
 
 /// The whole published input of one lottery.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Instance {
-    /// Must be [`FORMAT`].
+    /// [`FORMAT`] (or [`FORMAT_V1`]).
     pub format: String,
     /// Free label of the call (e.g. `gaebong1-council-2026`); informative only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -173,6 +192,8 @@ impl ApplicantType {
 /// The validated, compiled form of an [`Instance`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pool {
+    /// The procedure the input's format version asks for.
+    pub procedure: Procedure,
     pub call: Option<String>,
     pub panel_size: u32,
     pub reserve_size: u32,
@@ -205,12 +226,16 @@ impl Pool {
     /// declaring exactly one known category per feature, shares within [0, 1]. Quota feasibility is a
     /// separate step ([`crate::check_feasibility`]).
     pub fn new(instance: &Instance) -> Result<Pool, InputError> {
-        if instance.format != FORMAT {
-            return Err(invalid(
-                "format",
-                format!("expected \"{FORMAT}\", got \"{}\"", instance.format),
-            ));
-        }
+        let procedure = match instance.format.as_str() {
+            FORMAT => Procedure::WarmSimplexMaster,
+            FORMAT_V1 => Procedure::InteriorPointMaster,
+            other => {
+                return Err(invalid(
+                    "format",
+                    format!("expected \"{FORMAT}\" (or \"{FORMAT_V1}\"), got \"{other}\""),
+                ));
+            }
+        };
         if instance.panel_size == 0 {
             return Err(invalid("panel_size", "must be at least 1"));
         }
@@ -343,6 +368,7 @@ impl Pool {
         }
 
         Ok(Pool {
+            procedure,
             call: instance.call.clone(),
             panel_size,
             reserve_size: instance.reserve_size,

@@ -20,16 +20,18 @@ pub mod feasibility;
 pub mod instance;
 pub mod leximin;
 pub mod report;
+pub mod simplex;
 
 use std::fmt;
 
 pub use composition::{QuotaConstraint, SolverFailure};
 pub use draw::{
-    DrawOutcome, VacancyFilled, VacancyRule, draw, fill_vacancies, fill_vacancy, seed_digest,
+    DrawOutcome, SeedTextError, VacancyFilled, VacancyRule, check_seed_text, draw, fill_vacancies,
+    fill_vacancy, seed_digest,
 };
 pub use feasibility::{FeasibilityReport, Infeasibility, check_feasibility};
-pub use instance::{FORMAT, InputError, Instance, Pool};
-pub use leximin::{Distribution, LeximinStats, leximin};
+pub use instance::{FORMAT, FORMAT_V1, InputError, Instance, Pool, Procedure};
+pub use leximin::{Distribution, LeximinProgress, LeximinStats, leximin, leximin_with_progress};
 
 /// Anything that stops a lottery from producing probabilities or a panel.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +86,15 @@ impl Lottery {
     /// Validates the instance, checks feasibility (refusing an infeasible quota set with every reason
     /// found) and computes the leximin distribution.
     pub fn prepare(instance: &Instance) -> Result<Lottery, SortitionError> {
+        Lottery::prepare_with_progress(instance, &mut |_| {})
+    }
+
+    /// [`Lottery::prepare`], reporting the leximin computation's progress to `progress` (after every
+    /// master problem solved); the engine itself draws nothing.
+    pub fn prepare_with_progress(
+        instance: &Instance,
+        progress: &mut dyn FnMut(&LeximinProgress),
+    ) -> Result<Lottery, SortitionError> {
         let pool = Pool::new(instance)?;
         let report = check_feasibility(&pool)?;
         let Some(witness) = report.witness else {
@@ -92,7 +103,7 @@ impl Lottery {
         let max_stages = instance
             .leximin_max_stages
             .unwrap_or_else(|| leximin::default_max_stages(&pool));
-        let (distribution, stats) = leximin(&pool, &witness, max_stages)?;
+        let (distribution, stats) = leximin_with_progress(&pool, &witness, max_stages, progress)?;
         Ok(Lottery {
             pool,
             distribution,

@@ -438,3 +438,31 @@ fn without_features_it_is_a_plain_lottery() {
     assert_eq!(outcome.panel.len(), 3);
     assert_eq!(outcome.reserves.len(), 2);
 }
+
+#[test]
+fn the_published_draw_of_the_fixture_in_format_2_is_pinned() {
+    // The same pin for the warm-simplex procedure: the fixture's input (format /1) declared as /2.
+    let mut instance = fixture("small-council.json");
+    instance.format = maeul_sortition::FORMAT.into();
+    let lottery = prepare(&instance);
+    let outcome = lottery.draw("maeul test seed");
+    let ids = |v: &[usize]| -> Vec<String> {
+        v.iter()
+            .map(|&a| lottery.pool.applicant_ids[a].clone())
+            .collect()
+    };
+    assert_eq!(
+        (ids(&outcome.panel), ids(&outcome.reserves)),
+        (
+            PINNED_V2_PANEL.map(String::from).to_vec(),
+            PINNED_V2_RESERVES.map(String::from).to_vec()
+        )
+    );
+}
+
+/// Recorded from format /2 when it was introduced (commit "format maeul-sortition/2 …"); a change here
+/// changes published /2 draws and must be deliberate.
+const PINNED_V2_PANEL: [&str; 12] = [
+    "P022", "P030", "P010", "P024", "P017", "P019", "P006", "P005", "P002", "P018", "P035", "P021",
+];
+const PINNED_V2_RESERVES: [&str; 4] = ["P008", "P027", "P032", "P029"];

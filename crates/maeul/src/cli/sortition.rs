@@ -1,12 +1,15 @@
 //! `maeul sortition …`: command-line front end of the maeul-sortition engine. Parsing and printing only;
 //! the reports are built by `maeul_sortition::report`.
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
 use maeul_sortition::{
-    Instance, Lottery, Pool, SortitionError, check_feasibility, fill_vacancies, report, sha256_hex,
-    uniform_baseline,
+    Instance, LeximinProgress, Lottery, Pool, SortitionError, check_feasibility, check_seed_text,
+    fill_vacancies, report, sha256_hex, uniform_baseline,
 };
 
 #[derive(Debug, Subcommand)]
@@ -66,11 +69,51 @@ fn read(file: &Path) -> anyhow::Result<(Instance, String)> {
     Ok((instance, sha256_hex(text.as_bytes())))
 }
 
-fn prepare(file: &Path, instance: &Instance) -> anyhow::Result<Lottery> {
-    Lottery::prepare(instance).map_err(|error| match error {
+/// A spinner on stderr describing the leximin computation, only when stderr is a terminal and the output
+/// is not JSON (scripts and pipes get nothing extra).
+fn progress_spinner(json: bool) -> ProgressBar {
+    if json || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let spinner = ProgressBar::new_spinner();
+    spinner.set_style(
+        ProgressStyle::with_template("{spinner} leximin probabilities: {msg} ({elapsed})")
+            .expect("valid template"),
+    );
+    spinner.set_message("checking the quotas");
+    spinner.enable_steady_tick(Duration::from_millis(120));
+    spinner
+}
+
+fn describe(progress: &LeximinProgress) -> String {
+    let stages = if progress.max_stages == u32::MAX {
+        format!("stage {}", progress.stage)
+    } else {
+        format!(
+            "stage {} of at most {}",
+            progress.stage, progress.max_stages
+        )
+    };
+    format!(
+        "{stages}, {}/{} types fixed, {} master problems, {} compositions",
+        progress.fixed_types, progress.types, progress.master_solves, progress.compositions
+    )
+}
+
+fn prepare(file: &Path, instance: &Instance, json: bool) -> anyhow::Result<Lottery> {
+    let spinner = progress_spinner(json);
+    let lottery = Lottery::prepare_with_progress(instance, &mut |progress| {
+        spinner.set_message(describe(progress));
+    });
+    spinner.finish_and_clear();
+    lottery.map_err(|error| match error {
         SortitionError::Input(error) => anyhow::anyhow!("{}: {error}", file.display()),
         other => anyhow::anyhow!("{}: {other}", file.display()),
     })
+}
+
+fn checked_seed(seed_text: &str) -> anyhow::Result<()> {
+    check_seed_text(seed_text).map_err(|error| anyhow::anyhow!("--seed-text: {error}"))
 }
 
 fn print_json(value: &serde_json::Value) {
@@ -104,7 +147,7 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             let (instance, _) = read(&file)?;
             match method {
                 Method::Leximin => {
-                    let lottery = prepare(&file, &instance)?;
+                    let lottery = prepare(&file, &instance, json)?;
                     let pool = &lottery.pool;
                     if json {
                         print_json(&report::probabilities_json(
@@ -149,8 +192,9 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             seed_text,
             json,
         } => {
+            checked_seed(&seed_text)?;
             let (instance, input_sha256) = read(&file)?;
-            let lottery = prepare(&file, &instance)?;
+            let lottery = prepare(&file, &instance, json)?;
             let outcome = lottery.draw(&seed_text);
             if json {
                 print_json(&report::draw_json(
@@ -179,8 +223,9 @@ pub fn run(command: Command) -> anyhow::Result<()> {
             leaving,
             json,
         } => {
+            checked_seed(&seed_text)?;
             let (instance, _) = read(&file)?;
-            let lottery = prepare(&file, &instance)?;
+            let lottery = prepare(&file, &instance, json)?;
             let pool = &lottery.pool;
             let outcome = lottery.draw(&seed_text);
             let mut indices = Vec::with_capacity(leaving.len());

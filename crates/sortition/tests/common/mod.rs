@@ -1,5 +1,8 @@
 //! Helpers shared by the integration tests: building instances in code.
 #![allow(dead_code)]
+
+pub mod generated;
+
 use std::collections::BTreeMap;
 
 use maeul_sortition::FORMAT;
