@@ -174,6 +174,7 @@ run_pass() {
     echo "e2e.sh: the $backend server died during the tests; its stderr:" >&2; tail -n 40 "$SERVER_ERR" >&2; status=1
   elif grep -Eq 'panicked|ERROR' "$SERVER_ERR"; then
     echo "e2e.sh: the $backend server logged errors during the tests:" >&2; grep -E 'panicked|ERROR' "$SERVER_ERR" | tail -n 20 >&2
+    status=1
   fi
   stop_server
   local pass fail

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of maeul: the Rust suites (domain, engines, storage and server on SQLite AND PostgreSQL,
-# CLI), then the browser suite in headless Chromium with axe-core. Installs and starts what is missing
+# CLI), the API contract (scripts/api-contract.sh), then the browser suite in headless Chromium with
+# axe-core. Installs and starts what is missing
 # (PostgreSQL, Chromium, npm packages). With CI=true, nothing may be skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,11 @@ fi
 echo "== Rust test suites (SQLite and PostgreSQL)"
 cargo test --workspace --locked
 
-echo "== Browser suite (headless Chromium, axe-core)"
 cargo build --locked -p maeul
-MAEUL_BIN="$PWD/target/debug/maeul" scripts/e2e.sh
+bin="${CARGO_TARGET_DIR:-$PWD/target}/debug/maeul"
+
+echo "== API contract (OpenAPI document validated; schemathesis against a demo server)"
+MAEUL_BIN="$bin" scripts/api-contract.sh
+
+echo "== Browser suite (headless Chromium, axe-core)"
+MAEUL_BIN="$bin" scripts/e2e.sh

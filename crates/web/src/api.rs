@@ -69,7 +69,26 @@ fn finish(doc: &mut utoipa::openapi::OpenApi) {
             if let Some(op) = op.as_mut() {
                 let has_body = has_body && op.request_body.is_some();
                 add_error_responses(op, write, has_body);
+                describe_responses(op);
             }
+        }
+    }
+}
+
+/// OpenAPI requires a description on every response: a success response a handler left undescribed gets
+/// its status's reason phrase ("Created").
+fn describe_responses(op: &mut Operation) {
+    for (code, response) in op.responses.responses.iter_mut() {
+        if let RefOr::T(response) = response
+            && response.description.is_empty()
+        {
+            let reason = code
+                .parse::<u16>()
+                .ok()
+                .and_then(|c| axum::http::StatusCode::from_u16(c).ok())
+                .and_then(|c| c.canonical_reason())
+                .unwrap_or("Response");
+            response.description = reason.to_owned();
         }
     }
 }

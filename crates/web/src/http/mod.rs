@@ -2,6 +2,7 @@
 //! rendering, extractors with translated rejections, forms, CSV, sessions and cookies.
 pub mod auth;
 pub mod context;
+pub mod crumbs;
 pub mod csrf;
 pub mod csv;
 pub mod error;
@@ -10,6 +11,7 @@ pub mod forms;
 pub mod section;
 
 pub use context::{Caller, Ctx, signed_in};
+pub use crumbs::Crumbs;
 pub use csrf::CsrfForm;
 pub use error::{ApiError, PageError, ServiceError, ServiceResult};
 pub use extract::{ApiCaller, ApiJson, ApiPath, ApiQuery, ClientIp, PagePath, PageQuery};

@@ -6,6 +6,7 @@ mod harness;
 mod accounts;
 mod api;
 mod committees;
+mod contract;
 mod participation;
 mod proposals;
 mod review;
@@ -20,5 +21,6 @@ fn main() {
     trials.extend(participation::trials());
     trials.extend(committees::trials());
     trials.extend(review::trials());
+    trials.extend(contract::trials());
     maeul_testkit::run(trials);
 }

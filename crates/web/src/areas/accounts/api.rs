@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::areas::accounts::service;
+use crate::http::error::ErrorBody;
 use crate::http::{ApiCaller, ApiError, ApiJson, ApiPath, ClientIp};
 
 #[derive(Serialize, ToSchema)]
@@ -89,7 +90,8 @@ pub struct TokenResponse {
 /// Exchanges e-mail and password for a bearer token. Rate-limited like the sign-in form; a blocked
 /// account gets none.
 #[utoipa::path(post, path = "/auth/token", tag = "accounts", operation_id = "create_token",
-    request_body = TokenRequest, responses((status = 201, body = TokenResponse)))]
+    request_body = TokenRequest, responses((status = 201, body = TokenResponse),
+        (status = 401, description = "Wrong e-mail or password (`wrong_credentials`)", body = ErrorBody)))]
 pub async fn create_token(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,

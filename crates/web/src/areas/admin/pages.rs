@@ -33,28 +33,29 @@ fn audit_view(ctx: &Ctx, a: &AuditEntry) -> AuditView {
         Some(Subject::Register) => ctx.t("admin-audit-register"),
         None => a.subject.clone(),
     };
-    let detail =
-        a.details()
-            .into_iter()
-            .map(|(key, value)| match key {
-                "role" => Role::parse(value).map_or_else(|| value.to_owned(), |r| ctx.label(r)),
-                "status" => ResidencyStatus::parse(value)
-                    .map_or_else(|| value.to_owned(), |s| ctx.label(s)),
-                "scope" => value
-                    .parse::<i64>()
-                    .map_or_else(|_| value.to_owned(), |id| ctx.scope_label(&id)),
-                "rows" => ctx.t1("admin-audit-detail-rows", "count", value.to_owned()),
-                "new" => ctx.t1("admin-audit-detail-new", "count", value.to_owned()),
-                "verified" => ctx.t1("admin-audit-detail-verified", "count", value.to_owned()),
-                "answer_at" => ctx.t1("ladder-answer-at-short", "count", value.to_owned()),
-                "forum_at" => ctx.t1("ladder-forum-at-short", "count", value.to_owned()),
-                "head_at" => ctx.t1("ladder-head-at-short", "count", value.to_owned()),
-                "answer_days" => ctx.t1("ladder-days-short", "count", value.to_owned()),
-                "inherited" => ctx.t("ladder-inherited-short"),
-                _ => format!("{key}={value}"),
-            })
-            .collect::<Vec<_>>()
-            .join(" · ");
+    let detail = a
+        .details()
+        .into_iter()
+        .map(|(key, value)| match key {
+            "role" => Role::parse(value).map_or_else(|| value.to_owned(), |r| ctx.label(r)),
+            "status" => {
+                ResidencyStatus::parse(value).map_or_else(|| value.to_owned(), |s| ctx.label(s))
+            }
+            "scope" => value
+                .parse::<i64>()
+                .map_or_else(|_| value.to_owned(), |id| ctx.scope_label(&id)),
+            "rows" => ctx.t1("admin-audit-detail-rows", "count", value.to_owned()),
+            "new" => ctx.t1("admin-audit-detail-new", "count", value.to_owned()),
+            "verified" => ctx.t1("admin-audit-detail-verified", "count", value.to_owned()),
+            "answer_at" => ctx.t1("ladder-answer-at-short", "count", value.to_owned()),
+            "forum_at" => ctx.t1("ladder-forum-at-short", "count", value.to_owned()),
+            "head_at" => ctx.t1("ladder-head-at-short", "count", value.to_owned()),
+            "answer_days" => ctx.t1("ladder-days-short", "count", value.to_owned()),
+            "inherited" => ctx.t("ladder-inherited-short"),
+            _ => format!("{key}={value}"),
+        })
+        .collect::<Vec<_>>()
+        .join(" · ");
     AuditView {
         at: a.at,
         actor: a

@@ -90,6 +90,7 @@ pub struct ProposalDetail {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Page {
     /// Cursor: only items with a smaller id (the last id of the previous page).
     pub before: Option<i64>,
@@ -170,7 +171,11 @@ pub async fn get_proposal(
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewProposalJson {
+    /// 4–120 characters (runs of spaces count as one).
+    #[schema(min_length = 1)]
     pub title: String,
+    /// Markdown, at most 10,000 characters.
+    #[schema(min_length = 1)]
     pub body: String,
     /// One of `environment`, `safety`, `welfare`, `culture`, `transport`, `economy`, `education`, `housing`, `other`.
     pub category: String,
@@ -255,6 +260,8 @@ pub async fn withdraw(
 pub struct AnswerRequest {
     /// `department` or `head`.
     pub responder: String,
+    /// Markdown, at most 10,000 characters.
+    #[schema(min_length = 1)]
     pub body: String,
 }
 
@@ -297,8 +304,11 @@ pub async fn get_debate(
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewDebateJson {
+    /// 4–120 characters (runs of spaces count as one).
+    #[schema(min_length = 1)]
     pub title: String,
-    /// The opening statement (markdown).
+    /// The opening statement (markdown, at most 10,000 characters).
+    #[schema(min_length = 1)]
     pub body: String,
     /// A category, as for proposals.
     pub category: String,
@@ -371,6 +381,7 @@ pub struct CommentPageJson {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CommentQuery {
     /// Cursor: the last top-level comment id of the previous page.
     pub after: Option<i64>,
@@ -400,6 +411,8 @@ pub async fn list_comments(
 
 #[derive(Deserialize, ToSchema)]
 pub struct NewCommentJson {
+    /// Markdown, at most 2,000 characters.
+    #[schema(min_length = 1)]
     pub body: String,
     /// Reply to this comment (on the same proposal).
     pub parent_id: Option<i64>,

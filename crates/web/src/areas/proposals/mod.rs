@@ -9,6 +9,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 
 pub mod api;
+pub mod demo;
 mod feeds;
 mod pages;
 mod search;

@@ -6,7 +6,7 @@ use maeul_domain::{Scope, ScopeKind};
 use crate::AppState;
 use crate::areas::{committees, notifications, proposals};
 use crate::http::section::ScopeSection;
-use crate::http::{Ctx, PageError, PagePath, render};
+use crate::http::{Crumbs, Ctx, PageError, PagePath, render};
 
 pub struct ScopeCard<'a> {
     pub scope: &'a Scope,
@@ -45,7 +45,7 @@ struct ScopePage<'a> {
     ctx: &'a Ctx,
     scope: &'a Scope,
     alt_name: &'a str,
-    path: Vec<&'a Scope>,
+    crumbs: Crumbs,
     children_title: String,
     children: Vec<ScopeCard<'a>>,
     is_home: bool,
@@ -94,7 +94,7 @@ pub async fn scope(
         ctx: &ctx,
         scope,
         alt_name: scope.name(ctx.other_lang()),
-        path: tree.path(scope),
+        crumbs: Crumbs::of_scope(&ctx, scope),
         children_title,
         children,
         is_home,

@@ -16,7 +16,7 @@ use crate::areas::committees::service::bodies::{
 use crate::areas::committees::views::{CommitteeText, NOTICES};
 use crate::http::csv::{Cell, CsvWriter};
 use crate::http::{
-    CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError, notice, render,
+    Crumbs, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError, notice, render,
 };
 
 #[derive(Deserialize, Default)]
@@ -53,7 +53,7 @@ pub struct CommitteeForm {
 struct ListPage<'a> {
     ctx: &'a Ctx,
     scope: &'a Scope,
-    path: Vec<&'a Scope>,
+    crumbs: Crumbs,
     committees: Vec<CommitteeRow>,
     may_run: bool,
     form: CommitteeForm,
@@ -87,7 +87,7 @@ async fn list_page(
     let status = errors.status();
     let page = render(&ListPage {
         ctx,
-        path: tree.path(scope),
+        crumbs: Crumbs::within(ctx, scope).current(ctx.t("committees-title")),
         may_run: ctx.may_in(Action::RunCommittees, scope),
         scope,
         committees,
@@ -154,7 +154,7 @@ struct CommitteePage<'a> {
     /// (sector, seats, members sitting) of each sector with seats.
     sectors: Vec<(Sector, u32, Vec<maeul_db::committees::MemberRow>)>,
     charter_html: String,
-    path: Vec<&'a Scope>,
+    crumbs: Crumbs,
     notice: Option<String>,
     seats_total: u32,
     seats_filled: u32,
@@ -179,7 +179,12 @@ pub async fn committee_page(
         ctx,
         notice: notice(ctx, notice_key, NOTICES),
         charter_html: crate::markdown::to_safe_html(&v.committee.charter),
-        path: tree.path(scope),
+        crumbs: Crumbs::within(ctx, scope)
+            .link(
+                format!("/scopes/{}/committees", scope.code),
+                ctx.t("committees-title"),
+            )
+            .current(&v.committee.name),
         seats_total: v.plan.total(),
         seats_filled: v.sitting.iter().map(|(_, m)| m.len() as u32).sum(),
         errors,

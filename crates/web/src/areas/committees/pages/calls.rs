@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use maeul_db::committees::{ApplicationRow, CallRow, CommitteeRow};
-use maeul_domain::Scope;
+use maeul_db::committees::{ApplicationRow, CallRow};
 use maeul_domain::committee::{ApplicationStatus, CallEvent, apply_call};
 use maeul_sortition::instance::FeatureSpec;
 use serde::Deserialize;
@@ -17,7 +16,7 @@ use crate::areas::committees::draw::rerun_command;
 use crate::areas::committees::service::calls::{self, NewCallInput, stratum_field};
 use crate::areas::committees::views::{CommitteeText, NOTICES};
 use crate::http::{
-    Alert, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError, notice,
+    Alert, Crumbs, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError, notice,
     page_status, render,
 };
 
@@ -141,10 +140,8 @@ pub struct CallSteps {
 #[template(path = "committees/committee_call.html")]
 struct CallPage<'a> {
     ctx: &'a Ctx,
-    path: Vec<&'a Scope>,
+    crumbs: Crumbs,
     call: CallRow,
-    c: CommitteeRow,
-    scope: Scope,
     notice: Option<String>,
     alert: Option<Alert>,
     features: Vec<FeatureSpec>,
@@ -212,11 +209,13 @@ async fn call_page(
         .collect();
     let status = page_status(&errors, alert.as_ref());
     let page = render(&CallPage {
-        path: ctx
-            .scopes
-            .get(v.scope.id)
-            .map(|s| ctx.scopes.path(s))
-            .unwrap_or_default(),
+        crumbs: Crumbs::within(ctx, &v.scope)
+            .link(
+                format!("/scopes/{}/committees", v.scope.code),
+                ctx.t("committees-title"),
+            )
+            .link(format!("/committees/{}", v.committee.id), &v.committee.name)
+            .current(&v.call.title),
         ctx,
         notice: notice(ctx, notice_key, NOTICES),
         alert,
@@ -237,8 +236,6 @@ async fn call_page(
         pending_vacancies: v.pending_vacancies,
         errors,
         call: v.call,
-        c: v.committee,
-        scope: v.scope,
     })?;
     Ok((status, page).into_response())
 }

@@ -5,7 +5,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maeul_db::committees::{
     AgendaItem, CommitteeRow, MeetingRow, MemberRow, MinutesRow, RegistrationRow, VoteRow,
 };
-use maeul_domain::Scope;
 use maeul_domain::committee::{Choice, MeetingState, MotionState, RegistrationStatus};
 use serde::Deserialize;
 
@@ -15,7 +14,7 @@ use crate::areas::committees::ical;
 use crate::areas::committees::service::meetings::{self, MotionView, NewMeetingInput};
 use crate::areas::committees::views::{CommitteeText, NOTICES};
 use crate::http::{
-    Alert, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError, notice,
+    Alert, Crumbs, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError, notice,
     page_status, render,
 };
 
@@ -86,10 +85,9 @@ pub struct MotionItem {
 #[template(path = "committees/committee_meeting.html")]
 struct MeetingPage<'a> {
     ctx: &'a Ctx,
-    path: Vec<&'a Scope>,
+    crumbs: Crumbs,
     m: MeetingRow,
     c: CommitteeRow,
-    scope: Scope,
     notice: Option<String>,
     alert: Option<Alert>,
     agenda: Vec<AgendaItem>,
@@ -184,11 +182,13 @@ async fn meeting_page(
     );
     let status = page_status(&errors, alert.as_ref());
     let page = render(&MeetingPage {
-        path: ctx
-            .scopes
-            .get(v.scope.id)
-            .map(|s| ctx.scopes.path(s))
-            .unwrap_or_default(),
+        crumbs: Crumbs::within(ctx, &v.scope)
+            .link(
+                format!("/scopes/{}/committees", v.scope.code),
+                ctx.t("committees-title"),
+            )
+            .link(format!("/committees/{}", v.committee.id), &v.committee.name)
+            .current(&v.meeting.title),
         ctx,
         notice: notice(ctx, notice_key, NOTICES),
         alert,
@@ -211,7 +211,6 @@ async fn meeting_page(
         errors,
         m: v.meeting,
         c: v.committee,
-        scope: v.scope,
     })?;
     Ok((status, page).into_response())
 }

@@ -17,7 +17,7 @@ use crate::areas::proposals::service::items::{
 };
 use crate::areas::proposals::views::{history_note, rung_text, thread};
 use crate::http::{
-    CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError, notice, render,
+    Crumbs, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError, notice, render,
 };
 
 /// Notices an item's page shows after a redirect.
@@ -55,7 +55,7 @@ pub struct ItemForm {
 struct NewPage<'a> {
     ctx: &'a Ctx,
     scope: &'a Scope,
-    path: Vec<&'a Scope>,
+    crumbs: Crumbs,
     form: ItemForm,
     errors: FormErrors,
     categories: &'static [Category],
@@ -74,7 +74,11 @@ fn new_page(
     let page = render(&NewPage {
         ctx,
         scope,
-        path: ctx.scopes.path(scope),
+        crumbs: list_crumbs(ctx, scope, kind).current(ctx.t(if kind == Kind::Debate {
+            "debate-new-title"
+        } else {
+            "proposal-new-title"
+        })),
         form,
         errors,
         categories: items::categories(),
@@ -167,8 +171,7 @@ pub async fn create_debate(
 struct ItemPage<'a> {
     ctx: &'a Ctx,
     p: ProposalRow,
-    scope: &'a Scope,
-    path: Vec<&'a Scope>,
+    crumbs: Crumbs,
     body_html: String,
     notice: Option<String>,
     /// The next rung of supporters: (threshold, what it brings in words).
@@ -278,8 +281,7 @@ pub async fn show(
         report_reasons: ReportReason::ALL,
         responders: Responder::ALL,
         attachment_error,
-        path: tree.path(scope),
-        scope,
+        crumbs: list_crumbs(ctx, scope, v.item.kind).current(&v.item.title),
         ctx,
         p: v.item,
     };
@@ -427,7 +429,7 @@ pub async fn answer(
 struct ListPage<'a> {
     ctx: &'a Ctx,
     scope: &'a Scope,
-    path: Vec<&'a Scope>,
+    crumbs: Crumbs,
     proposals: Vec<ProposalRow>,
     next_cursor: Option<i64>,
     may_propose: bool,
@@ -467,7 +469,11 @@ async fn list(
         ladder_errors,
         ctx,
         scope,
-        path: tree.path(scope),
+        crumbs: Crumbs::within(ctx, scope).current(ctx.t(if kind == Kind::Debate {
+            "section-debates"
+        } else {
+            "section-proposals"
+        })),
         may_propose: ctx.may_in(Action::ParticipateAsResident, scope),
         proposals,
         next_cursor,
@@ -561,4 +567,13 @@ pub async fn set_ladder(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The trail to a proposal or debate page: its scope, then the list it belongs to.
+fn list_crumbs(ctx: &Ctx, scope: &Scope, kind: Kind) -> Crumbs {
+    let (list, title) = match kind {
+        Kind::Proposal => ("proposals", "section-proposals"),
+        Kind::Debate => ("debates", "section-debates"),
+    };
+    Crumbs::within(ctx, scope).link(format!("/scopes/{}/{list}", scope.code), ctx.t(title))
 }
