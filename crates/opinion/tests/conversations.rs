@@ -16,7 +16,9 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn shared_conversation(name: &str) -> Option<Conversation> {
+/// A conversation of the shared data. The tests that call this carry `#[cfg_attr(shared_data_absent, ignore)]`
+/// (set by the build script when `../shared` is absent), so reaching here without it is a failure.
+fn shared_conversation(name: &str) -> Conversation {
     let shared = std::env::var_os("MAEUL_SHARED")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
@@ -30,18 +32,12 @@ fn shared_conversation(name: &str) -> Option<Conversation> {
                 .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
         });
     let dir = shared.join("data/polis").join(name);
-    if !dir.is_dir() {
-        let message = format!(
-            "shared conversation {} is ABSENT: test skipped",
-            dir.display()
-        );
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("{message} (CI=true requires it)");
-        }
-        eprintln!("{message}");
-        return None;
-    }
-    Some(read_export_dir(&dir).unwrap_or_else(|e| panic!("{e}")))
+    assert!(
+        dir.is_dir(),
+        "shared conversation {} is absent",
+        dir.display()
+    );
+    read_export_dir(&dir).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn ari(conversation: &Conversation, analysis: &maeul_opinion::Analysis) -> f64 {
@@ -83,20 +79,18 @@ fn seattle_groups_match_polis_from_scratch_with_plain_projection() {
 }
 
 #[test]
+#[cfg_attr(shared_data_absent, ignore = "needs the shared data (../shared)")]
 fn canadian_electoral_reform_groups_match_polis_in_replay() {
-    let Some(conversation) = shared_conversation("canadian-electoral-reform") else {
-        return;
-    };
+    let conversation = shared_conversation("canadian-electoral-reform");
     let analysis = replay(&conversation, 200, &Options::default());
     assert_eq!(analysis.k, 2);
     assert!(ari(&conversation, &analysis) >= 0.95);
 }
 
 #[test]
+#[cfg_attr(shared_data_absent, ignore = "needs the shared data (../shared)")]
 fn biodiversity_groups_match_polis() {
-    let Some(conversation) = shared_conversation("scoop-hivemind.biodiversity") else {
-        return;
-    };
+    let conversation = shared_conversation("scoop-hivemind.biodiversity");
     let analysis = analyze(&conversation, &Options::default());
     assert_eq!(analysis.k, 2);
     assert!(ari(&conversation, &analysis) >= 0.85);

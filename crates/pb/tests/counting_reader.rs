@@ -79,19 +79,32 @@ fn agree(bytes: &[u8], sizes: &[usize]) -> bool {
 
 fn fixtures() -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+    std::fs::read_dir(&dir)
         .expect("fixtures")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "pb"))
-        .collect();
-    files.extend(common::shared_files().into_iter().map(|(_, path, _)| path));
-    files
+        .collect()
 }
 
 #[test]
-fn both_readers_agree_on_every_real_file_however_it_is_cut() {
+fn both_readers_agree_on_every_fixture_however_it_is_cut() {
     let files = fixtures();
     assert!(files.len() >= 3, "the fixtures are there");
+    readers_agree_on(files);
+}
+
+#[test]
+#[cfg_attr(shared_data_absent, ignore = "needs the shared data (../shared)")]
+fn both_readers_agree_on_every_shared_file_however_it_is_cut() {
+    readers_agree_on(
+        common::shared_files()
+            .into_iter()
+            .map(|(_, path, _)| path)
+            .collect(),
+    );
+}
+
+fn readers_agree_on(files: Vec<PathBuf>) {
     for path in files {
         let bytes = std::fs::read(&path).unwrap();
         assert!(

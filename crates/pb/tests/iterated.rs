@@ -156,6 +156,7 @@ fn the_fast_path_skips_most_budgets_of_random_elections() {
 /// once for a rule and its greedy completion; the plain loop on Budapest 2023 VIII still goes through 74,756
 /// budgets, so this test takes a while.
 #[test]
+#[cfg_attr(shared_data_absent, ignore = "needs the shared data (../shared)")]
 fn skipping_budgets_changes_nothing_on_the_shared_files() {
     let files = common::shared_files();
     let mut compared = 0;

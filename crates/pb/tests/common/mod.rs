@@ -2,33 +2,33 @@
 #![allow(dead_code)]
 use std::path::PathBuf;
 
-/// The shared pabulib directory, or `None` (after saying so) when it is absent outside CI.
-/// Panics when it is absent and `CI=true`: CI always has the shared data.
-pub fn pabulib_dir() -> Option<PathBuf> {
-    let shared = match std::env::var_os("MAEUL_SHARED") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"),
-    };
+/// The shared pabulib directory (`$MAEUL_SHARED/data/pabulib`, or the nearest ancestor's
+/// `shared/data/pabulib`). The tests that call this carry `#[cfg_attr(shared_data_absent, ignore)]`, set by the
+/// build script when the data is absent, so reaching here without it is a failure, never a silent pass.
+pub fn pabulib_dir() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let shared = std::env::var_os("MAEUL_SHARED")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            manifest
+                .ancestors()
+                .map(|a| a.join("shared"))
+                .find(|s| s.join("data").is_dir())
+                .unwrap_or_else(|| manifest.join("../../../shared"))
+        });
     let dir = shared.join("data/pabulib");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    let message = format!(
-        "shared pabulib data absent at {}: full-file tests skipped",
+    assert!(
+        dir.is_dir(),
+        "shared pabulib data absent at {}",
         dir.display()
     );
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("{message} (CI=true requires it)");
-    }
-    eprintln!("{message}");
-    None
+    dir
 }
 
 /// Every `.pb` file of the shared set with its `.expected.json`, sorted by name.
 pub fn shared_files() -> Vec<(String, PathBuf, serde_json::Value)> {
-    let Some(dir) = pabulib_dir() else {
-        return Vec::new();
-    };
+    let dir = pabulib_dir();
     let mut files = Vec::new();
     for entry in std::fs::read_dir(&dir).expect("readable shared dir") {
         let path = entry.expect("dir entry").path();
@@ -45,5 +45,7 @@ pub fn shared_files() -> Vec<(String, PathBuf, serde_json::Value)> {
         }
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
+    // A comparison over no files compares nothing: that is a failure, not a pass.
+    assert!(!files.is_empty(), "no .pb files in {}", dir.display());
     files
 }
