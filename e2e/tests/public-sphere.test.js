@@ -90,12 +90,13 @@ test('a proposal goes from draft to an official answer, and its author is notifi
   await clickAndWait(official, official.locator('#answer-submit'));
   assert.equal(await official.locator('#proposal-state').innerText(), '답변 완료');
 
-  // The author sees the notification (unread badge in the header), opens it and lands on the answer.
-  await eventually(resident, '/notifications',
-    async () => (await resident.locator('#notifications li', { hasText: '공식 답변' }).count()) > 0,
+  // The author sees the notification (unread badge in the header), opens it and lands on the answer. The demo
+  // city answers other proposals of this resident too: pick the one about this proposal.
+  const answerNotice = () => resident.locator('#notifications li', { hasText: '공식 답변' }).filter({ hasText: TITLE });
+  await eventually(resident, '/notifications', async () => (await answerNotice().count()) > 0,
     'the answer notification');
   assert.ok(Number(await resident.locator('#unread-count').innerText()) >= 1, 'unread count in the header');
-  await clickAndWait(resident, resident.locator('#notifications li', { hasText: '공식 답변' }).locator('button'));
+  await clickAndWait(resident, answerNotice().locator('button'));
   assert.equal(pathOf(resident), proposalPath);
   assert.match(await resident.locator('#answers-title').innerText(), /공식 답변/);
   await screenshot(resident, 'proposal-answered-ko');
