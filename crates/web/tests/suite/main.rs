@@ -7,6 +7,7 @@ mod accounts;
 mod api;
 mod committees;
 mod contract;
+mod hardening;
 mod participation;
 mod proposals;
 mod review;
@@ -22,5 +23,6 @@ fn main() {
     trials.extend(committees::trials());
     trials.extend(review::trials());
     trials.extend(contract::trials());
+    trials.extend(hardening::trials());
     maeul_testkit::run(trials);
 }
