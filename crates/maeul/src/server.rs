@@ -188,7 +188,7 @@ pub async fn migrate(args: DatabaseArgs) -> anyhow::Result<()> {
 }
 
 pub async fn backup(path: String, args: DatabaseArgs) -> anyhow::Result<()> {
-    let db = Db::connect(&args.database)
+    let db = Db::connect_existing(&args.database)
         .await
         .with_context(|| format!("connecting to {}", redact_url(&args.database)))?;
     db.backup_to(&path).await?;

@@ -9,6 +9,7 @@ mod committees;
 mod contract;
 mod hardening;
 mod participation;
+mod probes;
 mod proposals;
 mod review;
 mod security;
@@ -24,5 +25,6 @@ fn main() {
     trials.extend(review::trials());
     trials.extend(contract::trials());
     trials.extend(hardening::trials());
+    trials.extend(probes::trials());
     maeul_testkit::run(trials);
 }
