@@ -75,6 +75,7 @@ impl App {
             base_url: base.clone(),
             secure_cookies,
             demo: true,
+            client_ip_header: Some("x-forwarded-for".into()),
         };
         let state = maeul_web::AppState::new(db.clone(), config).await.unwrap();
         let app = maeul_web::router(state.clone());

@@ -13,6 +13,7 @@ mod probes;
 mod proposals;
 mod review;
 mod security;
+mod servers;
 
 fn main() {
     let mut trials = Vec::new();
@@ -26,5 +27,6 @@ fn main() {
     trials.extend(contract::trials());
     trials.extend(hardening::trials());
     trials.extend(probes::trials());
+    trials.extend(servers::trials());
     maeul_testkit::run(trials);
 }
