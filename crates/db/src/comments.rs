@@ -236,6 +236,9 @@ impl Db {
         scope_prefix: &str,
         limit: i64,
     ) -> DbResult<Vec<CommentHit>> {
+        if query.terms.is_empty() && query.prefix.is_none() {
+            return Ok(vec![]);
+        }
         let pattern = format!("{scope_prefix}%");
         let fetch = limit * 2 + 10;
         let rows = match self {

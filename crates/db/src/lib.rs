@@ -19,11 +19,13 @@ pub mod attachments;
 pub mod audit;
 pub mod comments;
 pub mod committees;
+pub mod identity;
 pub mod jobs;
 pub mod moderation;
 pub mod notifications;
 pub mod outbox;
 pub mod proposals;
+pub mod ratelimit;
 pub mod residency;
 pub mod roles;
 pub mod scopes;
@@ -188,9 +190,26 @@ impl Db {
     /// SQLite runs in WAL mode with `synchronous=NORMAL` (durable in WAL, 7× faster writes than FULL),
     /// foreign keys on and a 5 s busy timeout so concurrent writers wait instead of failing.
     pub async fn connect(url: &str) -> DbResult<Db> {
+        Db::connect_with(url, true).await
+    }
+
+    /// Connects to a database that must already exist: a mistyped SQLite path is an error, not a new
+    /// empty database (for maintenance commands such as `maeul backup`).
+    pub async fn connect_existing(url: &str) -> DbResult<Db> {
+        if let Some(path) = sqlite_path(url)
+            && !std::path::Path::new(&path).exists()
+        {
+            return Err(DbError::Usage(format!(
+                "no database at {path}; check the path (nothing was created)"
+            )));
+        }
+        Db::connect_with(url, false).await
+    }
+
+    async fn connect_with(url: &str, create: bool) -> DbResult<Db> {
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?
-                .create_if_missing(true)
+                .create_if_missing(create)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
@@ -261,6 +280,15 @@ impl Db {
     }
 }
 
+/// The file of a `sqlite:` URL (`sqlite://PATH`, `sqlite:PATH`, options after `?` dropped); `None` for
+/// other URLs and for in-memory databases.
+fn sqlite_path(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let path = rest.split('?').next().unwrap_or("");
+    (!path.is_empty() && path != ":memory:").then(|| path.to_owned())
+}
+
 /// A database URL with any password removed, safe to print.
 pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -276,6 +304,21 @@ pub fn redact_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::redact_url;
+
+    #[test]
+    fn sqlite_paths() {
+        use super::sqlite_path;
+        assert_eq!(
+            sqlite_path("sqlite://data/m.db").as_deref(),
+            Some("data/m.db")
+        );
+        assert_eq!(
+            sqlite_path("sqlite:///tmp/m.db?mode=rwc").as_deref(),
+            Some("/tmp/m.db")
+        );
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("postgres://x"), None);
+    }
 
     #[test]
     fn passwords_never_printed() {

@@ -644,6 +644,9 @@ impl Db {
         // Over-fetch a little: a few index hits may not survive the exact check.
         let fetch = search.limit * 2 + 10;
         let rows = match (&search.query, self) {
+            // Only one-letter words (`a b`): nothing for the index to look up, so nothing matches (an
+            // empty FTS5 MATCH would be an error).
+            (Some(q), _) if q.terms.is_empty() && q.prefix.is_none() => vec![],
             (None, _) => {
                 let sql = format!(
                     "{SELECT_PROPOSAL} JOIN scopes s ON s.id = p.scope_id WHERE $1 = '' AND {SEARCH_FILTERS} {order} LIMIT $8"

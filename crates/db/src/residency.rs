@@ -44,13 +44,26 @@ impl Db {
         let at = now();
         db_run!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            if let (Some(sql), Some(h)) = (crate::identity::identity_lock(&tx), identity_hash) {
+                sqlx::query(sql).bind(h).execute(&mut *tx).await?;
+            }
             let on_register = match identity_hash {
                 Some(h) => sqlx::query_scalar::<_, i64>(
                     "SELECT COUNT(*) FROM register_entries WHERE identity_hash = $1 AND scope_id = $2")
                     .bind(h).bind(scope_id).fetch_one(&mut *tx).await? > 0,
                 None => false,
             };
-            let (status, note) = if on_register {
+            // One identity verifies one account: a claim on an identity that verifies someone else waits
+            // as pending and is reported to the officials (see crate::identity).
+            let holder: Option<i64> = match identity_hash {
+                Some(h) if on_register => sqlx::query_scalar(
+                    "SELECT user_id FROM residencies WHERE identity_hash = $1 AND status = 'verified' AND user_id <> $2")
+                    .bind(h).bind(user_id).fetch_optional(&mut *tx).await?,
+                _ => None,
+            };
+            sqlx::query("DELETE FROM identity_conflicts WHERE claimant_id = $1 AND resolved_at IS NULL")
+                .bind(user_id).execute(&mut *tx).await?;
+            let (status, note) = if on_register && holder.is_none() {
                 (ResidencyStatus::Verified, Some("register"))
             } else {
                 (ResidencyStatus::Pending, None)
@@ -67,6 +80,11 @@ impl Db {
             audit_query!(Some(user_id), AuditAction::ResidencyDeclare, Subject::User(user_id),
                 &[("scope", scope_id.to_string()), ("status", status.as_str().to_owned())], at)
                 .execute(&mut *tx).await?;
+            if let (Some(holder), Some(h)) = (holder, identity_hash) {
+                sqlx::query("INSERT INTO identity_conflicts (identity_hash, holder_id, claimant_id, scope_id, created_at)
+                             VALUES ($1, $2, $3, $4, $5)")
+                    .bind(h).bind(holder).bind(user_id).bind(scope_id).bind(at).execute(&mut *tx).await?;
+            }
             tx.commit().await?;
             Ok(status)
         })
@@ -113,7 +131,7 @@ impl Db {
                 "UPDATE residencies SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4
                  WHERE user_id = $5 AND status = $6")
                 .bind(to.as_str()).bind(by).bind(at).bind(note).bind(user_id).bind(from.as_str())
-                .execute(&mut *tx).await?.rows_affected();
+                .execute(&mut *tx).await.map_err(crate::identity::identity_taken)?.rows_affected();
             if n == 0 {
                 return Err(DbError::Refused(maeul_domain::Refusal::Stale));
             }
@@ -130,6 +148,9 @@ impl Db {
         let at = now();
         db_run!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            if let Some(sql) = crate::identity::residencies_lock(&tx) {
+                sqlx::query(sql).execute(&mut *tx).await?;
+            }
             let mut inserted = 0;
             for (hash, scope_id) in rows {
                 inserted += sqlx::query(
@@ -138,11 +159,26 @@ impl Db {
                     .bind(hash).bind(scope_id).bind(by).bind(at)
                     .execute(&mut *tx).await?.rows_affected();
             }
+            // Of the pending claims on one identity only the earliest is verified, and none when the
+            // identity already verifies an account; the others are reported as conflicts.
             let verified = sqlx::query(
                 "UPDATE residencies SET status = 'verified', decided_by = $1, decided_at = $2, decision_note = 'register'
                  WHERE status = 'pending' AND identity_hash IS NOT NULL AND EXISTS (
-                   SELECT 1 FROM register_entries e WHERE e.identity_hash = residencies.identity_hash AND e.scope_id = residencies.scope_id)")
+                   SELECT 1 FROM register_entries e WHERE e.identity_hash = residencies.identity_hash AND e.scope_id = residencies.scope_id)
+                 AND NOT EXISTS (SELECT 1 FROM residencies v WHERE v.identity_hash = residencies.identity_hash AND v.status = 'verified')
+                 AND user_id = (SELECT f.user_id FROM residencies f JOIN register_entries e
+                     ON e.identity_hash = f.identity_hash AND e.scope_id = f.scope_id
+                   WHERE f.identity_hash = residencies.identity_hash AND f.status = 'pending'
+                   ORDER BY f.declared_at, f.user_id LIMIT 1)")
                 .bind(by).bind(at).execute(&mut *tx).await?.rows_affected();
+            sqlx::query(
+                "INSERT INTO identity_conflicts (identity_hash, holder_id, claimant_id, scope_id, created_at)
+                 SELECT r.identity_hash, v.user_id, r.user_id, r.scope_id, $1
+                   FROM residencies r JOIN residencies v ON v.identity_hash = r.identity_hash AND v.status = 'verified'
+                  WHERE r.status = 'pending' AND r.user_id <> v.user_id
+                    AND EXISTS (SELECT 1 FROM register_entries e WHERE e.identity_hash = r.identity_hash AND e.scope_id = r.scope_id)
+                    AND NOT EXISTS (SELECT 1 FROM identity_conflicts c WHERE c.claimant_id = r.user_id AND c.resolved_at IS NULL)")
+                .bind(at).execute(&mut *tx).await?;
             audit_query!(Some(by), AuditAction::RegisterImport, Subject::Register,
                 &[("rows", rows.len().to_string()), ("new", inserted.to_string()), ("verified", verified.to_string())], at)
                 .execute(&mut *tx).await?;

@@ -155,6 +155,8 @@ impl Db {
         Ok(db_run!(self, pool => {
             let n = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(at).execute(pool).await?.rows_affected();
             sqlx::query("DELETE FROM password_resets WHERE expires_at <= $1").bind(at).execute(pool).await?;
+            sqlx::query("DELETE FROM sign_in_failures WHERE last_at <= $1")
+                .bind(at - crate::ratelimit::FORGET_AFTER_SECS).execute(pool).await?;
             n
         }))
     }
@@ -240,6 +242,8 @@ impl Db {
             sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
                 .bind(password_hash).bind(at).bind(user_id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+            // The owner's way in: a used reset link clears the account's sign-in wait.
+            sqlx::query(crate::ratelimit::account_key_sql()).bind(user_id).execute(&mut *tx).await?;
             crate::audit::audit_query!(Some(user_id), maeul_domain::audit::AuditAction::PasswordReset,
                 crate::audit::Subject::User(user_id), &[], at)
                 .execute(&mut *tx).await?;

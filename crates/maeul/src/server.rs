@@ -32,6 +32,11 @@ pub struct ServeArgs {
     /// Mark cookies Secure (set when the site is served over HTTPS).
     #[arg(long, env = "MAEUL_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Behind a trusted reverse proxy or load balancer: the header carrying the client's address, e.g.
+    /// `X-Forwarded-For` (its last entry is used). Sign-in limits per address need it; never set it when
+    /// clients reach the server directly (they could then choose their address).
+    #[arg(long, env = "MAEUL_CLIENT_IP_HEADER")]
+    pub client_ip_header: Option<String>,
     /// SMTP server for outgoing mail, e.g. `smtps://user:pass@smtp.example.org`. Without it, mail stays in
     /// the outbox administrators read on the admin page.
     #[arg(long, env = "MAEUL_SMTP_URL")]
@@ -87,6 +92,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         base_url: base_url.clone(),
         secure_cookies: args.secure_cookies,
         demo: args.demo,
+        client_ip_header: args.client_ip_header.clone(),
     };
     let state = maeul_web::AppState::new(db.clone(), config).await?;
     let app = maeul_web::router(state.clone());
@@ -188,7 +194,7 @@ pub async fn migrate(args: DatabaseArgs) -> anyhow::Result<()> {
 }
 
 pub async fn backup(path: String, args: DatabaseArgs) -> anyhow::Result<()> {
-    let db = Db::connect(&args.database)
+    let db = Db::connect_existing(&args.database)
         .await
         .with_context(|| format!("connecting to {}", redact_url(&args.database)))?;
     db.backup_to(&path).await?;

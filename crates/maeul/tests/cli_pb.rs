@@ -287,3 +287,20 @@ fn tally_all_counts_every_rule_in_one_process_like_the_single_rule_tallies() {
         "{text}"
     );
 }
+
+/// `pb check` remarks on a voter id used on several rows (pabutools counts each row as a ballot).
+#[test]
+fn check_warns_about_repeated_voter_ids() {
+    let dir = std::env::temp_dir().join(format!("maeul-cli-pb-voters-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("repeated.pb");
+    std::fs::write(&file, "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;50\n2;60\nVOTES\nvoter_id;vote\nv1;1\nv2;2\nv1;2\n").unwrap();
+    let output = maeul(&["pb", "check", file.to_str().unwrap()]);
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("voter_id \"v1\"") && stdout.contains("1 remark(s)"),
+        "{stdout}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -194,3 +194,20 @@ fn help_documents_every_command() {
         );
     }
 }
+
+/// A mistyped database path is refused: no empty database is created and reported as backed up.
+#[test]
+fn backup_of_a_missing_database_refuses_and_creates_nothing() {
+    let missing = temp_db();
+    let copy = missing.with_extension("copy.db");
+    let out = Command::new(BIN)
+        .args(["backup", copy.to_str().unwrap(), "--database"])
+        .arg(format!("sqlite://{}", missing.display()))
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a missing database is an error");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no database at"), "{stderr}");
+    assert!(!missing.exists(), "no empty database was created");
+    assert!(!copy.exists(), "no copy was written");
+}

@@ -34,6 +34,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Accounts created in demo mode, shown on the login page so visitors can try every role.
     pub demo: bool,
+    /// Behind a trusted reverse proxy or load balancer: the request header that carries the client's
+    /// address (`X-Forwarded-For`: its last entry, the one the proxy added). Without it, the socket peer.
+    pub client_ip_header: Option<String>,
 }
 
 /// Everything a handler can reach.

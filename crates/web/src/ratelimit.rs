@@ -1,105 +1,71 @@
-//! Small in-memory limiters for failed sign-ins: at most `limit` failures per key within `window`.
-//! [`LoginGuard`] keys failures by e-mail (5 per 15 minutes: one account cannot be guessed at from many
-//! machines) and by client address (50 per 15 minutes: one machine cannot try many accounts, while a
-//! shared address — an office, a community centre — is not locked out by a few typos). Memory stays
-//! bounded because stale entries are pruned as keys are touched.
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+//! Sign-in limits that keep an attacker slow without locking the owner out, stored in the database (they
+//! survive a restart and hold across every server on it; see `maeul_db::ratelimit`).
+//!
+//! Failures are counted per account and per client address. Up to a free number of failures (5 for an
+//! account, 50 for an address — an office or a community centre shares one) nothing happens; after that
+//! each further attempt waits a backoff after the last failure: 30 s, doubling to at most 15 minutes. So a
+//! guesser gets at most about a hundred tries a day at one account, while the owner waits at worst 15
+//! minutes — or uses the password-reset link, which clears the account's wait at once. A correct password
+//! clears the account's count (not the address's: one valid account must not let an address keep guessing
+//! at others). Counts are forgotten after a day without failures.
+use maeul_db::ratelimit::{Failures, LimitKey};
+use maeul_db::{Db, DbResult};
 
-#[derive(Debug)]
-pub struct RateLimiter {
-    limit: usize,
-    window: Duration,
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+/// Failures an account may have before it waits.
+pub const ACCOUNT_FREE: i64 = 5;
+/// Failures an address may have before it waits.
+pub const ADDRESS_FREE: i64 = 50;
+/// Password-reset requests an address may make before it waits.
+pub const RESET_FREE: i64 = 5;
+const FIRST_WAIT: i64 = 30;
+const MAX_WAIT: i64 = 15 * 60;
+
+/// Seconds still to wait at `now` after `f`, when `free` failures are allowed without waiting.
+pub fn wait_secs(f: Failures, free: i64, now: i64) -> i64 {
+    if f.count < free {
+        return 0;
+    }
+    let doublings = (f.count - free).min(10) as u32;
+    let backoff = (FIRST_WAIT << doublings).min(MAX_WAIT);
+    (f.last_at + backoff - now).max(0)
 }
 
-impl RateLimiter {
-    pub fn new(limit: usize, window: Duration) -> Self {
-        RateLimiter {
-            limit,
-            window,
-            failures: Mutex::default(),
-        }
-    }
-
-    /// Whether `key` may try again now.
-    pub fn allowed(&self, key: &str) -> bool {
-        self.allowed_at(key, Instant::now())
-    }
-
-    pub fn record_failure(&self, key: &str) {
-        self.record_failure_at(key, Instant::now());
-    }
-
-    /// Forgets a key's failures (after a successful login).
-    pub fn reset(&self, key: &str) {
-        self.failures.lock().expect("limiter lock").remove(key);
-    }
-
-    fn allowed_at(&self, key: &str, now: Instant) -> bool {
-        let mut map = self.failures.lock().expect("limiter lock");
-        match map.get_mut(key) {
-            Some(times) => {
-                times.retain(|t| now.duration_since(*t) < self.window);
-                times.len() < self.limit
-            }
-            None => true,
-        }
-    }
-
-    fn record_failure_at(&self, key: &str, now: Instant) {
-        let mut map = self.failures.lock().expect("limiter lock");
-        if map.len() > 100_000 {
-            map.retain(|_, times| {
-                times
-                    .last()
-                    .is_some_and(|t| now.duration_since(*t) < self.window)
-            });
-        }
-        map.entry(key.to_owned()).or_default().push(now);
-    }
-}
-
-/// The sign-in (and password-reset) limits of the site.
-#[derive(Debug)]
-pub struct LoginGuard {
-    by_email: RateLimiter,
-    by_ip: RateLimiter,
-}
-
-impl Default for LoginGuard {
-    fn default() -> Self {
-        let window = Duration::from_secs(15 * 60);
-        LoginGuard {
-            by_email: RateLimiter::new(5, window),
-            by_ip: RateLimiter::new(50, window),
-        }
-    }
-}
+/// The site's sign-in (and password-reset request) limits.
+#[derive(Debug, Default)]
+pub struct LoginGuard;
 
 impl LoginGuard {
-    pub fn allowed(&self, ip: &str, email: &str) -> bool {
-        self.by_ip.allowed(ip) && self.by_email.allowed(email)
+    /// Whether a sign-in to `email` from `ip` may be tried now.
+    pub async fn allowed(&self, db: &Db, ip: &str, email: &str) -> DbResult<bool> {
+        let now = maeul_db::now();
+        let account = db.limit_failures(LimitKey::Account(email), now).await?;
+        let address = db.limit_failures(LimitKey::Address(ip), now).await?;
+        Ok(
+            wait_secs(account, ACCOUNT_FREE, now) == 0
+                && wait_secs(address, ADDRESS_FREE, now) == 0,
+        )
     }
 
-    pub fn failed(&self, ip: &str, email: &str) {
-        self.by_ip.record_failure(ip);
-        self.by_email.record_failure(email);
+    pub async fn failed(&self, db: &Db, ip: &str, email: &str) -> DbResult<()> {
+        let now = maeul_db::now();
+        db.record_limit_failure(LimitKey::Address(ip), now).await?;
+        db.record_limit_failure(LimitKey::Account(email), now).await
     }
 
-    /// A correct password clears the account's failures (not the address's: one valid account must not
-    /// let an address keep guessing at others).
-    pub fn succeeded(&self, email: &str) {
-        self.by_email.reset(email);
+    /// A correct password clears the account's failures.
+    pub async fn succeeded(&self, db: &Db, email: &str) -> DbResult<()> {
+        db.clear_limit_failures(LimitKey::Account(email)).await
     }
 
-    /// Password-reset requests count against the address's budget, so mail cannot be sprayed.
-    pub fn reset_request(&self, ip: &str) -> bool {
-        let key = format!("reset:{ip}");
-        let ok = self.by_email.allowed(&key);
-        self.by_email.record_failure(&key);
-        ok
+    /// Password-reset requests count against the address, so mail cannot be sprayed.
+    pub async fn reset_request(&self, db: &Db, ip: &str) -> DbResult<bool> {
+        let now = maeul_db::now();
+        let key = LimitKey::ResetRequests(ip);
+        let ok = wait_secs(db.limit_failures(key, now).await?, RESET_FREE, now) == 0;
+        if ok {
+            db.record_limit_failure(key, now).await?;
+        }
+        Ok(ok)
     }
 }
 
@@ -107,45 +73,35 @@ impl LoginGuard {
 mod tests {
     use super::*;
 
-    #[test]
-    fn blocks_after_limit_and_recovers_after_window() {
-        let limiter = RateLimiter::new(3, Duration::from_secs(60));
-        let t0 = Instant::now();
-        for _ in 0..3 {
-            assert!(limiter.allowed_at("ip:1", t0));
-            limiter.record_failure_at("ip:1", t0);
-        }
-        assert!(!limiter.allowed_at("ip:1", t0 + Duration::from_secs(59)));
-        assert!(limiter.allowed_at("ip:2", t0), "other keys are unaffected");
-        assert!(limiter.allowed_at("ip:1", t0 + Duration::from_secs(61)));
-        limiter.record_failure_at("ip:3", t0);
-        limiter.reset("ip:3");
-        assert!(limiter.allowed_at("ip:3", t0));
+    fn f(count: i64, last_at: i64) -> Failures {
+        Failures { count, last_at }
     }
 
     #[test]
-    fn accounts_lock_before_addresses() {
-        let guard = LoginGuard::default();
-        for _ in 0..5 {
-            guard.failed("1.2.3.4", "kim@example.kr");
+    fn free_failures_then_a_doubling_wait() {
+        assert_eq!(wait_secs(f(4, 1000), 5, 1000), 0);
+        assert_eq!(wait_secs(f(5, 1000), 5, 1000), 30);
+        assert_eq!(wait_secs(f(5, 1000), 5, 1030), 0, "the wait passes");
+        assert_eq!(wait_secs(f(6, 1000), 5, 1000), 60);
+        assert_eq!(wait_secs(f(9, 1000), 5, 1000), 480);
+        assert_eq!(wait_secs(f(10, 1000), 5, 1000), MAX_WAIT);
+        assert_eq!(
+            wait_secs(f(10_000, 1000), 5, 1000),
+            MAX_WAIT,
+            "never more than 15 minutes"
+        );
+    }
+
+    #[test]
+    fn a_guesser_gets_about_a_hundred_tries_a_day() {
+        // Each try as soon as allowed, for a day.
+        let (mut now, mut failures) = (0, f(0, 0));
+        let mut tries = 0;
+        while now < 24 * 3600 {
+            now += wait_secs(failures, ACCOUNT_FREE, now);
+            failures = f(failures.count + 1, now);
+            tries += 1;
         }
-        assert!(!guard.allowed("1.2.3.4", "kim@example.kr"));
-        assert!(
-            !guard.allowed("5.6.7.8", "kim@example.kr"),
-            "the account is locked from everywhere"
-        );
-        assert!(
-            guard.allowed("1.2.3.4", "lee@example.kr"),
-            "others behind the same address still sign in"
-        );
-        for i in 0..45 {
-            guard.failed("1.2.3.4", &format!("u{i}@example.kr"));
-        }
-        assert!(
-            !guard.allowed("1.2.3.4", "lee@example.kr"),
-            "an address trying many accounts is stopped"
-        );
-        assert!((0..5).all(|_| guard.reset_request("9.9.9.9")));
-        assert!(!guard.reset_request("9.9.9.9"));
+        assert!(tries < 110, "{tries}");
     }
 }

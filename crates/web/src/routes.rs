@@ -7,12 +7,13 @@ use axum::{Json, Router, middleware};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::http::{PageError, csrf, error};
+use crate::http::{PageError, csrf, error, hostile};
 use crate::{AppState, areas, static_files};
 
 pub fn router(state: AppState) -> Router {
     let pages = areas::pages()
         .fallback(|| async { PageError::NotFound })
+        .layer(middleware::from_fn(hostile::pages))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             error::render_error_pages,
@@ -21,17 +22,19 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             csrf::ensure_cookie,
         ));
-    let api = crate::api::router().layer(middleware::from_fn_with_state(
-        state.clone(),
-        error::render_api_errors,
-    ));
+    let api = crate::api::router()
+        .layer(middleware::from_fn(hostile::api))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            error::render_api_errors,
+        ));
 
     Router::new()
         .merge(pages)
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))
         .route("/static/{file}", get(static_files::serve))
-        .layer(DefaultBodyLimit::max(1024 * 1024))
+        .layer(DefaultBodyLimit::max(hostile::BODY_LIMIT))
         .layer(security_header("x-content-type-options", "nosniff"))
         .layer(security_header("x-frame-options", "DENY"))
         .layer(security_header("referrer-policy", "same-origin"))

@@ -26,6 +26,7 @@ error-page-too-large-text = Send a smaller file or less text.
 request-error-form = The form could not be read. Reload the page and send it again.
 request-error-path = This address contains a value that is not valid.
 request-error-query = The search or filter contains a value that is not valid.
+request-error-control = The request contains a control character (such as NUL). Send only text and line breaks.
 request-error-language = Choose Korean or English.
 request-error-no-file = Choose a file to upload.
 

@@ -26,6 +26,7 @@ error-page-too-large-text = 더 작은 파일이나 더 짧은 글을 보내 주
 request-error-form = 양식을 읽을 수 없습니다. 페이지를 새로 고친 뒤 다시 보내 주세요.
 request-error-path = 주소에 올바르지 않은 값이 있습니다.
 request-error-query = 검색어나 필터에 올바르지 않은 값이 있습니다.
+request-error-control = 요청에 제어 문자(NUL 등)가 들어 있습니다. 글자와 줄바꿈만 보내 주세요.
 request-error-language = 한국어나 영어를 고르세요.
 request-error-no-file = 올릴 파일을 고르세요.
 

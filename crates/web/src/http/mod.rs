@@ -8,6 +8,7 @@ pub mod csv;
 pub mod error;
 pub mod extract;
 pub mod forms;
+pub mod hostile;
 pub mod section;
 
 pub use context::{Caller, Ctx, signed_in};

@@ -55,12 +55,27 @@ impl App {
             .into_iter()
             .map(|c| (c.email, c.password))
             .collect();
+        App::start_with(db, passwords, false).await
+    }
+
+    /// Another server on a database already seeded (as a second server behind a load balancer would be).
+    pub async fn start_on_existing(db: Db, passwords: HashMap<&'static str, String>) -> App {
+        App::start_with(db, passwords, false).await
+    }
+
+    /// A server on an already seeded database, with or without `--secure-cookies`.
+    pub async fn start_with(
+        db: Db,
+        passwords: HashMap<&'static str, String>,
+        secure_cookies: bool,
+    ) -> App {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let config = maeul_web::Config {
             base_url: base.clone(),
-            secure_cookies: false,
+            secure_cookies,
             demo: true,
+            client_ip_header: Some("x-forwarded-for".into()),
         };
         let state = maeul_web::AppState::new(db.clone(), config).await.unwrap();
         let app = maeul_web::router(state.clone());

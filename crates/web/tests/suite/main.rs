@@ -7,10 +7,13 @@ mod accounts;
 mod api;
 mod committees;
 mod contract;
+mod hardening;
 mod participation;
+mod probes;
 mod proposals;
 mod review;
 mod security;
+mod servers;
 
 fn main() {
     let mut trials = Vec::new();
@@ -22,5 +25,8 @@ fn main() {
     trials.extend(committees::trials());
     trials.extend(review::trials());
     trials.extend(contract::trials());
+    trials.extend(hardening::trials());
+    trials.extend(probes::trials());
+    trials.extend(servers::trials());
     maeul_testkit::run(trials);
 }

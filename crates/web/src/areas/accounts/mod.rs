@@ -46,6 +46,14 @@ pub fn pages() -> Router<AppState> {
             post(residency::reject),
         )
         .route(
+            "/manage/identity-conflicts/{id}/move",
+            post(residency::move_identity),
+        )
+        .route(
+            "/manage/identity-conflicts/{id}/keep",
+            post(residency::keep_identity),
+        )
+        .route(
             "/manage/register",
             post(residency::import).layer(DefaultBodyLimit::max(REGISTER_MAX_BYTES)),
         )

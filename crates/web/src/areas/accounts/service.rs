@@ -1,5 +1,6 @@
 //! Accounts: registration, sign-in (pages and API tokens alike), passwords and their reset, tokens,
 //! residence declarations, officials' verification and register import, and people's public pages.
+use maeul_db::identity::{IdentityConflict, Resolution};
 use maeul_db::residency::PendingResidency;
 use maeul_db::secrets::{random_token, token_hash};
 use maeul_db::users::{ApiToken, NewUser, User};
@@ -95,7 +96,7 @@ pub async fn sign_in(
 ) -> ServiceResult<User> {
     let email = email.trim().to_lowercase();
     let guard = &state.login_guard;
-    if !guard.allowed(ip, &email) {
+    if !guard.allowed(&state.db, ip, &email).await? {
         return Err(ServiceError::RateLimited);
     }
     let user = state.db.user_by_email(&email).await?;
@@ -109,11 +110,11 @@ pub async fn sign_in(
             Err(Refusal::from(AccountRefusal::Blocked).into())
         }
         Some(user) if password_ok => {
-            guard.succeeded(&email);
+            guard.succeeded(&state.db, &email).await?;
             Ok(user)
         }
         _ => {
-            guard.failed(ip, &email);
+            guard.failed(&state.db, ip, &email).await?;
             Err(ServiceError::WrongCredentials)
         }
     }
@@ -215,7 +216,7 @@ pub async fn request_reset(state: &AppState, ip: &str, email: &str) -> ServiceRe
     let email = fields.check("email", account::parse_email(email));
     fields.finish()?;
     let Some(email) = email else { return Ok(()) };
-    if !state.login_guard.reset_request(ip) {
+    if !state.login_guard.reset_request(&state.db, ip).await? {
         return Err(ServiceError::RateLimited);
     }
     let Some(user) = state.db.user_by_email(&email).await? else {
@@ -331,9 +332,74 @@ pub async fn declare_residency(
         Some(identity) => Some(state.db.identity_hash(&identity).await?),
         None => None,
     };
-    Ok(state
+    let status = state
         .db
         .declare_residency(caller.id(), scope.id, basis, identity_hash.as_deref())
+        .await?;
+    // One identity, one account: a claim on an identity that already verifies another account stays
+    // pending, is reported to the officials, and the claimant is told why.
+    if identity_hash.is_some()
+        && status == ResidencyStatus::Pending
+        && state
+            .db
+            .open_identity_conflict_of(caller.id())
+            .await?
+            .is_some()
+    {
+        return Err(Refusal::from(AccountRefusal::IdentityClaimed).into());
+    }
+    Ok(status)
+}
+
+/// Scopes where the caller may verify residence (their grants' scopes).
+fn verifying_scopes(state: &AppState, caller: &Caller) -> Vec<String> {
+    let tree = state.scopes();
+    caller
+        .actor
+        .grants
+        .iter()
+        .filter(|g| Action::VerifyResidency.roles().contains(&g.role))
+        .filter_map(|g| tree.get(g.scope_id).map(|s| s.code.clone()))
+        .collect()
+}
+
+/// Open identity conflicts (two accounts claiming one register identity) where the caller may verify.
+pub async fn identity_conflicts(
+    state: &AppState,
+    caller: &Caller,
+) -> ServiceResult<Vec<IdentityConflict>> {
+    if !caller.actor.may_somewhere(Action::VerifyResidency) {
+        return Err(ServiceError::Forbidden);
+    }
+    let mut by_id = std::collections::BTreeMap::new();
+    for code in verifying_scopes(state, caller) {
+        for c in state.db.open_identity_conflicts(&code).await? {
+            by_id.insert(c.id, c);
+        }
+    }
+    Ok(by_id.into_values().collect())
+}
+
+/// An official resolves a conflict in their area: moves the verification to the claimant, or keeps it
+/// with the account it verifies (the claim is rejected). Audited.
+pub async fn resolve_identity_conflict(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    resolution: Resolution,
+) -> ServiceResult<()> {
+    if !caller.actor.may_somewhere(Action::VerifyResidency) {
+        return Err(ServiceError::Forbidden);
+    }
+    let conflict = state
+        .db
+        .open_identity_conflict(id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    caller.require(&state.scopes(), Action::VerifyResidency, conflict.scope_id)?;
+    Ok(state
+        .db
+        .resolve_identity_conflict(id, resolution, caller.id())
         .await?)
 }
 

@@ -2,6 +2,7 @@
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use maeul_db::identity::{IdentityConflict, Resolution};
 use maeul_db::residency::PendingResidency;
 use maeul_domain::residency::ResidencyDecision;
 
@@ -20,6 +21,7 @@ struct ManagePage<'a> {
     ctx: &'a Ctx,
     notice: Option<String>,
     pending: Vec<PendingResidency>,
+    conflicts: Vec<IdentityConflict>,
     import_result: Option<String>,
     import_errors: Vec<String>,
 }
@@ -33,6 +35,7 @@ async fn manage_page(
 ) -> Result<Response, PageError> {
     let me = ctx.caller().ok_or(PageError::Unauthorized)?;
     let pending = service::verification_queue(state, me).await?;
+    let conflicts = service::identity_conflicts(state, me).await?;
     let status = if import_errors.is_empty() {
         StatusCode::OK
     } else {
@@ -42,6 +45,7 @@ async fn manage_page(
         ctx,
         notice,
         pending,
+        conflicts,
         import_result,
         import_errors,
     })?;
@@ -53,7 +57,11 @@ pub async fn queue(
     ctx: Ctx,
     PageQuery(q): PageQuery<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    let notice = notice(&ctx, q.notice.as_deref(), &["notice-decided"]);
+    let notice = notice(
+        &ctx,
+        q.notice.as_deref(),
+        &["notice-decided", "notice-conflict-resolved"],
+    );
     manage_page(&state, &ctx, notice, None, vec![]).await
 }
 
@@ -84,6 +92,37 @@ pub async fn reject(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
     decide(&state, &ctx, user_id, ResidencyDecision::Reject).await
+}
+
+async fn resolve(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    resolution: Resolution,
+) -> Result<Response, PageError> {
+    let me = ctx.caller().ok_or(PageError::Unauthorized)?;
+    service::resolve_identity_conflict(state, me, id, resolution).await?;
+    Ok(Redirect::to("/manage/residency?notice=notice-conflict-resolved").into_response())
+}
+
+/// Moves an identity's verification to the account that claimed it.
+pub async fn move_identity(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, PageError> {
+    resolve(&state, &ctx, id, Resolution::Move).await
+}
+
+/// Keeps an identity's verification where it is; the claim is rejected.
+pub async fn keep_identity(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, PageError> {
+    resolve(&state, &ctx, id, Resolution::Keep).await
 }
 
 #[derive(serde::Deserialize)]
@@ -132,7 +171,13 @@ async fn read_file(
     state: &AppState,
 ) -> Result<Vec<u8>, PageError> {
     use axum::extract::FromRequest;
-    let bad = |_| PageError::BadRequest(Message::id("request-error-form"));
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            PageError::TooLarge
+        } else {
+            PageError::BadRequest(Message::id("request-error-form"))
+        }
+    };
     let mut multipart = Multipart::from_request(request, state).await.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             PageError::TooLarge

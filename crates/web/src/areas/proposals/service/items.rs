@@ -321,6 +321,16 @@ pub async fn step(
         return Err(ServiceError::NotFound);
     }
     let tree = state.scopes();
+    // Who may take the step is checked before what they sent (a resident learns nothing from a 422).
+    let required = match &step {
+        Step::Submit => None,
+        Step::Accept | Step::Reject { .. } => Some(Action::Moderate),
+        Step::OpenForum { .. } => Some(Action::ActAsCommitteeMember),
+        Step::Adopt | Step::Close => Some(Action::AnswerOfficially),
+    };
+    if let Some(action) = required {
+        caller.require(&tree, action, p.scope_id)?;
+    }
     let (action, event) = match step {
         Step::Submit => {
             if p.author_id != caller.id() {

@@ -1,0 +1,379 @@
+//! The standing probes (issue 11): every state-changing route, found in the route table itself (the areas'
+//! `.route(…)` calls, and the API's OpenAPI document), is tried anonymously, without the CSRF token, with
+//! a NUL byte in its fields, and — for officials' actions — by a plain resident. A route added without a
+//! row in [`ROUTES`] fails the suite, so no new action escapes the probes.
+use crate::harness::*;
+use reqwest::StatusCode;
+
+app_tests!(every_form_route_is_probed, every_api_write_is_probed);
+
+/// Who may use a state-changing page route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Anyone, signed in or not (sign-in, registration, language, password reset, unsubscribe links).
+    Public,
+    /// Any signed-in account; the service decides by ownership, residence or state.
+    Account,
+    /// Only officials, staff, moderators or administrators: a plain resident is refused.
+    Official,
+    /// A signed link from an e-mail (one-click unsubscribe, RFC 8058): the token in the path is the
+    /// permission, mail clients post it without a form, so no CSRF token; an unknown token is 404.
+    MailLink,
+}
+
+/// Every POST route of the pages, with who may use it, and whether it takes a multipart upload.
+const ROUTES: &[(&str, Access, bool)] = &[
+    ("/register", Access::Public, false),
+    ("/login", Access::Public, false),
+    ("/logout", Access::Account, false),
+    ("/lang", Access::Public, false),
+    ("/password/forgot", Access::Public, false),
+    ("/password/reset/{token}", Access::Public, false),
+    ("/account/residency", Access::Account, false),
+    ("/account/password", Access::Account, false),
+    ("/account/tokens", Access::Account, false),
+    ("/account/tokens/{id}/revoke", Access::Account, false),
+    (
+        "/manage/residency/{user_id}/verify",
+        Access::Official,
+        false,
+    ),
+    (
+        "/manage/residency/{user_id}/reject",
+        Access::Official,
+        false,
+    ),
+    (
+        "/manage/identity-conflicts/{id}/move",
+        Access::Official,
+        false,
+    ),
+    (
+        "/manage/identity-conflicts/{id}/keep",
+        Access::Official,
+        false,
+    ),
+    ("/manage/register", Access::Official, true),
+    ("/admin/roles", Access::Official, false),
+    ("/admin/roles/{id}/revoke", Access::Official, false),
+    ("/scopes/{code}/committees", Access::Official, false),
+    ("/committees/{id}/members", Access::Official, false),
+    (
+        "/committees/{id}/members/{member}/end",
+        Access::Official,
+        false,
+    ),
+    ("/committees/{id}/calls", Access::Official, false),
+    ("/committees/{id}/meetings", Access::Official, false),
+    ("/calls/{id}/apply", Access::Account, false),
+    ("/calls/{id}/training", Access::Official, false),
+    ("/calls/{id}/open", Access::Official, false),
+    ("/calls/{id}/close", Access::Official, false),
+    ("/calls/{id}/draw", Access::Official, false),
+    ("/calls/{id}/publish", Access::Official, false),
+    ("/calls/{id}/vacancies", Access::Official, false),
+    ("/meetings/{id}/state", Access::Official, false),
+    ("/meetings/{id}/agenda", Access::Official, false),
+    ("/meetings/{id}/attendance", Access::Official, false),
+    ("/meetings/{id}/minutes", Access::Official, false),
+    ("/meetings/{id}/register", Access::Account, false),
+    ("/meetings/{id}/unregister", Access::Account, false),
+    ("/meetings/{id}/motions", Access::Official, false),
+    ("/motions/{id}/state", Access::Official, false),
+    ("/motions/{id}/vote", Access::Official, false),
+    (
+        "/moderation/{target}/{id}/{action}",
+        Access::Official,
+        false,
+    ),
+    ("/reports", Access::Account, false),
+    ("/users/{id}/{action}", Access::Official, false),
+    ("/follows", Access::Account, false),
+    ("/notifications/read", Access::Account, false),
+    ("/notifications/{id}/open", Access::Account, false),
+    ("/notifications/preferences", Access::Account, false),
+    ("/unsubscribe/{token}", Access::MailLink, false),
+    ("/scopes/{code}/proposals", Access::Account, false),
+    ("/scopes/{code}/ladder", Access::Official, false),
+    ("/scopes/{code}/debates", Access::Account, false),
+    ("/debates/{id}/conclude", Access::Official, false),
+    ("/proposals/{id}/support", Access::Account, false),
+    ("/proposals/{id}/withdraw", Access::Account, false),
+    ("/proposals/{id}/submit", Access::Account, false),
+    ("/proposals/{id}/accept", Access::Official, false),
+    ("/proposals/{id}/reject", Access::Official, false),
+    ("/proposals/{id}/forum", Access::Official, false),
+    ("/proposals/{id}/adopt", Access::Official, false),
+    ("/proposals/{id}/close", Access::Official, false),
+    ("/proposals/{id}/answer", Access::Official, false),
+    ("/proposals/{id}/comments", Access::Account, false),
+    ("/proposals/{id}/attachments", Access::Account, true),
+    ("/comments/{id}/edit", Access::Account, false),
+    ("/comments/{id}/vote", Access::Account, false),
+];
+
+/// The POST routes declared in the areas' route tables (`crates/web/src/areas/**`).
+fn declared_post_routes() -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/areas");
+    let mut files = vec![];
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    let mut routes = vec![];
+    for file in files {
+        let src = std::fs::read_to_string(&file).unwrap();
+        let mut rest = src.as_str();
+        while let Some(at) = rest.find(".route(") {
+            let body_start = at + ".route(".len();
+            let bytes = rest.as_bytes();
+            let (mut depth, mut end) = (1, body_start);
+            while depth > 0 {
+                match bytes[end] {
+                    b'(' => depth += 1,
+                    b')' => depth -= 1,
+                    _ => {}
+                }
+                end += 1;
+            }
+            let body = &rest[body_start..end - 1];
+            if body.contains("post(")
+                && let Some(path) = body.split('"').nth(1)
+            {
+                routes.push(path.to_owned());
+            }
+            rest = &rest[end..];
+        }
+    }
+    routes.sort();
+    routes
+}
+
+/// A concrete path for a route template, on objects of the demo city.
+struct Ids {
+    proposal: i64,
+    comment: i64,
+    committee: i64,
+    call: i64,
+    meeting: i64,
+    user: i64,
+}
+
+fn concrete(template: &str, ids: &Ids) -> String {
+    let first = template.split('/').nth(1).unwrap_or("");
+    let id = match first {
+        "proposals" => ids.proposal,
+        "comments" => ids.comment,
+        "committees" => ids.committee,
+        "calls" => ids.call,
+        "meetings" => ids.meeting,
+        "manage" | "users" => ids.user,
+        "moderation" => ids.proposal,
+        _ => 999_999,
+    };
+    template
+        .replace("{id}", &id.to_string())
+        .replace("{user_id}", &ids.user.to_string())
+        .replace("{member}", "999999")
+        .replace("{code}", "11110")
+        .replace("{token}", &"x".repeat(43))
+        .replace("{target}", "proposal")
+        .replace("{action}", "hide")
+}
+
+async fn every_form_route_is_probed(app: App) {
+    // The table and the route table agree both ways.
+    let declared = declared_post_routes();
+    let listed: Vec<String> = {
+        let mut l: Vec<String> = ROUTES.iter().map(|r| r.0.to_owned()).collect();
+        l.sort();
+        l
+    };
+    let missing: Vec<&String> = declared.iter().filter(|r| !listed.contains(r)).collect();
+    let stale: Vec<&String> = listed.iter().filter(|r| !declared.contains(r)).collect();
+    assert!(
+        missing.is_empty(),
+        "state-changing routes without a row in probes::ROUTES: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "rows for routes that no longer exist: {stale:?}"
+    );
+
+    let mut resident = app.signed_in("resident@demo.maeul.kr").await;
+    let proposal = accepted_proposal(&app, &mut resident, "탐침 시험").await;
+    resident.get(&format!("/proposals/{proposal}")).await;
+    let (_, _, _) = resident
+        .post(
+            &format!("/proposals/{proposal}/comments"),
+            &[("body", "탐침 댓글")],
+        )
+        .await;
+    let comment = app
+        .db
+        .comment_page(proposal, 0, 10)
+        .await
+        .unwrap()
+        .0
+        .first()
+        .map(|c| c.id)
+        .unwrap_or(999_999);
+    let committee = committee_named(&app, "11110", "Jongno-gu").await;
+    let ids = Ids {
+        proposal,
+        comment,
+        committee,
+        call: app
+            .db
+            .calls_of(committee)
+            .await
+            .unwrap()
+            .first()
+            .map_or(999_999, |c| c.id),
+        meeting: app.db.meetings_of(committee).await.unwrap()[0].id,
+        user: app
+            .db
+            .user_by_email("member@demo.maeul.kr")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+    };
+    let comments_before = app
+        .db
+        .proposal(proposal)
+        .await
+        .unwrap()
+        .unwrap()
+        .comment_count;
+    let mut attempts = 0;
+    for &(template, access, multipart) in ROUTES {
+        let path = concrete(template, &ids);
+        // Anonymous: public routes answer without failing; the rest send to sign-in or refuse.
+        let mut anon = app.browser();
+        anon.get("/").await;
+        let url = if multipart {
+            format!("{path}?_csrf={}", anon.csrf)
+        } else {
+            path.clone()
+        };
+        let (status, _, location) = anon.post(&url, &[("x", "1")]).await;
+        attempts += 1;
+        assert!(!status.is_server_error(), "anonymous {path}: {status}");
+        if access == Access::MailLink {
+            assert_eq!(status, StatusCode::NOT_FOUND, "unknown link {path}");
+        } else if access != Access::Public {
+            let to_login = status == StatusCode::SEE_OTHER
+                && location.as_deref().is_some_and(|l| l.starts_with("/login"));
+            assert!(
+                to_login
+                    || matches!(
+                        status,
+                        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+                    ),
+                "anonymous {path}: {status} {location:?}"
+            );
+        }
+        // Without the CSRF token (or with another site's Origin): refused, whoever asks.
+        let mut b = app.signed_in("resident@demo.maeul.kr").await;
+        b.get("/").await;
+        let (status, _, _) = b.post_raw(&path, "x=1".into()).await;
+        attempts += 1;
+        let expected = if access == Access::MailLink {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(status, expected, "no CSRF token: {path}");
+        // A NUL byte in a field: a clear 400 before any handler.
+        if !multipart {
+            let (status, page, _) = b.post(&path, &[("body", "a\0b"), ("title", "x")]).await;
+            attempts += 1;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "NUL: {path}");
+            assert!(page.contains("제어 문자"), "NUL: {path}");
+            let long = "가".repeat(20_000);
+            let (status, _, _) = b.post(&path, &[("body", &long), ("title", &long)]).await;
+            attempts += 1;
+            assert!(
+                !status.is_server_error(),
+                "over-long value: {path}: {status}"
+            );
+        }
+        // Officials' actions by a plain resident.
+        if access == Access::Official && !multipart {
+            let (status, _, _) = b.post(&path, &[]).await;
+            attempts += 1;
+            assert!(
+                matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND)
+                    || status == StatusCode::UNPROCESSABLE_ENTITY && path.starts_with("/admin"),
+                "a resident on {path}: {status}"
+            );
+        }
+    }
+    assert!(attempts > 4 * ROUTES.len() / 2);
+    // Only the one ordinary comment of this test was written by all of that.
+    assert_eq!(
+        app.db
+            .proposal(proposal)
+            .await
+            .unwrap()
+            .unwrap()
+            .comment_count,
+        comments_before,
+        "no probe wrote a comment"
+    );
+}
+
+/// Every write operation of the API (from its OpenAPI document): anonymous is 401, a NUL byte is 400.
+async fn every_api_write_is_probed(app: App) {
+    let doc = serde_json::to_value(maeul_web::api::openapi()).unwrap();
+    let token = token(&app, "resident@demo.maeul.kr").await;
+    let http = reqwest::Client::new();
+    let mut writes = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in ["post", "put", "patch", "delete"] {
+            if item.get(method).is_none() {
+                continue;
+            }
+            writes += 1;
+            let concrete = path
+                .replace("{id}", "1")
+                .replace("{code}", "11110")
+                .replace("{member}", "1");
+            let url = app.url(&format!("/api/v1{concrete}"));
+            let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let r = http
+                .request(m.clone(), &url)
+                .json(&serde_json::json!({}))
+                .send()
+                .await
+                .unwrap();
+            assert!(!r.status().is_server_error(), "{method} {path}");
+            if path != "/auth/token" {
+                assert_eq!(
+                    r.status(),
+                    StatusCode::UNAUTHORIZED,
+                    "anonymous {method} {path}"
+                );
+            }
+            if method != "delete" {
+                let r = http
+                    .request(m, &url)
+                    .bearer_auth(&token)
+                    .json(&serde_json::json!({"body": "a\u{0}b", "title": "x\u{0}", "email": "\u{0}"}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::BAD_REQUEST, "NUL: {method} {path}");
+            }
+        }
+    }
+    assert!(writes >= 10, "{writes} write operations found");
+}
