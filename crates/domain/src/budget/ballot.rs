@@ -44,3 +44,55 @@ impl BallotConfig {
         Ok(())
     }
 }
+
+/// A ballot as stored: the chosen projects (approval, knapsack; for ranking, in order of preference) or
+/// points per project (cumulative). Text form: `3,7,12` or `3:5,7:2`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredBallot {
+    Projects(Vec<i64>),
+    Points(Vec<(i64, u32)>),
+}
+
+impl StoredBallot {
+    pub fn encode(&self) -> String {
+        match self {
+            StoredBallot::Projects(ids) => ids
+                .iter()
+                .map(|id| id.to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+            StoredBallot::Points(points) => points
+                .iter()
+                .map(|(id, p)| format!("{id}:{p}"))
+                .collect::<Vec<_>>()
+                .join(","),
+        }
+    }
+
+    /// Reads the text form back; `points` says which form to expect. `None` when the text is not one.
+    pub fn decode(text: &str, points: bool) -> Option<StoredBallot> {
+        let parts = text.split(',').filter(|p| !p.is_empty());
+        if points {
+            parts
+                .map(|p| {
+                    let (id, n) = p.split_once(':')?;
+                    Some((id.parse().ok()?, n.parse().ok()?))
+                })
+                .collect::<Option<Vec<_>>>()
+                .map(StoredBallot::Points)
+        } else {
+            parts
+                .map(|p| p.parse().ok())
+                .collect::<Option<Vec<_>>>()
+                .map(StoredBallot::Projects)
+        }
+    }
+
+    /// The projects the ballot names.
+    pub fn project_ids(&self) -> Vec<i64> {
+        match self {
+            StoredBallot::Projects(ids) => ids.clone(),
+            StoredBallot::Points(points) => points.iter().map(|(id, _)| *id).collect(),
+        }
+    }
+}

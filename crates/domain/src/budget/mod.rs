@@ -12,7 +12,7 @@ pub mod refusal;
 #[cfg(test)]
 mod tests;
 
-pub use ballot::{BallotConfig, BallotKind};
+pub use ballot::{BallotConfig, BallotKind, StoredBallot};
 pub use envelope::{ChildFigures, Formula, Share, Term, split};
 pub use process::{Phase, PhaseEvent, apply_phase};
 pub use project::{ProjectState, ReviewEvent, apply_review};

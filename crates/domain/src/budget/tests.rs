@@ -352,3 +352,20 @@ fn every_refusal_has_a_code_message_and_kind() {
     assert_eq!(BudgetRefusal::CostZero.kind(), RefusalKind::Invalid);
     assert_eq!(BudgetRefusal::VotingClosed.kind(), RefusalKind::Conflict);
 }
+
+#[test]
+fn stored_ballots_round_trip() {
+    use super::ballot::StoredBallot;
+    let a = StoredBallot::Projects(vec![3, 7, 12]);
+    assert_eq!(a.encode(), "3,7,12");
+    assert_eq!(StoredBallot::decode("3,7,12", false), Some(a));
+    let p = StoredBallot::Points(vec![(3, 5), (7, 2)]);
+    assert_eq!(p.encode(), "3:5,7:2");
+    assert_eq!(StoredBallot::decode("3:5,7:2", true), Some(p));
+    assert_eq!(
+        StoredBallot::decode("", false),
+        Some(StoredBallot::Projects(vec![]))
+    );
+    assert_eq!(StoredBallot::decode("x", false), None);
+    assert_eq!(StoredBallot::decode("3", true), None);
+}
