@@ -163,6 +163,29 @@ impl Db {
             .collect())
     }
 
+    /// Enters each Seoul district's population from the seed's district table (2024 resident registration,
+    /// see `seed/seoul/README.md`) as the figure population-share formulas read. Returns how many were set.
+    pub async fn seed_district_population(&self) -> DbResult<usize> {
+        const DISTRICTS_CSV: &str = include_str!("../../seed/seoul/districts.csv");
+        let mut set = 0;
+        for line in DISTRICTS_CSV.lines().skip(1) {
+            let fields: Vec<&str> = line.split(',').collect();
+            let (Some(code), Some(population)) = (fields.first(), fields.get(4)) else {
+                continue;
+            };
+            let Ok(population) = population.trim().parse::<u64>() else {
+                continue;
+            };
+            let id: Option<i64> = db_run!(self, pool => sqlx::query_scalar("SELECT id FROM scopes WHERE code = $1")
+                .bind(code.trim()).fetch_optional(pool).await?);
+            if let Some(id) = id {
+                self.set_scope_figures(id, population, 0, 0).await?;
+                set += 1;
+            }
+        }
+        Ok(set)
+    }
+
     /// Splits an envelope among `children` (their figures as read now) by `formula`: writes or rewrites
     /// each child's envelope with its terms, and the parent's formula and own part, with an audit entry.
     pub async fn split_envelope(

@@ -5,6 +5,7 @@ mod harness;
 
 mod accounts;
 mod api;
+mod budgeting;
 mod committees;
 mod contract;
 mod participation;
@@ -20,6 +21,7 @@ fn main() {
     trials.extend(proposals::trials());
     trials.extend(participation::trials());
     trials.extend(committees::trials());
+    trials.extend(budgeting::trials());
     trials.extend(review::trials());
     trials.extend(contract::trials());
     maeul_testkit::run(trials);
