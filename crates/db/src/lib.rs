@@ -17,6 +17,7 @@ use sqlx::sqlite::{
 
 pub mod attachments;
 pub mod audit;
+pub mod budget;
 pub mod comments;
 pub mod committees;
 pub mod identity;

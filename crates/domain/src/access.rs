@@ -47,10 +47,14 @@ pub enum Action {
     AnswerOfficially,
     /// Score projects and outcomes in the target scope.
     Evaluate,
+    /// Configure budget envelopes and processes, and move processes between phases, in the target scope.
+    ManageBudget,
+    /// Review budget projects (feasibility, cost) for the target scope.
+    ReviewBudgetProjects,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 12] = [
         Action::ParticipateAsResident,
         Action::VerifyResidency,
         Action::ImportResidentRegister,
@@ -61,6 +65,8 @@ impl Action {
         Action::ActAsCommitteeMember,
         Action::AnswerOfficially,
         Action::Evaluate,
+        Action::ManageBudget,
+        Action::ReviewBudgetProjects,
     ];
 
     /// The roles whose grants (in the target scope or above) allow this action.
@@ -79,6 +85,8 @@ impl Action {
             Action::ActAsCommitteeMember => &[CommitteeMember],
             Action::AnswerOfficially => &[Official],
             Action::Evaluate => &[Evaluator],
+            Action::ManageBudget => &[SupportStaff, Official, Administrator],
+            Action::ReviewBudgetProjects => &[Official],
         }
     }
 }

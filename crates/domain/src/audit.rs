@@ -14,6 +14,10 @@ crate::named_enum! {
         LadderSet = "ladder_set",
         PasswordChange = "password_change",
         PasswordReset = "password_reset",
+        BudgetCycle = "budget_cycle",
+        BudgetSplit = "budget_split",
+        BudgetPhase = "budget_phase",
+        BudgetReview = "budget_review",
     }
 }
 

@@ -48,6 +48,10 @@ every_label![
     crate::residency::ResidencyBasis,
     crate::notify::EventKind,
     crate::notify::EmailPreference,
+    crate::budget::Term,
+    crate::budget::BallotKind,
+    crate::budget::Phase,
+    crate::budget::ProjectState,
 ];
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod access;
 pub mod account;
 pub mod attachment;
 pub mod audit;
+pub mod budget;
 pub mod committee;
 pub mod debate;
 pub mod labels;

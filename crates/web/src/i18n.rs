@@ -42,9 +42,9 @@ macro_rules! catalogue {
     };
 }
 const KO: &[(&str, &str)] =
-    catalogue!("ko": "main", "participation", "committees", "errors", "admin");
+    catalogue!("ko": "main", "participation", "committees", "errors", "admin", "budgeting");
 const EN: &[(&str, &str)] =
-    catalogue!("en": "main", "participation", "committees", "errors", "admin");
+    catalogue!("en": "main", "participation", "committees", "errors", "admin", "budgeting");
 
 /// The message catalogues of both languages.
 pub struct I18n {
@@ -412,6 +412,11 @@ mod tests {
             C::NoReserve,
         ];
         all.extend(committee.into_iter().map(Refusal::from));
+        all.extend(
+            maeul_domain::budget::refusal::samples()
+                .into_iter()
+                .map(Refusal::from),
+        );
         all
     }
 

@@ -5,6 +5,7 @@ mod harness;
 
 mod accounts;
 mod api;
+mod budgeting;
 mod committees;
 mod contract;
 mod hardening;
@@ -23,6 +24,7 @@ fn main() {
     trials.extend(proposals::trials());
     trials.extend(participation::trials());
     trials.extend(committees::trials());
+    trials.extend(budgeting::trials());
     trials.extend(review::trials());
     trials.extend(contract::trials());
     trials.extend(hardening::trials());

@@ -4,7 +4,7 @@ use axum::response::Response;
 use maeul_domain::{Scope, ScopeKind};
 
 use crate::AppState;
-use crate::areas::{committees, notifications, proposals};
+use crate::areas::{budgeting, committees, notifications, proposals};
 use crate::http::section::ScopeSection;
 use crate::http::{Crumbs, Ctx, PageError, PagePath, render};
 
@@ -80,7 +80,7 @@ pub async fn scope(
         proposals::views::proposals_section(&state, &ctx, scope).await?,
         proposals::views::debates_section(&state, &ctx, scope).await?,
         committees::views::scope_section(&state, &ctx, scope).await?,
-        upcoming(&ctx, "budget", "section-budget", "section-budget-empty"),
+        budgeting::views::scope_section(&state, &ctx, scope).await?,
         upcoming(&ctx, "plan", "section-plan", "section-plan-empty"),
         upcoming(
             &ctx,

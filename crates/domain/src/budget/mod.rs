@@ -1,0 +1,19 @@
+//! The decentralized budget's rules: envelopes split down the scope tree by a published formula
+//! ([`envelope`]), the participatory-budgeting process's phases ([`process`]), the review of projects
+//! ([`project`]) and the ballot forms ([`ballot`]). Counting is the engine's (`maeul-pb`); this module only
+//! decides what may happen when.
+
+pub mod ballot;
+pub mod envelope;
+pub mod process;
+pub mod project;
+pub mod refusal;
+
+#[cfg(test)]
+mod tests;
+
+pub use ballot::{BallotConfig, BallotKind, StoredBallot};
+pub use envelope::{ChildFigures, Formula, Share, Term, split};
+pub use process::{Phase, PhaseEvent, apply_phase};
+pub use project::{ProjectState, ReviewEvent, apply_review};
+pub use refusal::{BallotProblem, BudgetRefusal};

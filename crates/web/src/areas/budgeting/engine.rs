@@ -1,0 +1,199 @@
+//! The bridge to the counting engine (`maeul-pb`): a process with its ballot projects and ballots becomes a
+//! pabulib election; ballots are checked by the engine's own `check_ballot`, the count is the engine's rule,
+//! and the export is the same election written as `.pb` (voter ids replaced by random ones, order
+//! shuffled), so `maeul pb tally` on the download reproduces the stored result.
+use maeul_db::budget::{ProcessRow, ProjectRow};
+use maeul_domain::budget::{BallotKind, BallotProblem, BudgetRefusal, StoredBallot};
+use maeul_pb::{Ballot, BallotError, Election, Profile, Project, Q, Rule, VoteType, Voter};
+
+/// The engine's ballot kind for a process's ballot form.
+pub fn vote_type(kind: BallotKind) -> VoteType {
+    match kind {
+        BallotKind::Approval | BallotKind::Knapsack => VoteType::Approval,
+        BallotKind::Cumulative => VoteType::Cumulative,
+        BallotKind::Ranking => VoteType::Ordinal,
+    }
+}
+
+/// A stored ballot in the engine's terms.
+pub fn to_engine(kind: BallotKind, ballot: &StoredBallot) -> Ballot {
+    match (kind, ballot) {
+        (BallotKind::Ranking, b) => {
+            Ballot::Ordinal(b.project_ids().iter().map(i64::to_string).collect())
+        }
+        (_, StoredBallot::Points(points)) => Ballot::Cumulative(
+            points
+                .iter()
+                .map(|(id, p)| (id.to_string(), Q::int(i128::from(*p))))
+                .collect(),
+        ),
+        (_, StoredBallot::Projects(ids)) => {
+            Ballot::Approval(ids.iter().map(i64::to_string).collect())
+        }
+    }
+}
+
+/// The election of a process: its ballot projects (in id order), its budget and ballot constraints from
+/// the configuration, and the given voters (id, ballot).
+pub fn election(
+    process: &ProcessRow,
+    projects: &[ProjectRow],
+    voters: Vec<(String, StoredBallot)>,
+) -> Election {
+    let kind = process.ballot_kind;
+    let vote_type = vote_type(kind);
+    let budget = process.budget.to_string();
+    let mut meta: Vec<(String, String)> = vec![
+        (
+            "description".into(),
+            process.title.replace(['\n', '\r'], " "),
+        ),
+        ("country".into(), "South Korea".into()),
+        ("unit".into(), format!("maeul scope {}", process.scope_id)),
+        ("instance".into(), format!("maeul budget {}", process.id)),
+        ("num_projects".into(), projects.len().to_string()),
+        ("num_votes".into(), voters.len().to_string()),
+        ("budget".into(), budget.clone()),
+        ("vote_type".into(), vote_type.as_str().into()),
+        ("rule".into(), process.rule.clone()),
+    ];
+    let mut constraints = maeul_pb::BallotConstraints::default();
+    if process.min_projects > 0 {
+        meta.push(("min_length".into(), process.min_projects.to_string()));
+        constraints.min_length = Some(process.min_projects as u64);
+    }
+    if process.max_projects > 0 {
+        meta.push(("max_length".into(), process.max_projects.to_string()));
+        constraints.max_length = Some(process.max_projects as u64);
+    }
+    if kind == BallotKind::Knapsack {
+        meta.push(("max_sum_cost".into(), budget));
+        constraints.max_sum_cost = Some(Q::int(i128::from(process.budget)));
+    }
+    if kind == BallotKind::Cumulative {
+        meta.push(("max_sum_points".into(), process.points.to_string()));
+        constraints.max_sum_points = Some(Q::int(i128::from(process.points)));
+    }
+    let mut vote_columns = vec!["voter_id".to_owned(), "vote".to_owned()];
+    if vote_type.has_points() {
+        vote_columns.push("points".into());
+    }
+    Election {
+        meta,
+        budget: Q::int(i128::from(process.budget)),
+        vote_type,
+        constraints,
+        project_columns: vec!["project_id".into(), "cost".into(), "name".into()],
+        projects: projects
+            .iter()
+            .map(|p| Project {
+                id: p.id.to_string(),
+                cost: Q::int(i128::from(p.cost)),
+                fields: vec![("name".into(), p.title.replace(['\n', '\r'], " "))],
+            })
+            .collect(),
+        vote_columns,
+        voters: voters
+            .into_iter()
+            .map(|(id, b)| Voter {
+                id,
+                ballot: to_engine(kind, &b),
+                fields: vec![],
+            })
+            .collect(),
+    }
+}
+
+/// The engine's verdict on a ballot, in the platform's refusals.
+pub fn check(
+    election: &Election,
+    kind: BallotKind,
+    ballot: &StoredBallot,
+) -> Result<(), BudgetRefusal> {
+    if ballot.project_ids().is_empty() {
+        return Err(BudgetRefusal::Ballot(BallotProblem::Empty));
+    }
+    election
+        .check_ballot(&to_engine(kind, ballot))
+        .map_err(|e| BudgetRefusal::Ballot(problem(e)))
+}
+
+fn problem(e: BallotError) -> BallotProblem {
+    use BallotProblem as P;
+    match e {
+        BallotError::WrongKind { .. } => P::WrongKind,
+        BallotError::UnknownProject(project) => P::UnknownProject { project },
+        BallotError::DuplicateProject(project) => P::DuplicateProject { project },
+        BallotError::TooFewProjects { count, min } => P::TooFewProjects { count, min },
+        BallotError::TooManyProjects { count, max } => P::TooManyProjects { count, max },
+        BallotError::CostTooLow { total, min } => P::CostTooLow {
+            total: total.to_string(),
+            min: min.to_string(),
+        },
+        BallotError::CostTooHigh { total, max } => P::CostTooHigh {
+            total: total.to_string(),
+            max: max.to_string(),
+        },
+        BallotError::PointsOutOfRange { project, .. } => P::PointsOutOfRange { project },
+        BallotError::TooFewPoints { total, min } => P::TooFewPoints {
+            total: total.to_string(),
+            min: min.to_string(),
+        },
+        BallotError::TooManyPoints { total, max } => P::TooManyPoints {
+            total: total.to_string(),
+            max: max.to_string(),
+        },
+    }
+}
+
+/// A count's outcome in the platform's terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counted {
+    /// Project ids in selection order.
+    pub selected: Vec<i64>,
+    pub total_cost: u64,
+    /// The engine's explanation, as JSON.
+    pub explanation: String,
+}
+
+/// Counts an election with the named rule (CPU-bound: call it on a blocking thread).
+pub fn count(election: &Election, rule: &str) -> Result<Counted, BudgetRefusal> {
+    let rule = Rule::from_name(rule).ok_or_else(|| BudgetRefusal::CountFailed(rule.to_owned()))?;
+    let profile = Profile::new(election);
+    let outcome =
+        maeul_pb::rules::run(&profile, rule).map_err(|e| BudgetRefusal::CountFailed(e.0))?;
+    let selected = outcome
+        .selected
+        .iter()
+        .map(|i| {
+            election.projects[*i as usize]
+                .id
+                .parse::<i64>()
+                .unwrap_or(0)
+        })
+        .collect();
+    let total_cost = outcome.total_cost.to_string().parse::<u64>().unwrap_or(0);
+    let explanation = serde_json::to_string(&outcome.explanation)
+        .map_err(|e| BudgetRefusal::CountFailed(e.to_string()))?;
+    Ok(Counted {
+        selected,
+        total_cost,
+        explanation,
+    })
+}
+
+/// Whether a rule key names one of the engine's rules that can count this ballot form.
+pub fn rule_fits(rule: &str, kind: BallotKind) -> bool {
+    Rule::from_name(rule).is_some_and(|r| r.accepts(vote_type(kind)))
+}
+
+/// The `.pb` text of an election for publication: voters renumbered 1..n in a random order.
+pub fn export(mut election: Election) -> String {
+    use rand::seq::SliceRandom;
+    let mut rng = rand::thread_rng();
+    election.voters.shuffle(&mut rng);
+    for (i, voter) in election.voters.iter_mut().enumerate() {
+        voter.id = (i + 1).to_string();
+    }
+    maeul_pb::format::write_string(&election).unwrap_or_default()
+}

@@ -1,0 +1,38 @@
+//! The decentralized budget: envelopes handed down city → district → neighbourhood by a published
+//! formula, participatory-budgeting processes with their phases, projects and their review, ballots
+//! checked and counted by the engine (`maeul-pb`), results that explain themselves and can be re-counted
+//! from the published `.pb` file.
+use axum::Router;
+use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+pub mod api;
+mod ballot;
+pub mod demo;
+pub mod engine;
+mod pages;
+pub mod service;
+pub mod views;
+
+pub fn pages() -> Router<AppState> {
+    Router::new()
+        .route("/scopes/{code}/budget", get(pages::scope_budget))
+        .route("/budgets/{id}", get(pages::show))
+        .route("/budgets/{id}/projects", post(pages::submit_project))
+        .route("/budgets/{id}/phase", post(pages::step))
+        .route("/budget-projects/{id}/review", post(pages::review))
+        .route("/budgets/{id}/ballot", get(ballot::show).post(ballot::cast))
+        .route("/budgets/{id}/result", get(ballot::result))
+        .route("/budgets/{id}/election.pb", get(ballot::election_file))
+}
+
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::list))
+        .routes(routes!(api::projects))
+        .routes(routes!(api::cast))
+        .routes(routes!(api::result))
+}

@@ -1,0 +1,354 @@
+//! The budget's pages: a scope's envelope with its formula, a process with its projects and the steps the
+//! caller may take (submit, review, move the phase), and the forms' handlers.
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use maeul_db::budget::{EnvelopeRow, PhaseLogRow, ProcessRow, ProjectRow, ResultRow};
+use maeul_domain::budget::{Phase, ProjectState, Term};
+use maeul_domain::{Refusal, Scope};
+use serde::Deserialize;
+
+use super::service::{self, ProjectInput};
+use super::views::won;
+use crate::AppState;
+use crate::http::{
+    Alert, Crumbs, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError, notice,
+    page_status, render,
+};
+
+pub const NOTICES: &[&str] = &[
+    "budget-notice-saved",
+    "budget-notice-submitted",
+    "budget-notice-voted",
+];
+
+#[derive(Deserialize, Default)]
+pub struct NoticeQuery {
+    pub notice: Option<String>,
+}
+
+/// An envelope below the page's, with its scope.
+pub struct ChildEnvelope<'a> {
+    pub scope: &'a Scope,
+    pub envelope: EnvelopeRow,
+}
+
+#[derive(askama::Template)]
+#[template(path = "budgeting/scope_budget.html")]
+struct ScopeBudgetPage<'a> {
+    ctx: &'a Ctx,
+    crumbs: Crumbs,
+    scope: &'a Scope,
+    envelope: EnvelopeRow,
+    parent_scope: Option<&'a Scope>,
+    /// The parent's formula weights, each with the term and what it gave this envelope.
+    terms: Vec<(Term, i64, i64)>,
+    /// This envelope's own formula, once split: (term, weight).
+    formula: Vec<(Term, u32)>,
+    own_permille: u32,
+    children: Vec<ChildEnvelope<'a>>,
+    processes: Vec<ProcessRow>,
+}
+
+impl ScopeBudgetPage<'_> {
+    fn won(&self, amount: impl super::views::Amount) -> String {
+        won(amount.amount())
+    }
+    fn permille(&self, value: &u32) -> String {
+        format!("{}.{}", value / 10, value % 10)
+    }
+}
+
+/// `/scopes/{code}/budget`: the scope's envelope, the formula terms that made it, and what it hands down.
+pub async fn scope_budget(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(code): PagePath<String>,
+) -> Result<Response, PageError> {
+    let tree = ctx.scopes.clone();
+    let scope = tree.by_code(&code).ok_or(PageError::NotFound)?;
+    let b = service::scope_budget(&state, scope.id)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let parent_formula = b.parent.as_ref().and_then(|p| p.formula());
+    let terms = b
+        .envelope
+        .terms()
+        .into_iter()
+        .map(|(t, v)| (t, i64::from(parent_formula.map_or(0, |f| f.weight(t))), v))
+        .collect();
+    let own = b.envelope.formula();
+    let children = b
+        .children
+        .into_iter()
+        .filter_map(|e| {
+            tree.get(e.scope_id)
+                .map(|scope| ChildEnvelope { scope, envelope: e })
+        })
+        .collect();
+    render(&ScopeBudgetPage {
+        crumbs: Crumbs::within(&ctx, scope).current(ctx.t("budget-scope-title")),
+        ctx: &ctx,
+        scope,
+        parent_scope: b.parent.as_ref().and_then(|p| tree.get(p.scope_id)),
+        terms,
+        formula: own
+            .map(|f| Term::ALL.iter().map(|t| (*t, f.weight(*t))).collect())
+            .unwrap_or_default(),
+        own_permille: own.map_or(0, |f| f.own_permille),
+        envelope: b.envelope,
+        children,
+        processes: b.processes,
+    })
+}
+
+#[derive(askama::Template)]
+#[template(path = "budgeting/process.html")]
+struct ProcessPage<'a> {
+    ctx: &'a Ctx,
+    crumbs: Crumbs,
+    notice: Option<String>,
+    alert: Option<Alert>,
+    errors: FormErrors,
+    p: ProcessRow,
+    scope: Scope,
+    projects: Vec<ProjectRow>,
+    log: Vec<PhaseLogRow>,
+    result: Option<ResultRow>,
+    may_manage: bool,
+    may_review: bool,
+    may_submit: bool,
+    may_vote: bool,
+    voted: bool,
+    next: Option<Phase>,
+    user_id: i64,
+}
+
+impl ProcessPage<'_> {
+    fn won(&self, amount: impl super::views::Amount) -> String {
+        won(amount.amount())
+    }
+    fn reviewable(&self, project: &ProjectRow) -> bool {
+        self.may_review
+            && self.p.phase.takes_reviews()
+            && matches!(
+                project.state,
+                ProjectState::Submitted | ProjectState::Feasible | ProjectState::Infeasible
+            )
+    }
+    fn shortlistable(&self, project: &ProjectRow) -> bool {
+        self.may_manage
+            && self.p.phase.takes_shortlist()
+            && matches!(
+                project.state,
+                ProjectState::Feasible | ProjectState::Shortlisted | ProjectState::NotShortlisted
+            )
+    }
+    fn withdrawable(&self, project: &ProjectRow) -> bool {
+        project.proposer_id == Some(self.user_id)
+            && matches!(self.p.phase, Phase::ProposalsOpen | Phase::DepartmentReview)
+            && matches!(
+                project.state,
+                ProjectState::Submitted | ProjectState::Feasible | ProjectState::Infeasible
+            )
+    }
+}
+
+async fn process_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    notice_key: Option<&str>,
+    alert: Option<Alert>,
+    errors: FormErrors,
+) -> Result<Response, PageError> {
+    let v = service::view(state, ctx.caller(), id).await?;
+    let status = page_status(&errors, alert.as_ref());
+    let next = match v.process.phase {
+        Phase::VotingClosed => Some(Phase::Tallied),
+        phase => phase.next(),
+    };
+    let page = render(&ProcessPage {
+        crumbs: Crumbs::within(ctx, &v.scope)
+            .link(
+                format!("/scopes/{}/budget", v.scope.code),
+                ctx.t("budget-scope-title"),
+            )
+            .current(&v.process.title),
+        ctx,
+        notice: notice(ctx, notice_key, NOTICES),
+        alert,
+        errors,
+        may_submit: v.process.phase.takes_projects() && (v.eligible || v.may_manage),
+        may_vote: v.process.phase.takes_ballots() && v.eligible,
+        voted: v.my_ballot.is_some(),
+        user_id: ctx.caller().map_or(0, |c| c.id()),
+        next,
+        p: v.process,
+        scope: v.scope,
+        projects: v.projects,
+        log: v.log,
+        result: v.result,
+        may_manage: v.may_manage,
+        may_review: v.may_review,
+    })?;
+    Ok((status, page).into_response())
+}
+
+/// `/budgets/{id}`: the process, its phase and projects.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(id): PagePath<i64>,
+    PageQuery(q): PageQuery<NoticeQuery>,
+) -> Result<Response, PageError> {
+    process_page(
+        &state,
+        &ctx,
+        id,
+        q.notice.as_deref(),
+        None,
+        FormErrors::default(),
+    )
+    .await
+}
+
+/// After a form on the process page: redirect with a notice, or show the page again with the refusal
+/// (fields beside their inputs, anything else at the top) and its status.
+async fn after(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    result: Result<(), ServiceError>,
+    notice_key: &str,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/budgets/{id}?notice={notice_key}")).into_response()),
+        Err(ServiceError::Refused(r)) if !r.fields().is_empty() => {
+            let errors = FormErrors::from_refusal(ctx, &r, "general");
+            process_page(state, ctx, id, None, None, errors).await
+        }
+        Err(ServiceError::Refused(r)) => {
+            process_page(
+                state,
+                ctx,
+                id,
+                None,
+                Some(Alert::refusal(ctx, &r)),
+                FormErrors::default(),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ProjectForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub location: String,
+    #[serde(default)]
+    pub cost: String,
+}
+
+/// A resident submits a project.
+pub async fn submit_project(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(form): CsrfForm<ProjectForm>,
+) -> Result<Response, PageError> {
+    let input = ProjectInput {
+        title: &form.title,
+        description: &form.description,
+        category: &form.category,
+        location: &form.location,
+        cost: &form.cost,
+    };
+    let result = service::submit_project(&state, ctx.caller(), id, &input)
+        .await
+        .map(|_| ());
+    if let Err(ServiceError::SignInRequired) = result {
+        return Err(PageError::Unauthorized);
+    }
+    after(&state, &ctx, id, result, "budget-notice-submitted").await
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReviewForm {
+    #[serde(default)]
+    pub event: String,
+    #[serde(default)]
+    pub cost: String,
+    #[serde(default)]
+    pub months: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// An official reviews a project, staff record the committee's shortlist, a proposer withdraws.
+pub async fn review(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(project): PagePath<i64>,
+    CsrfForm(form): CsrfForm<ReviewForm>,
+) -> Result<Response, PageError> {
+    let result = service::review(
+        &state,
+        ctx.caller(),
+        project,
+        &form.event,
+        &form.cost,
+        &form.months,
+        &form.reason,
+    )
+    .await;
+    match result {
+        Ok(process) => Ok(
+            Redirect::to(&format!("/budgets/{process}?notice=budget-notice-saved")).into_response(),
+        ),
+        Err(ServiceError::Refused(r)) => {
+            let process = state
+                .db
+                .project(project)
+                .await?
+                .ok_or(PageError::NotFound)?
+                .process_id;
+            after(&state, &ctx, process, Err(ServiceError::Refused(r)), "").await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct StepForm {
+    #[serde(default)]
+    pub event: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Staff move the process to its next phase (closing the vote counts it), or cancel it with a reason.
+pub async fn step(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(form): CsrfForm<StepForm>,
+) -> Result<Response, PageError> {
+    let result = service::step(&state, ctx.caller(), id, &form.event, &form.reason).await;
+    match result {
+        Ok(_) => after(&state, &ctx, id, Ok(()), "budget-notice-saved").await,
+        Err(ServiceError::Refused(Refusal::Budget(
+            r @ maeul_domain::budget::BudgetRefusal::ReasonRequired,
+        ))) => {
+            let errors = FormErrors::from_refusal(&ctx, &Refusal::Budget(r), "reason");
+            process_page(&state, &ctx, id, None, None, errors).await
+        }
+        Err(e) => after(&state, &ctx, id, Err(e), "").await,
+    }
+}

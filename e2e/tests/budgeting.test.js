@@ -1,0 +1,121 @@
+// The decentralized budget end to end: a resident votes in Jongno-gu's participatory budget on the ballot
+// page (no JavaScript needed) and changes the ballot; a visitor reads Sajik-dong's tallied result with each
+// project's fate, downloads its `.pb` file and re-counts it with `maeul pb tally`, getting the published
+// selection. Then axe-core on every budget page, as a visitor and as the people who see its forms, ko/en.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  launch, newPage, visit, clickAndWait, signIn, demoAccount, htmlLang, seriousA11yViolations,
+  formatViolations, JONGNO,
+} from '../lib/harness.js';
+
+const SAJIK = '1111053000';
+const here = path.dirname(fileURLToPath(import.meta.url));
+let browser;
+const ids = {};
+
+/** The maeul binary the server runs (scripts/e2e.sh passes MAEUL_BIN), for re-counting the election. */
+function maeulBinary() {
+  const root = path.resolve(here, '..', '..');
+  const candidates = [
+    process.env.MAEUL_BIN,
+    process.env.CARGO_TARGET_DIR && path.join(process.env.CARGO_TARGET_DIR, 'debug', 'maeul'),
+    path.join(root, 'target', 'debug', 'maeul'),
+  ].filter(Boolean);
+  const found = candidates.find((c) => existsSync(c));
+  assert.ok(found, `no maeul binary to re-count the election (tried ${candidates.join(', ')}); set MAEUL_BIN`);
+  return found;
+}
+
+before(async () => {
+  browser = await launch();
+  const page = await newPage(browser, { lang: 'en' });
+  const budgets = await (await page.request.get('/api/v1/budgets')).json();
+  const jongno = budgets.find((b) => b.scope_code === JONGNO);
+  const sajik = budgets.find((b) => b.scope_code === SAJIK);
+  assert.ok(jongno && sajik, 'the demo processes exist');
+  assert.equal(jongno.state, 'voting_open');
+  assert.equal(sajik.state, 'tallied');
+  Object.assign(ids, { jongno: jongno.id, sajik: sajik.id, sajikRule: sajik.rule });
+  await page.context().close();
+});
+
+after(async () => { await browser?.close(); });
+
+test('a resident votes in Jongno-gu without JavaScript and changes the ballot; the latest counts', async () => {
+  const page = await newPage(browser, { lang: 'en', javaScriptEnabled: false });
+  await signIn(page, demoAccount('resident'));
+  await visit(page, `/budgets/${ids.jongno}`);
+  await clickAndWait(page, page.locator('#ballot-link'));
+  const boxes = page.locator('input[type="checkbox"][name="project"]');
+  assert.ok(await boxes.count() >= 12, 'at least 12 projects on the ballot');
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  await clickAndWait(page, page.locator('#ballot-submit'));
+  assert.ok(await page.locator('#voted-badge').isVisible());
+  // Too many projects: the engine's check names the broken constraint, the ballot stays as it was.
+  await visit(page, `/budgets/${ids.jongno}/ballot`);
+  for (let i = 0; i < 6; i += 1) await boxes.nth(i).check();
+  const refused = await clickAndWait(page, page.locator('#ballot-submit'));
+  assert.equal(refused.status(), 422);
+  assert.match(await page.locator('#budget-alert').innerText(), /at most 5/);
+  await visit(page, `/budgets/${ids.jongno}/ballot`);
+  assert.ok(await boxes.nth(0).isChecked() && await boxes.nth(1).isChecked());
+  assert.ok(!(await boxes.nth(2).isChecked()));
+  await boxes.nth(0).uncheck();
+  await clickAndWait(page, page.locator('#ballot-submit'));
+  await visit(page, `/budgets/${ids.jongno}/ballot`);
+  assert.ok(!(await boxes.nth(0).isChecked()) && await boxes.nth(1).isChecked());
+  await page.context().close();
+});
+
+test('Sajik-dong\'s result explains each project and re-counts with maeul pb tally', async () => {
+  const page = await newPage(browser, { lang: 'en' });
+  await visit(page, `/budgets/${ids.sajik}/result`);
+  const funded = page.locator('#funded > li');
+  assert.ok(await funded.count() > 0, 'some projects are funded');
+  assert.match(await page.locator('#funded').innerText(), /supporters paid/);
+  const command = await page.locator('#tally-command').innerText();
+  assert.equal(command, `maeul pb tally budget-${ids.sajik}.pb --rule ${ids.sajikRule} --json`);
+  const file = await page.request.get(`/budgets/${ids.sajik}/election.pb`);
+  assert.equal(file.status(), 200);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'maeul-pb-'));
+  const pb = path.join(dir, `budget-${ids.sajik}.pb`);
+  writeFileSync(pb, await file.text());
+  const recount = JSON.parse(execFileSync(maeulBinary(), ['pb', 'tally', pb, '--rule', ids.sajikRule, '--json'], { encoding: 'utf8' }));
+  const result = await (await page.request.get(`/api/v1/budgets/${ids.sajik}/result`)).json();
+  assert.deepEqual(recount.selected.map(String), result.selected.map(String));
+  await page.context().close();
+});
+
+const PAGES = [
+  ['Jongno-gu budget and formula', null, () => `/scopes/${JONGNO}/budget`],
+  ['Sajik-dong budget', null, () => `/scopes/${SAJIK}/budget`],
+  ['Jongno-gu scope page (budget section)', null, () => `/scopes/${JONGNO}`],
+  ['Jongno-gu process', null, () => `/budgets/${ids.jongno}`],
+  ['Jongno-gu process (staff steps)', 'support_staff', () => `/budgets/${ids.jongno}`],
+  ['Jongno-gu ballot', 'resident', () => `/budgets/${ids.jongno}/ballot`],
+  ['Jongno-gu ballot (visitor)', null, () => `/budgets/${ids.jongno}/ballot`],
+  ['Sajik-dong process', null, () => `/budgets/${ids.sajik}`],
+  ['Sajik-dong result', null, () => `/budgets/${ids.sajik}/result`],
+];
+
+for (const lang of ['ko', 'en']) {
+  for (const [name, who, url] of PAGES) {
+    test(`axe (${lang}): ${name}${who ? ` as ${who}` : ''} has no serious or critical violations`, async () => {
+      const page = await newPage(browser, { lang });
+      if (who) await signIn(page, demoAccount(who));
+      await visit(page, url());
+      assert.equal(await htmlLang(page), lang);
+      const { serious } = await seriousA11yViolations(page);
+      assert.equal(serious.length, 0, formatViolations(`${name} (${lang})`, serious));
+      assert.deepEqual(page.problems, []);
+      await page.context().close();
+    });
+  }
+}
