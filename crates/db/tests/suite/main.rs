@@ -1,6 +1,7 @@
 //! The storage suite: one binary, every test on SQLite and on PostgreSQL (see `maeul-testkit`), each area
 //! in its own module.
 mod committees;
+mod hardening;
 mod schema;
 mod storage;
 
@@ -9,5 +10,6 @@ fn main() {
     trials.extend(storage::trials());
     trials.extend(committees::trials());
     trials.extend(schema::trials());
+    trials.extend(hardening::trials());
     maeul_testkit::run(trials);
 }
