@@ -137,6 +137,43 @@ async fn concurrent_writes_never_fail(app: App) {
     let p = app.db.proposal(proposal).await.unwrap().unwrap();
     assert_eq!(p.comment_count, CLIENTS as i64, "counts equal rows");
 
+    // Votes on one comment and follows of the proposal, everyone at once.
+    let comment = app.db.comment_page(proposal, 0, 1).await.unwrap().0[0].id;
+    let followers_before = app
+        .db
+        .follower_count(maeul_db::notifications::FollowTarget::Proposal(proposal))
+        .await
+        .unwrap();
+    let browsers = session_browsers(&app, "voter", CLIENTS).await;
+    let vote_path = format!("/comments/{comment}/vote");
+    let results = all_at_once(browsers, |_, _| {
+        (vote_path.clone(), vec![("value".into(), "1".into())])
+    })
+    .await;
+    assert!(results.iter().all(|(_, s)| *s == StatusCode::SEE_OTHER));
+    let c = app.db.comment(comment).await.unwrap().unwrap();
+    assert_eq!(c.up_votes, CLIENTS as i64, "every vote counted once");
+    let browsers = session_browsers(&app, "follower", CLIENTS).await;
+    let results = all_at_once(browsers, |_, _| {
+        (
+            "/follows".into(),
+            vec![
+                ("target".into(), "proposal".into()),
+                ("id".into(), proposal.to_string()),
+                ("follow".into(), "1".into()),
+            ],
+        )
+    })
+    .await;
+    assert!(results.iter().all(|(_, s)| *s == StatusCode::SEE_OTHER));
+    assert_eq!(
+        app.db
+            .follower_count(maeul_db::notifications::FollowTarget::Proposal(proposal))
+            .await
+            .unwrap(),
+        followers_before + CLIENTS as i64
+    );
+
     // Supports by verified residents of the proposal's district.
     let browsers = session_browsers(&app, "supporter", CLIENTS).await;
     for (id, _) in &browsers {
