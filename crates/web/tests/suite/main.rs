@@ -8,6 +8,7 @@ mod api;
 mod committees;
 mod contract;
 mod hardening;
+mod identity;
 mod participation;
 mod probes;
 mod proposals;
@@ -26,6 +27,7 @@ fn main() {
     trials.extend(review::trials());
     trials.extend(contract::trials());
     trials.extend(hardening::trials());
+    trials.extend(identity::trials());
     trials.extend(probes::trials());
     trials.extend(servers::trials());
     maeul_testkit::run(trials);
