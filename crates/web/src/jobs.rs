@@ -39,6 +39,7 @@ pub async fn run_worker(state: AppState, shutdown: impl std::future::Future<Outp
 /// One pass: schedules the next digest, expires proposals past their deadline, handles due jobs, mails
 /// immediate notifications. Returns the number of jobs handled.
 pub async fn run_pass(state: &AppState) -> Result<usize, DbError> {
+    state.refresh_scopes_if_changed().await?;
     let next = next_digest_at(now());
     state
         .db

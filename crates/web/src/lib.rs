@@ -68,6 +68,18 @@ impl AppState {
         self.scopes.read().expect("scope cache lock").clone()
     }
 
+    /// Re-reads the scope tree when the database holds another number of scopes than the cached tree
+    /// (scopes are only ever added, by seeding): how a server sees scopes another server added. Run by
+    /// the background pass every second.
+    pub async fn refresh_scopes_if_changed(&self) -> Result<bool, maeul_db::DbError> {
+        let stored = self.db.scope_count().await?;
+        if usize::try_from(stored).ok() == Some(self.scopes().all().len()) {
+            return Ok(false);
+        }
+        self.reload_scopes().await?;
+        Ok(true)
+    }
+
     /// Re-reads the scope tree after scopes were added.
     pub async fn reload_scopes(&self) -> Result<(), maeul_db::DbError> {
         let tree =

@@ -2,6 +2,7 @@
 //! in its own module.
 mod budget;
 mod committees;
+mod hardening;
 mod schema;
 mod storage;
 
@@ -11,5 +12,6 @@ fn main() {
     trials.extend(committees::trials());
     trials.extend(budget::trials());
     trials.extend(schema::trials());
+    trials.extend(hardening::trials());
     maeul_testkit::run(trials);
 }

@@ -97,6 +97,32 @@ fn body_kind(request: &Request) -> Option<BodyKind> {
     }
 }
 
+/// How much of an oversized body is read and thrown away before answering 413: a client still sending when
+/// the answer comes would see a broken connection instead of the 413 (browsers show their own error).
+const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
+
+/// The body if it is within [`BODY_LIMIT`]; otherwise reads on (up to [`DRAIN_LIMIT`]) and refuses it.
+async fn read_limited(body: Body) -> Result<Bytes, Hostile> {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    while let Some(chunk) = stream.next().await {
+        // A body that breaks off has no reader left for the answer; any refusal will do.
+        let chunk = chunk.map_err(|_| Hostile::TooLarge)?;
+        seen += chunk.len();
+        if seen <= BODY_LIMIT {
+            kept.extend_from_slice(&chunk);
+        } else if seen > DRAIN_LIMIT {
+            break;
+        }
+    }
+    if seen > BODY_LIMIT {
+        return Err(Hostile::TooLarge);
+    }
+    Ok(Bytes::from(kept))
+}
+
 /// Checks a request; returns it (with its body buffered when it was read) or why it is refused.
 async fn check(request: Request) -> Result<Request, Hostile> {
     check_uri(&request)?;
@@ -104,9 +130,7 @@ async fn check(request: Request) -> Result<Request, Hostile> {
         return Ok(request);
     };
     let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, BODY_LIMIT)
-        .await
-        .map_err(|_| Hostile::TooLarge)?;
+    let bytes = read_limited(body).await?;
     if body_has_forbidden(kind, &bytes) {
         return Err(Hostile::ControlCharacter);
     }

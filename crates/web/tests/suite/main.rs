@@ -9,6 +9,7 @@ mod budgeting;
 mod committees;
 mod contract;
 mod hardening;
+mod identity;
 mod participation;
 mod probes;
 mod proposals;
@@ -28,6 +29,7 @@ fn main() {
     trials.extend(review::trials());
     trials.extend(contract::trials());
     trials.extend(hardening::trials());
+    trials.extend(identity::trials());
     trials.extend(probes::trials());
     trials.extend(servers::trials());
     maeul_testkit::run(trials);

@@ -292,6 +292,24 @@ async fn every_form_route_is_probed(app: App) {
             StatusCode::FORBIDDEN
         };
         assert_eq!(status, expected, "no CSRF token: {path}");
+        if access != Access::MailLink && !multipart {
+            // A forged token, and the right token sent from another site's page.
+            let forged = format!("_csrf={}&x=1", "A".repeat(43));
+            let (status, _, _) = b.post_raw(&path, forged).await;
+            attempts += 1;
+            assert_eq!(status, StatusCode::FORBIDDEN, "forged CSRF token: {path}");
+            let r = b
+                .http
+                .post(app.url(&path))
+                .header("origin", "https://evil.example")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(format!("_csrf={}&x=1", b.csrf))
+                .send()
+                .await
+                .unwrap();
+            attempts += 1;
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "foreign Origin: {path}");
+        }
         // A NUL byte in a field: a clear 400 before any handler.
         if !multipart {
             let (status, page, _) = b.post(&path, &[("body", "a\0b"), ("title", "x")]).await;

@@ -7,6 +7,7 @@ use reqwest::StatusCode;
 app_tests!(
     two_servers_share_sessions_and_run_each_job_once,
     addresses_behind_the_proxy_are_limited_apart,
+    scopes_added_on_one_server_reach_the_other,
 );
 
 async fn two_servers_share_sessions_and_run_each_job_once(app: App) {
@@ -107,4 +108,28 @@ async fn addresses_behind_the_proxy_are_limited_apart(app: App) {
         StatusCode::UNAUTHORIZED,
         "another client behind the same proxy does not"
     );
+}
+
+/// The scope tree is cached per server; a scope added through another server (or a seeding run) is seen
+/// after the next background pass.
+async fn scopes_added_on_one_server_reach_the_other(app: App) {
+    let second = App::start_on_existing(app.db.clone(), app.passwords.clone()).await;
+    let jongno = app.state.scopes().by_code("11110").unwrap().id;
+    app.db
+        .insert_scopes(&[maeul_db::scopes::NewScope {
+            code: "1111099900",
+            kind: maeul_domain::ScopeKind::Neighbourhood,
+            parent_id: Some(jongno),
+            name_ko: "시험동",
+            name_en: "Test-dong",
+        }])
+        .await
+        .unwrap();
+    assert!(second.state.scopes().by_code("1111099900").is_none());
+    maeul_web::jobs::run_pass(&second.state).await.unwrap();
+    assert!(second.state.scopes().by_code("1111099900").is_some());
+    let r = reqwest::get(second.url("/scopes/1111099900"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
 }
