@@ -149,3 +149,4 @@ budget-fate-no-support = Nobody voted for it.
 budget-fate-phragmen-funded = Bought in round { $round }.
 budget-fate-phragmen-not-funded = Not bought before the rule stopped.
 budget-fate-over-budget = It costs more than the whole budget.
+budget-projects-csv = Projects and results (CSV)

@@ -149,3 +149,4 @@ budget-fate-no-support = 아무도 투표하지 않았습니다.
 budget-fate-phragmen-funded = { $round }번째 라운드에서 선정되었습니다.
 budget-fate-phragmen-not-funded = 규칙이 멈추기 전에 선정되지 않았습니다.
 budget-fate-over-budget = 비용이 전체 예산보다 큽니다.
+budget-projects-csv = 사업과 결과 (CSV)

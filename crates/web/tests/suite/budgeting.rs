@@ -15,6 +15,7 @@ app_tests!(
     who_may_vote_review_and_run_a_process,
     the_api_takes_ballots_and_the_export_recounts_to_the_stored_result,
     staff_run_a_neighbourhood_cycle_through_the_pages,
+    demo_ballots_are_valid_and_a_closed_vote_is_counted_once,
 );
 
 const RESIDENT: &str = "resident@demo.maeul.kr"; // home: Cheongunhyoja-dong, Jongno-gu
@@ -446,6 +447,22 @@ async fn the_api_takes_ballots_and_the_export_recounts_to_the_stored_result(app:
         assert_eq!(platform.selected, ids, "{rule}");
     }
     assert_eq!(process.phase, Phase::Tallied);
+    // The projects and their fates as open data.
+    let csv = reqwest::get(app.url(&format!("/budgets/{sajik_id}/projects.csv")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "project_id,title,category,location,cost_won,months,state,funded,selection_order"
+    );
+    let first_funded = lines
+        .find(|l| l.ends_with(",yes,1"))
+        .expect("the first selected project");
+    assert!(first_funded.starts_with(&format!("{},", selected[0])));
     // Before a count there is no result.
     let r = reqwest::get(app.url(&format!("/api/v1/budgets/{id}/result")))
         .await
@@ -638,4 +655,67 @@ async fn staff_run_a_neighbourhood_cycle_through_the_pages(app: App) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("reason-error"));
+}
+
+async fn demo_ballots_are_valid_and_a_closed_vote_is_counted_once(app: App) {
+    use maeul_web::areas::budgeting::demo::add_demo_ballots;
+    let jongno = process_named(&app, "Jongno-gu").await;
+    assert_eq!(add_demo_ballots(&app.db, jongno.id, 30).await.unwrap(), 30);
+    assert_eq!(app.db.ballots_of(jongno.id).await.unwrap().len(), 30);
+    // Knapsack ballots stay within the budget (10,000,000 won for the Sajik-dong projects).
+    let (knapsack, _) = voting_process(&app, CHEONGUN, BallotKind::Knapsack, 0).await;
+    assert_eq!(add_demo_ballots(&app.db, knapsack, 20).await.unwrap(), 20);
+    let costs: std::collections::HashMap<i64, i64> = app
+        .db
+        .projects_of(knapsack)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.id, p.cost))
+        .collect();
+    for b in app.db.ballots_of(knapsack).await.unwrap() {
+        let total: i64 = b
+            .ballot
+            .split(',')
+            .map(|id| costs[&id.parse::<i64>().unwrap()])
+            .sum();
+        assert!(total <= 10_000_000, "{}", b.ballot);
+    }
+    // Staff close Jongno-gu's vote: the count runs once and is stored; a second count is refused.
+    let mut staff = app.signed_in(STAFF).await;
+    staff.get(&format!("/budgets/{}", jongno.id)).await;
+    let (status, _, _) = staff
+        .post(
+            &format!("/budgets/{}/phase", jongno.id),
+            &[("event", "advance")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let stored = app.db.budget_result(jongno.id).await.unwrap().unwrap();
+    assert_eq!(stored.ballots, 30);
+    assert_eq!(stored.rule, "mes_cost_add1");
+    assert!(stored.total_cost <= 300_000_000);
+    let (status, page, _) = staff
+        .post(
+            &format!("/budgets/{}/phase", jongno.id),
+            &[("event", "tally")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("budget-alert"));
+    assert_eq!(
+        app.db
+            .budget_result(jongno.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .tallied_at,
+        stored.tallied_at
+    );
+    // Once counted, voting is closed.
+    let token = bearer(&app, RESIDENT, &app.passwords[RESIDENT]).await;
+    let first = app.db.projects_of(jongno.id).await.unwrap()[0].id;
+    let (status, body) = post_ballot(&app, &token, jongno.id, json!({"projects": [first]})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "voting_closed");
 }

@@ -13,6 +13,7 @@ pub mod api;
 mod ballot;
 pub mod demo;
 pub mod engine;
+mod open_data;
 mod pages;
 pub mod service;
 pub mod views;
@@ -27,6 +28,7 @@ pub fn pages() -> Router<AppState> {
         .route("/budgets/{id}/ballot", get(ballot::show).post(ballot::cast))
         .route("/budgets/{id}/result", get(ballot::result))
         .route("/budgets/{id}/election.pb", get(ballot::election_file))
+        .route("/budgets/{id}/projects.csv", get(open_data::projects_csv))
 }
 
 pub fn api() -> OpenApiRouter<AppState> {
