@@ -16,6 +16,7 @@ app_tests!(
     the_api_takes_ballots_and_the_export_recounts_to_the_stored_result,
     staff_run_a_neighbourhood_cycle_through_the_pages,
     demo_ballots_are_valid_and_a_closed_vote_is_counted_once,
+    staff_split_envelopes_and_open_processes_in_their_scope_only,
 );
 
 const RESIDENT: &str = "resident@demo.maeul.kr"; // home: Cheongunhyoja-dong, Jongno-gu
@@ -718,4 +719,111 @@ async fn demo_ballots_are_valid_and_a_closed_vote_is_counted_once(app: App) {
     let (status, body) = post_ballot(&app, &token, jongno.id, json!({"projects": [first]})).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"]["code"], "voting_closed");
+}
+
+async fn staff_split_envelopes_and_open_processes_in_their_scope_only(app: App) {
+    let mut staff = app.signed_in(STAFF).await;
+    let (status, page) = staff.get("/scopes/11110/budget").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("split-submit") && page.contains("process-submit"));
+    let split = |own: &'static str, base: &'static str| {
+        vec![
+            ("own_permille", own),
+            ("w_base", base),
+            ("w_population", ""),
+            ("w_need", "0"),
+            ("w_grade", "0"),
+        ]
+    };
+    let (status, page, _) = staff
+        .post("/scopes/11110/budget/split", &split("2000", "1"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("own_permille-error"));
+    let (status, page, _) = staff
+        .post("/scopes/11110/budget/split", &split("100", "0"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("split-alert"));
+    let (status, _, _) = staff
+        .post("/scopes/11110/budget/split", &split("300", "1"))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let jongno = app
+        .db
+        .latest_envelope_of(scope_id(&app, "11110").await)
+        .await
+        .unwrap()
+        .unwrap();
+    let below: i64 = app
+        .db
+        .child_envelopes(jongno.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.amount)
+        .sum();
+    assert_eq!(jongno.own() + below, jongno.amount);
+    assert_eq!(jongno.own(), jongno.amount * 300 / 1000);
+    // Not in another district, not as a resident.
+    let (status, _, _) = staff
+        .post("/scopes/11140/budget/split", &split("300", "1"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let mut resident = app.signed_in(RESIDENT).await;
+    resident.get("/scopes/11110/budget").await;
+    let (status, _, _) = resident
+        .post("/scopes/11110/budget/split", &split("300", "1"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A process: the rule must count the ballot form, the amount fit the envelope's own part.
+    let process = |rule: &'static str, kind: &'static str, budget: &'static str| {
+        vec![
+            ("title", "종로구 추가 공모"),
+            ("budget", budget),
+            ("rule", rule),
+            ("ballot_kind", kind),
+            ("min_projects", "1"),
+            ("max_projects", "3"),
+            ("points", ""),
+        ]
+    };
+    staff.get("/scopes/11110/budget").await;
+    let (status, page, _) = staff
+        .post(
+            "/scopes/11110/budget/processes",
+            &process("phragmen", "ranking", "1000000"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("rule-error"));
+    let (status, page, _) = staff
+        .post(
+            "/scopes/11110/budget/processes",
+            &process("greedy_cost", "approval", "999,999,999,999"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("process-alert"));
+    let (status, _, location) = staff
+        .post(
+            "/scopes/11110/budget/processes",
+            &process("greedy_cost", "approval", "1,000,000"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let id = id_after(&location, "/budgets/");
+    let created = app.db.process(id).await.unwrap().unwrap();
+    assert_eq!(
+        (created.phase, created.budget, created.rule.as_str()),
+        (Phase::Configured, 1_000_000, "greedy_cost")
+    );
+    let (status, _, _) = resident
+        .post(
+            "/scopes/11110/budget/processes",
+            &process("greedy_cost", "approval", "1000"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

@@ -11,6 +11,7 @@ use crate::AppState;
 
 pub mod api;
 mod ballot;
+pub mod config;
 pub mod demo;
 pub mod engine;
 mod open_data;
@@ -21,6 +22,11 @@ pub mod views;
 pub fn pages() -> Router<AppState> {
     Router::new()
         .route("/scopes/{code}/budget", get(pages::scope_budget))
+        .route("/scopes/{code}/budget/split", post(pages::split))
+        .route(
+            "/scopes/{code}/budget/processes",
+            post(pages::create_process),
+        )
         .route("/budgets/{id}", get(pages::show))
         .route("/budgets/{id}/projects", post(pages::submit_project))
         .route("/budgets/{id}/phase", post(pages::step))

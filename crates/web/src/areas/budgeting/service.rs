@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::areas::accounts::service::Fields;
 use crate::http::{Caller, ServiceError, ServiceResult, signed_in};
 
-fn refusal(r: BudgetRefusal) -> ServiceError {
+pub(super) fn refusal(r: BudgetRefusal) -> ServiceError {
     ServiceError::Refused(Refusal::Budget(r))
 }
 
@@ -186,7 +186,7 @@ pub struct ProjectInput<'a> {
     pub cost: &'a str,
 }
 
-fn text(input: &str, min: usize, max: usize) -> Result<String, FieldError> {
+pub(super) fn text(input: &str, min: usize, max: usize) -> Result<String, FieldError> {
     let text = input.trim().replace("\r\n", "\n");
     let len = text.chars().count();
     if len == 0 && min > 0 {
