@@ -17,6 +17,7 @@ app_tests!(
     staff_run_a_neighbourhood_cycle_through_the_pages,
     demo_ballots_are_valid_and_a_closed_vote_is_counted_once,
     staff_split_envelopes_and_open_processes_in_their_scope_only,
+    staff_enter_paper_ballots_under_the_same_one_ballot_rule,
 );
 
 const RESIDENT: &str = "resident@demo.maeul.kr"; // home: Cheongunhyoja-dong, Jongno-gu
@@ -826,4 +827,77 @@ async fn staff_split_envelopes_and_open_processes_in_their_scope_only(app: App) 
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn staff_enter_paper_ballots_under_the_same_one_ballot_rule(app: App) {
+    let jongno = process_named(&app, "Jongno-gu").await;
+    let projects = app.db.projects_of(jongno.id).await.unwrap();
+    let (a, b) = (projects[0].id.to_string(), projects[1].id.to_string());
+    let mut staff = app.signed_in(STAFF).await;
+    let (_, page) = staff.get(&format!("/budgets/{}/ballot", jongno.id)).await;
+    assert!(page.contains("paper-submit"));
+    let path = format!("/budgets/{}/paper-ballot", jongno.id);
+    // The demo committee member lives in Sajik-dong, in Jongno-gu: entered on paper.
+    let (status, _, _) = staff
+        .post(
+            &path,
+            &[("voter", MEMBER), ("project", &a), ("project", &b)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // The paper ballot is their one ballot: they cannot also vote online.
+    let token = bearer(&app, MEMBER, &app.passwords[MEMBER]).await;
+    let (status, body) = post_ballot(
+        &app,
+        &token,
+        jongno.id,
+        json!({"projects": [projects[2].id]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "voted_other_channel");
+    // Nor can someone who voted online be entered on paper.
+    let resident = bearer(&app, RESIDENT, &app.passwords[RESIDENT]).await;
+    assert_eq!(
+        post_ballot(
+            &app,
+            &resident,
+            jongno.id,
+            json!({"projects": [projects[2].id]})
+        )
+        .await
+        .0,
+        StatusCode::CREATED
+    );
+    staff.get(&format!("/budgets/{}/ballot", jongno.id)).await;
+    let (status, page, _) = staff
+        .post(&path, &[("voter", RESIDENT), ("project", &a)])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("budget-alert"));
+    // Unknown people, non-residents and invalid ballots are refused.
+    let (status, page, _) = staff
+        .post(&path, &[("voter", "nobody@example.org"), ("project", &a)])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("voter-error"));
+    let (status, _, _) = staff
+        .post(&path, &[("voter", "admin@demo.maeul.kr"), ("project", &a)])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = staff
+        .post(&path, &[("voter", "evaluator@demo.maeul.kr")])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Only the scope's staff enter paper ballots.
+    let mut member = app.signed_in(MEMBER).await;
+    member.get(&format!("/budgets/{}", jongno.id)).await;
+    let (status, _, _) = member
+        .post(&path, &[("voter", MEMBER), ("project", &a)])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let ballots = app.db.ballots_of(jongno.id).await.unwrap();
+    assert_eq!(ballots.len(), 2);
+    let turnout = app.db.turnout(jongno.id).await.unwrap();
+    assert_eq!(turnout.iter().map(|t| t.voters).sum::<i64>(), 2);
 }

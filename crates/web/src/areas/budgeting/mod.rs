@@ -32,6 +32,7 @@ pub fn pages() -> Router<AppState> {
         .route("/budgets/{id}/phase", post(pages::step))
         .route("/budget-projects/{id}/review", post(pages::review))
         .route("/budgets/{id}/ballot", get(ballot::show).post(ballot::cast))
+        .route("/budgets/{id}/paper-ballot", post(ballot::cast_paper))
         .route("/budgets/{id}/result", get(ballot::result))
         .route("/budgets/{id}/election.pb", get(ballot::election_file))
         .route("/budgets/{id}/projects.csv", get(open_data::projects_csv))

@@ -19,6 +19,7 @@ pub const NOTICES: &[&str] = &[
     "budget-notice-saved",
     "budget-notice-submitted",
     "budget-notice-voted",
+    "budget-notice-paper",
 ];
 
 #[derive(Deserialize, Default)]
