@@ -1,7 +1,7 @@
 // The decentralized budget end to end: a resident votes in Jongno-gu's participatory budget on the ballot
 // page (no JavaScript needed) and changes the ballot; a visitor reads Sajik-dong's tallied result with each
 // project's fate, downloads its `.pb` file and re-counts it with `maeul pb tally`, getting the published
-// selection. Then axe-core on every budget page, as a visitor and as the people who see its forms, ko/en.
+// selection. Then axe-core on every budget page (11 views), as a visitor and as the people who see its forms, ko/en.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -95,12 +95,14 @@ test('Sajik-dong\'s result explains each project and re-counts with maeul pb tal
 
 const PAGES = [
   ['Jongno-gu budget and formula', null, () => `/scopes/${JONGNO}/budget`],
+  ['Jongno-gu budget (staff forms: split, new process)', 'support_staff', () => `/scopes/${JONGNO}/budget`],
   ['Sajik-dong budget', null, () => `/scopes/${SAJIK}/budget`],
   ['Jongno-gu scope page (budget section)', null, () => `/scopes/${JONGNO}`],
   ['Jongno-gu process', null, () => `/budgets/${ids.jongno}`],
   ['Jongno-gu process (staff steps)', 'support_staff', () => `/budgets/${ids.jongno}`],
   ['Jongno-gu ballot', 'resident', () => `/budgets/${ids.jongno}/ballot`],
   ['Jongno-gu ballot (visitor)', null, () => `/budgets/${ids.jongno}/ballot`],
+  ['Jongno-gu ballot (staff: paper ballots)', 'support_staff', () => `/budgets/${ids.jongno}/ballot`],
   ['Sajik-dong process', null, () => `/budgets/${ids.sajik}`],
   ['Sajik-dong result', null, () => `/budgets/${ids.sajik}/result`],
 ];

@@ -27,6 +27,8 @@ enum Command {
     /// Add verified demo residents as supporters of a proposal (demo databases only), to show the
     /// threshold ladder at work.
     DemoSupporters(cli::demo::SupportersArgs),
+    /// Add verified demo residents' random valid ballots to a participatory budget (demo databases only).
+    DemoBallots(cli::demo_ballots::BallotsArgs),
     /// Create or update the database schema, then exit.
     Migrate(server::DatabaseArgs),
     /// Write a consistent copy of a SQLite database to PATH, safe while the server runs.
@@ -78,6 +80,7 @@ fn main() -> anyhow::Result<()> {
             runtime()?.block_on(server::serve(args))
         }
         Command::DemoSupporters(args) => runtime()?.block_on(cli::demo::supporters(args)),
+        Command::DemoBallots(args) => runtime()?.block_on(cli::demo_ballots::ballots(args)),
         Command::Migrate(args) => runtime()?.block_on(server::migrate(args)),
         Command::Backup { path, database } => runtime()?.block_on(server::backup(path, database)),
         Command::Pb(command) => cli::pb::run(command),

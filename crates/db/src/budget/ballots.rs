@@ -112,7 +112,7 @@ impl Db {
                 "SELECT channel FROM budget_turnout WHERE process_id = $1 AND user_id = $2")
                 .bind(process_id).bind(user_id).fetch_optional(&mut *tx).await?;
             if earlier.is_some_and(|c| c != channel.as_str()) {
-                return Err(DbError::Refused(Refusal::AlreadyExists));
+                return Err(refused(BudgetRefusal::VotedOtherChannel));
             }
             let revision: i64 = sqlx::query_scalar(
                 "INSERT INTO budget_ballots (process_id, pseudonym, ballot, revision, cast_at) VALUES ($1, $2, $3, 1, $4)

@@ -432,7 +432,7 @@ async fn concurrent_ballots_are_one_per_voter_and_the_latest(db: Db) {
             db.cast_ballot(id, voters[0], Some(dong), &first, VoteChannel::Paper)
                 .await
         ),
-        Refusal::AlreadyExists
+        Refusal::Budget(BudgetRefusal::VotedOtherChannel)
     );
 }
 

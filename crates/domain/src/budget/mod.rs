@@ -8,6 +8,7 @@ pub mod envelope;
 pub mod process;
 pub mod project;
 pub mod refusal;
+pub mod weights;
 
 #[cfg(test)]
 mod tests;

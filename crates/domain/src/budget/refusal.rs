@@ -57,6 +57,8 @@ pub enum BudgetRefusal {
     EnvelopeExists,
     #[error("this scope has no envelope in the cycle")]
     NoEnvelope,
+    #[error("this voter already voted through the other channel (online or on paper)")]
+    VotedOtherChannel,
 }
 
 /// Why the engine refused a ballot (`maeul_pb::BallotError`, in the platform's vocabulary).
@@ -116,6 +118,7 @@ impl Explain for BudgetRefusal {
             R::CountFailed(_) => "count_failed",
             R::EnvelopeExists => "envelope_exists",
             R::NoEnvelope => "no_envelope",
+            R::VotedOtherChannel => "voted_other_channel",
         }
     }
     fn message_id(&self) -> &'static str {
@@ -154,6 +157,7 @@ impl Explain for BudgetRefusal {
             R::CountFailed(_) => "budget-error-count-failed",
             R::EnvelopeExists => "budget-error-envelope-exists",
             R::NoEnvelope => "budget-error-no-envelope",
+            R::VotedOtherChannel => "budget-error-other-channel",
         }
     }
     fn args(&self) -> Vec<(&'static str, Arg)> {
@@ -280,5 +284,6 @@ pub fn samples() -> Vec<BudgetRefusal> {
         R::CountFailed("x".into()),
         R::EnvelopeExists,
         R::NoEnvelope,
+        R::VotedOtherChannel,
     ]
 }

@@ -1,6 +1,7 @@
 //! Offline subcommands of the `maeul` binary. Each module is a thin shell over a pure engine crate,
 //! except `demo`, which fills a demo database.
 pub mod demo;
+pub mod demo_ballots;
 pub mod opinion;
 pub mod pb;
 pub mod sortition;

@@ -15,6 +15,9 @@ app_tests!(
     who_may_vote_review_and_run_a_process,
     the_api_takes_ballots_and_the_export_recounts_to_the_stored_result,
     staff_run_a_neighbourhood_cycle_through_the_pages,
+    demo_ballots_are_valid_and_a_closed_vote_is_counted_once,
+    staff_split_envelopes_and_open_processes_in_their_scope_only,
+    staff_enter_paper_ballots_under_the_same_one_ballot_rule,
 );
 
 const RESIDENT: &str = "resident@demo.maeul.kr"; // home: Cheongunhyoja-dong, Jongno-gu
@@ -446,6 +449,22 @@ async fn the_api_takes_ballots_and_the_export_recounts_to_the_stored_result(app:
         assert_eq!(platform.selected, ids, "{rule}");
     }
     assert_eq!(process.phase, Phase::Tallied);
+    // The projects and their fates as open data.
+    let csv = reqwest::get(app.url(&format!("/budgets/{sajik_id}/projects.csv")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "project_id,title,category,location,cost_won,months,state,funded,selection_order"
+    );
+    let first_funded = lines
+        .find(|l| l.ends_with(",yes,1"))
+        .expect("the first selected project");
+    assert!(first_funded.starts_with(&format!("{},", selected[0])));
     // Before a count there is no result.
     let r = reqwest::get(app.url(&format!("/api/v1/budgets/{id}/result")))
         .await
@@ -638,4 +657,247 @@ async fn staff_run_a_neighbourhood_cycle_through_the_pages(app: App) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("reason-error"));
+}
+
+async fn demo_ballots_are_valid_and_a_closed_vote_is_counted_once(app: App) {
+    use maeul_web::areas::budgeting::demo::add_demo_ballots;
+    let jongno = process_named(&app, "Jongno-gu").await;
+    assert_eq!(add_demo_ballots(&app.db, jongno.id, 30).await.unwrap(), 30);
+    assert_eq!(app.db.ballots_of(jongno.id).await.unwrap().len(), 30);
+    // Knapsack ballots stay within the budget (10,000,000 won for the Sajik-dong projects).
+    let (knapsack, _) = voting_process(&app, CHEONGUN, BallotKind::Knapsack, 0).await;
+    assert_eq!(add_demo_ballots(&app.db, knapsack, 20).await.unwrap(), 20);
+    let costs: std::collections::HashMap<i64, i64> = app
+        .db
+        .projects_of(knapsack)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.id, p.cost))
+        .collect();
+    for b in app.db.ballots_of(knapsack).await.unwrap() {
+        let total: i64 = b
+            .ballot
+            .split(',')
+            .map(|id| costs[&id.parse::<i64>().unwrap()])
+            .sum();
+        assert!(total <= 10_000_000, "{}", b.ballot);
+    }
+    // Staff close Jongno-gu's vote: the count runs once and is stored; a second count is refused.
+    let mut staff = app.signed_in(STAFF).await;
+    staff.get(&format!("/budgets/{}", jongno.id)).await;
+    let (status, _, _) = staff
+        .post(
+            &format!("/budgets/{}/phase", jongno.id),
+            &[("event", "advance")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let stored = app.db.budget_result(jongno.id).await.unwrap().unwrap();
+    assert_eq!(stored.ballots, 30);
+    assert_eq!(stored.rule, "mes_cost_add1");
+    assert!(stored.total_cost <= 300_000_000);
+    let (status, page, _) = staff
+        .post(
+            &format!("/budgets/{}/phase", jongno.id),
+            &[("event", "tally")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("budget-alert"));
+    assert_eq!(
+        app.db
+            .budget_result(jongno.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .tallied_at,
+        stored.tallied_at
+    );
+    // Once counted, voting is closed.
+    let token = bearer(&app, RESIDENT, &app.passwords[RESIDENT]).await;
+    let first = app.db.projects_of(jongno.id).await.unwrap()[0].id;
+    let (status, body) = post_ballot(&app, &token, jongno.id, json!({"projects": [first]})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "voting_closed");
+}
+
+async fn staff_split_envelopes_and_open_processes_in_their_scope_only(app: App) {
+    let mut staff = app.signed_in(STAFF).await;
+    let (status, page) = staff.get("/scopes/11110/budget").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("split-submit") && page.contains("process-submit"));
+    let split = |own: &'static str, base: &'static str| {
+        vec![
+            ("own_permille", own),
+            ("w_base", base),
+            ("w_population", ""),
+            ("w_need", "0"),
+            ("w_grade", "0"),
+        ]
+    };
+    let (status, page, _) = staff
+        .post("/scopes/11110/budget/split", &split("2000", "1"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("own_permille-error"));
+    let (status, page, _) = staff
+        .post("/scopes/11110/budget/split", &split("100", "0"))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("split-alert"));
+    let (status, _, _) = staff
+        .post("/scopes/11110/budget/split", &split("300", "1"))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let jongno = app
+        .db
+        .latest_envelope_of(scope_id(&app, "11110").await)
+        .await
+        .unwrap()
+        .unwrap();
+    let below: i64 = app
+        .db
+        .child_envelopes(jongno.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|c| c.amount)
+        .sum();
+    assert_eq!(jongno.own() + below, jongno.amount);
+    assert_eq!(jongno.own(), jongno.amount * 300 / 1000);
+    // Not in another district, not as a resident.
+    let (status, _, _) = staff
+        .post("/scopes/11140/budget/split", &split("300", "1"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let mut resident = app.signed_in(RESIDENT).await;
+    resident.get("/scopes/11110/budget").await;
+    let (status, _, _) = resident
+        .post("/scopes/11110/budget/split", &split("300", "1"))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A process: the rule must count the ballot form, the amount fit the envelope's own part.
+    let process = |rule: &'static str, kind: &'static str, budget: &'static str| {
+        vec![
+            ("title", "종로구 추가 공모"),
+            ("budget", budget),
+            ("rule", rule),
+            ("ballot_kind", kind),
+            ("min_projects", "1"),
+            ("max_projects", "3"),
+            ("points", ""),
+        ]
+    };
+    staff.get("/scopes/11110/budget").await;
+    let (status, page, _) = staff
+        .post(
+            "/scopes/11110/budget/processes",
+            &process("phragmen", "ranking", "1000000"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("rule-error"));
+    let (status, page, _) = staff
+        .post(
+            "/scopes/11110/budget/processes",
+            &process("greedy_cost", "approval", "999,999,999,999"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("process-alert"));
+    let (status, _, location) = staff
+        .post(
+            "/scopes/11110/budget/processes",
+            &process("greedy_cost", "approval", "1,000,000"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let id = id_after(&location, "/budgets/");
+    let created = app.db.process(id).await.unwrap().unwrap();
+    assert_eq!(
+        (created.phase, created.budget, created.rule.as_str()),
+        (Phase::Configured, 1_000_000, "greedy_cost")
+    );
+    let (status, _, _) = resident
+        .post(
+            "/scopes/11110/budget/processes",
+            &process("greedy_cost", "approval", "1000"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn staff_enter_paper_ballots_under_the_same_one_ballot_rule(app: App) {
+    let jongno = process_named(&app, "Jongno-gu").await;
+    let projects = app.db.projects_of(jongno.id).await.unwrap();
+    let (a, b) = (projects[0].id.to_string(), projects[1].id.to_string());
+    let mut staff = app.signed_in(STAFF).await;
+    let (_, page) = staff.get(&format!("/budgets/{}/ballot", jongno.id)).await;
+    assert!(page.contains("paper-submit"));
+    let path = format!("/budgets/{}/paper-ballot", jongno.id);
+    // The demo committee member lives in Sajik-dong, in Jongno-gu: entered on paper.
+    let (status, _, _) = staff
+        .post(
+            &path,
+            &[("voter", MEMBER), ("project", &a), ("project", &b)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // The paper ballot is their one ballot: they cannot also vote online.
+    let token = bearer(&app, MEMBER, &app.passwords[MEMBER]).await;
+    let (status, body) = post_ballot(
+        &app,
+        &token,
+        jongno.id,
+        json!({"projects": [projects[2].id]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "voted_other_channel");
+    // Nor can someone who voted online be entered on paper.
+    let resident = bearer(&app, RESIDENT, &app.passwords[RESIDENT]).await;
+    assert_eq!(
+        post_ballot(
+            &app,
+            &resident,
+            jongno.id,
+            json!({"projects": [projects[2].id]})
+        )
+        .await
+        .0,
+        StatusCode::CREATED
+    );
+    staff.get(&format!("/budgets/{}/ballot", jongno.id)).await;
+    let (status, page, _) = staff
+        .post(&path, &[("voter", RESIDENT), ("project", &a)])
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("budget-alert"));
+    // Unknown people, non-residents and invalid ballots are refused.
+    let (status, page, _) = staff
+        .post(&path, &[("voter", "nobody@example.org"), ("project", &a)])
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("voter-error"));
+    let (status, _, _) = staff
+        .post(&path, &[("voter", "admin@demo.maeul.kr"), ("project", &a)])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = staff
+        .post(&path, &[("voter", "evaluator@demo.maeul.kr")])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Only the scope's staff enter paper ballots.
+    let mut member = app.signed_in(MEMBER).await;
+    member.get(&format!("/budgets/{}", jongno.id)).await;
+    let (status, _, _) = member
+        .post(&path, &[("voter", MEMBER), ("project", &a)])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let ballots = app.db.ballots_of(jongno.id).await.unwrap();
+    assert_eq!(ballots.len(), 2);
+    let turnout = app.db.turnout(jongno.id).await.unwrap();
+    assert_eq!(turnout.iter().map(|t| t.voters).sum::<i64>(), 2);
 }

@@ -30,7 +30,11 @@ struct BallotPage<'a> {
     eligible: bool,
     open: bool,
     voted: bool,
+    /// Staff of the scope may enter paper ballots.
+    may_enter_paper: bool,
     alert: Option<Alert>,
+    /// The voter field of the paper-ballot form, refused.
+    voter_error: Option<String>,
 }
 
 impl BallotPage<'_> {
@@ -58,6 +62,17 @@ async fn ballot_page(
     id: i64,
     typed: Option<StoredBallot>,
     alert: Option<Alert>,
+) -> Result<Response, PageError> {
+    ballot_page_with(state, ctx, id, typed, alert, None).await
+}
+
+async fn ballot_page_with(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    typed: Option<StoredBallot>,
+    alert: Option<Alert>,
+    voter_error: Option<String>,
 ) -> Result<Response, PageError> {
     let v = service::view(state, ctx.caller(), id).await?;
     let projects = service::ballot_projects(state, id).await?;
@@ -88,18 +103,22 @@ async fn ballot_page(
             }
         })
         .collect();
-    let status = alert
-        .as_ref()
-        .map_or(axum::http::StatusCode::OK, |a| a.status);
+    let status = match (&alert, &voter_error) {
+        (Some(a), _) => a.status,
+        (None, Some(_)) => axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        (None, None) => axum::http::StatusCode::OK,
+    };
     let page = render(&BallotPage {
         crumbs: crumbs(ctx, &v.scope, &v.process, ctx.t("budget-ballot-title")),
         ctx,
         eligible: v.eligible,
         open: v.process.phase.takes_ballots(),
         voted: v.my_ballot.is_some(),
+        may_enter_paper: v.may_manage,
         p: v.process,
         lines,
         alert,
+        voter_error,
     })?;
     Ok((status, page).into_response())
 }
@@ -183,6 +202,39 @@ pub async fn cast(
                 Some(Alert::refusal(&ctx, &r)),
             )
             .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Staff enter a paper ballot for a resident named by e-mail (`voter`).
+pub async fn cast_paper(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let (process, _) = service::load(&state, id).await?;
+    let voter = pairs
+        .iter()
+        .find(|(k, _)| k == "voter")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let Some(ballot) = read_form(process.ballot_kind, &pairs) else {
+        return Err(PageError::BadRequest(crate::i18n::Message::id(
+            "request-error-form",
+        )));
+    };
+    match service::cast_paper(&state, ctx.caller(), id, &voter, &ballot).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/budgets/{id}?notice=budget-notice-paper")).into_response())
+        }
+        Err(ServiceError::Refused(r)) if !r.fields().is_empty() => {
+            let text = ctx.message(&crate::i18n::Message::id("budget-error-no-such-voter"));
+            ballot_page_with(&state, &ctx, id, None, None, Some(text)).await
+        }
+        Err(ServiceError::Refused(r)) => {
+            ballot_page(&state, &ctx, id, None, Some(Alert::refusal(&ctx, &r))).await
         }
         Err(e) => Err(e.into()),
     }

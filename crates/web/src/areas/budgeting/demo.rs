@@ -356,3 +356,122 @@ async fn seed_ballots(
     }
     Ok(())
 }
+
+/// A random ballot valid for the process (checked by the engine before it is returned): a random subset
+/// within the limits (and, for knapsack ballots, within the budget), random points, or a random ranking.
+pub fn random_ballot(
+    process: &maeul_db::budget::ProcessRow,
+    projects: &[maeul_db::budget::ProjectRow],
+    rng: &mut impl rand::Rng,
+) -> Option<StoredBallot> {
+    use rand::seq::SliceRandom;
+    let election = super::engine::election(process, projects, vec![]);
+    let n = projects.len();
+    if n == 0 {
+        return None;
+    }
+    for _ in 0..100 {
+        let mut order: Vec<&maeul_db::budget::ProjectRow> = projects.iter().collect();
+        order.shuffle(rng);
+        let min = (process.min_projects.max(1) as usize).min(n);
+        let max = if process.max_projects > 0 {
+            (process.max_projects as usize).min(n)
+        } else {
+            n
+        };
+        let take = rng.gen_range(min..=max.max(min));
+        let mut chosen: Vec<&maeul_db::budget::ProjectRow> = order.into_iter().take(take).collect();
+        if process.ballot_kind == BallotKind::Knapsack {
+            let mut total = 0;
+            chosen.retain(|p| {
+                total += p.cost;
+                total <= process.budget
+            });
+        }
+        let ballot = match process.ballot_kind {
+            BallotKind::Cumulative => {
+                let mut left = process.points.max(0) as u32;
+                let mut points = Vec::new();
+                for p in &chosen {
+                    if left == 0 {
+                        break;
+                    }
+                    let give = rng.gen_range(1..=left);
+                    left -= give;
+                    points.push((p.id, give));
+                }
+                StoredBallot::Points(points)
+            }
+            _ => StoredBallot::Projects(chosen.iter().map(|p| p.id).collect()),
+        };
+        if super::engine::check(&election, process.ballot_kind, &ballot).is_ok() {
+            return Some(ballot);
+        }
+    }
+    None
+}
+
+/// Adds `count` new verified demo residents of the process's scope (verified by the demo official, so
+/// only on demo databases), each casting a random valid ballot. Returns the ballots cast.
+pub async fn add_demo_ballots(db: &Db, process_id: i64, count: u32) -> Result<u32, DbError> {
+    let process = db.process(process_id).await?.ok_or(DbError::NotFound)?;
+    let verifier = db
+        .user_by_email("official@demo.maeul.kr")
+        .await?
+        .ok_or_else(|| corrupt("official@demo.maeul.kr not found: demo databases only"))?;
+    let tree = ScopeTree::new(db.load_scopes().await?).map_err(DbError::Corrupt)?;
+    let scope = tree
+        .get(process.scope_id)
+        .ok_or_else(|| corrupt("unknown scope"))?;
+    // Residents live in neighbourhoods: the process's own, or the first one below it.
+    let home = if scope.kind == maeul_domain::ScopeKind::Neighbourhood {
+        scope
+    } else {
+        tree.all()
+            .iter()
+            .find(|s| {
+                s.kind == maeul_domain::ScopeKind::Neighbourhood && s.code.starts_with(&scope.code)
+            })
+            .ok_or_else(|| corrupt("no neighbourhood below the process's scope"))?
+    };
+    let projects: Vec<maeul_db::budget::ProjectRow> = db
+        .projects_of(process_id)
+        .await?
+        .into_iter()
+        .filter(|p| p.state.on_ballot())
+        .collect();
+    let tag = maeul_db::secrets::random_token()[..8].to_lowercase();
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_entropy();
+    let mut cast = 0;
+    for i in 0..count {
+        let Some(ballot) = random_ballot(&process, &projects, &mut rng) else {
+            return Err(corrupt("no valid ballot can be made for this process"));
+        };
+        let email = format!("voter-{tag}-{i}@demo.maeul.kr");
+        let name = format!("주민 {}", i + 1);
+        let handle = format!("voter_{tag}_{i}");
+        let uid = db
+            .create_user(&NewUser {
+                email: &email,
+                display_name: &name,
+                handle: &handle,
+                password_hash: "!",
+                lang: "ko",
+            })
+            .await?;
+        db.declare_residency(uid, home.id, ResidencyBasis::Resident, None)
+            .await?;
+        db.decide_residency(uid, ResidencyDecision::Verify, verifier.id, Some("demo"))
+            .await?;
+        db.cast_ballot(
+            process_id,
+            uid,
+            Some(home.id),
+            &ballot.encode(),
+            VoteChannel::Online,
+        )
+        .await?;
+        cast += 1;
+    }
+    Ok(cast)
+}

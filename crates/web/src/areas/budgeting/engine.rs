@@ -158,10 +158,29 @@ pub struct Counted {
 
 /// Counts an election with the named rule (CPU-bound: call it on a blocking thread).
 pub fn count(election: &Election, rule: &str) -> Result<Counted, BudgetRefusal> {
+    count_profile(election, &Profile::new(election), rule)
+}
+
+/// Counts with integer voter weights (`weights[i]` for voter i, e.g. from
+/// `maeul_domain::budget::weights::group_weights`): a voter of weight k counts as k identical voters.
+pub fn count_weighted(
+    election: &Election,
+    weights: &[u64],
+    rule: &str,
+) -> Result<Counted, BudgetRefusal> {
+    let profile = Profile::with_weights(election, weights)
+        .map_err(|e| BudgetRefusal::CountFailed(format!("{e:?}")))?;
+    count_profile(election, &profile, rule)
+}
+
+fn count_profile(
+    election: &Election,
+    profile: &Profile,
+    rule: &str,
+) -> Result<Counted, BudgetRefusal> {
     let rule = Rule::from_name(rule).ok_or_else(|| BudgetRefusal::CountFailed(rule.to_owned()))?;
-    let profile = Profile::new(election);
     let outcome =
-        maeul_pb::rules::run(&profile, rule).map_err(|e| BudgetRefusal::CountFailed(e.0))?;
+        maeul_pb::rules::run(profile, rule).map_err(|e| BudgetRefusal::CountFailed(e.0))?;
     let selected = outcome
         .selected
         .iter()
@@ -196,4 +215,110 @@ pub fn export(mut election: Election) -> String {
         voter.id = (i + 1).to_string();
     }
     maeul_pb::format::write_string(&election).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use maeul_db::budget::{ProcessRow, ProjectRow};
+    use maeul_domain::budget::{Phase, ProjectState};
+
+    fn process(budget: i64) -> ProcessRow {
+        ProcessRow {
+            id: 1,
+            envelope_id: 1,
+            scope_id: 1,
+            title: "t".into(),
+            phase: Phase::VotingClosed,
+            cancel_reason: String::new(),
+            budget,
+            rule: "mes_cost".into(),
+            ballot_kind: BallotKind::Approval,
+            min_projects: 0,
+            max_projects: 0,
+            points: 0,
+            min_age: 0,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    fn project(id: i64, cost: i64) -> ProjectRow {
+        ProjectRow {
+            id,
+            process_id: 1,
+            proposer_id: None,
+            title: format!("p{id}"),
+            description: String::new(),
+            category: String::new(),
+            location: String::new(),
+            cost,
+            months: None,
+            state: ProjectState::Shortlisted,
+            review_reason: String::new(),
+            proposal_id: None,
+            created_at: 0,
+        }
+    }
+
+    /// Weighted counting is replicated voters: for every rule that counts approval ballots, on many small
+    /// pseudo-random elections with group weights from shares, the weighted count equals the count of the
+    /// election where each voter appears `weight` times.
+    #[test]
+    fn weighted_groups_count_as_replicated_voters() {
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        for _ in 0..40 {
+            let projects: Vec<ProjectRow> = (1..=6)
+                .map(|id| project(id, 1 + next(9) as i64 * 100))
+                .collect();
+            // Three groups (online, committee, budget school) with shares 50/40/10.
+            let sizes = [1 + next(6), 1 + next(3), 1 + next(2)];
+            let weights_by_group = maeul_domain::budget::weights::group_weights(&[
+                (50, sizes[0]),
+                (40, sizes[1]),
+                (10, sizes[2]),
+            ])
+            .unwrap();
+            let mut voters = Vec::new();
+            let mut weights = Vec::new();
+            for (g, size) in sizes.iter().enumerate() {
+                for v in 0..*size {
+                    let chosen: Vec<i64> = (1..=6).filter(|_| next(2) == 0).collect();
+                    let chosen = if chosen.is_empty() {
+                        vec![1 + next(6) as i64]
+                    } else {
+                        chosen
+                    };
+                    voters.push((format!("{g}-{v}"), StoredBallot::Projects(chosen)));
+                    weights.push(weights_by_group[g]);
+                }
+            }
+            let p = process(600 + next(900) as i64);
+            let weighted = election(&p, &projects, voters.clone());
+            let replicated_voters: Vec<(String, StoredBallot)> = voters
+                .iter()
+                .zip(&weights)
+                .flat_map(|((id, b), w)| (0..*w).map(move |k| (format!("{id}-{k}"), b.clone())))
+                .collect();
+            let replicated = election(&p, &projects, replicated_voters);
+            for rule in Rule::ALL
+                .into_iter()
+                .filter(|r| r.accepts(VoteType::Approval))
+            {
+                let a = count_weighted(&weighted, &weights, rule.name()).unwrap();
+                let b = count(&replicated, rule.name()).unwrap();
+                assert_eq!(
+                    (a.selected, a.total_cost),
+                    (b.selected, b.total_cost),
+                    "{rule}"
+                );
+            }
+        }
+    }
 }

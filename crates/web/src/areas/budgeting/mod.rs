@@ -11,8 +11,10 @@ use crate::AppState;
 
 pub mod api;
 mod ballot;
+pub mod config;
 pub mod demo;
 pub mod engine;
+mod open_data;
 mod pages;
 pub mod service;
 pub mod views;
@@ -20,13 +22,20 @@ pub mod views;
 pub fn pages() -> Router<AppState> {
     Router::new()
         .route("/scopes/{code}/budget", get(pages::scope_budget))
+        .route("/scopes/{code}/budget/split", post(pages::split))
+        .route(
+            "/scopes/{code}/budget/processes",
+            post(pages::create_process),
+        )
         .route("/budgets/{id}", get(pages::show))
         .route("/budgets/{id}/projects", post(pages::submit_project))
         .route("/budgets/{id}/phase", post(pages::step))
         .route("/budget-projects/{id}/review", post(pages::review))
         .route("/budgets/{id}/ballot", get(ballot::show).post(ballot::cast))
+        .route("/budgets/{id}/paper-ballot", post(ballot::cast_paper))
         .route("/budgets/{id}/result", get(ballot::result))
         .route("/budgets/{id}/election.pb", get(ballot::election_file))
+        .route("/budgets/{id}/projects.csv", get(open_data::projects_csv))
 }
 
 pub fn api() -> OpenApiRouter<AppState> {

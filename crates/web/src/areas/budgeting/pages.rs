@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use maeul_db::budget::{EnvelopeRow, PhaseLogRow, ProcessRow, ProjectRow, ResultRow};
-use maeul_domain::budget::{Phase, ProjectState, Term};
+use maeul_domain::budget::{BallotKind, Phase, ProjectState, Term};
 use maeul_domain::{Refusal, Scope};
 use serde::Deserialize;
 
@@ -19,6 +19,7 @@ pub const NOTICES: &[&str] = &[
     "budget-notice-saved",
     "budget-notice-submitted",
     "budget-notice-voted",
+    "budget-notice-paper",
 ];
 
 #[derive(Deserialize, Default)]
@@ -31,6 +32,14 @@ pub struct ChildEnvelope<'a> {
     pub scope: &'a Scope,
     pub envelope: EnvelopeRow,
 }
+
+const PROCESS_FIELDS: &[(&str, &str, &str)] = &[
+    ("process_title", "title", "budget-field-title"),
+    ("process_budget", "budget", "budget-field-budget"),
+    ("min_projects", "min_projects", "budget-field-min"),
+    ("max_projects", "max_projects", "budget-field-max"),
+    ("points", "points", "budget-field-points"),
+];
 
 #[derive(askama::Template)]
 #[template(path = "budgeting/scope_budget.html")]
@@ -47,6 +56,13 @@ struct ScopeBudgetPage<'a> {
     own_permille: u32,
     children: Vec<ChildEnvelope<'a>>,
     processes: Vec<ProcessRow>,
+    may_manage: bool,
+    has_children: bool,
+    rules: Vec<&'static str>,
+    kinds: Vec<BallotKind>,
+    /// (error field, input name, label id) of the new-process form's text inputs.
+    process_fields: &'static [(&'static str, &'static str, &'static str)],
+    errors: FormErrors,
 }
 
 impl ScopeBudgetPage<'_> {
@@ -64,8 +80,18 @@ pub async fn scope_budget(
     ctx: Ctx,
     PagePath(code): PagePath<String>,
 ) -> Result<Response, PageError> {
+    scope_budget_page(&state, &ctx, &code, FormErrors::default()).await
+}
+
+async fn scope_budget_page(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    errors: FormErrors,
+) -> Result<Response, PageError> {
+    let state = state.clone();
     let tree = ctx.scopes.clone();
-    let scope = tree.by_code(&code).ok_or(PageError::NotFound)?;
+    let scope = tree.by_code(code).ok_or(PageError::NotFound)?;
     let b = service::scope_budget(&state, scope.id)
         .await?
         .ok_or(PageError::NotFound)?;
@@ -85,9 +111,16 @@ pub async fn scope_budget(
                 .map(|scope| ChildEnvelope { scope, envelope: e })
         })
         .collect();
-    render(&ScopeBudgetPage {
-        crumbs: Crumbs::within(&ctx, scope).current(ctx.t("budget-scope-title")),
-        ctx: &ctx,
+    let status = errors.status();
+    let page = render(&ScopeBudgetPage {
+        crumbs: Crumbs::within(ctx, scope).current(ctx.t("budget-scope-title")),
+        ctx,
+        may_manage: service::may_manage(&state, ctx.caller(), scope.id),
+        has_children: tree.children(scope.id).next().is_some(),
+        rules: maeul_pb::Rule::ALL.iter().map(|r| r.name()).collect(),
+        kinds: BallotKind::ALL.to_vec(),
+        process_fields: PROCESS_FIELDS,
+        errors,
         scope,
         parent_scope: b.parent.as_ref().and_then(|p| tree.get(p.scope_id)),
         terms,
@@ -98,7 +131,94 @@ pub async fn scope_budget(
         envelope: b.envelope,
         children,
         processes: b.processes,
-    })
+    })?;
+    Ok((status, page).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct SplitForm {
+    #[serde(default)]
+    pub own_permille: String,
+    #[serde(default)]
+    pub w_base: String,
+    #[serde(default)]
+    pub w_population: String,
+    #[serde(default)]
+    pub w_need: String,
+    #[serde(default)]
+    pub w_grade: String,
+}
+
+/// Staff hand the scope's envelope down by a formula.
+pub async fn split(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(code): PagePath<String>,
+    CsrfForm(form): CsrfForm<SplitForm>,
+) -> Result<Response, PageError> {
+    let scope = ctx.scopes.by_code(&code).ok_or(PageError::NotFound)?.id;
+    let input = super::config::SplitInput {
+        own_permille: &form.own_permille,
+        base: &form.w_base,
+        population: &form.w_population,
+        need: &form.w_need,
+        grade: &form.w_grade,
+    };
+    match super::config::split(&state, ctx.caller(), scope, &input).await {
+        Ok(()) => Ok(Redirect::to(&format!("/scopes/{code}/budget#formula")).into_response()),
+        Err(ServiceError::Refused(r)) => {
+            let errors = FormErrors::from_refusal(&ctx, &r, "split");
+            scope_budget_page(&state, &ctx, &code, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewProcessForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub budget: String,
+    #[serde(default)]
+    pub rule: String,
+    #[serde(default)]
+    pub ballot_kind: String,
+    #[serde(default)]
+    pub min_projects: String,
+    #[serde(default)]
+    pub max_projects: String,
+    #[serde(default)]
+    pub points: String,
+}
+
+/// Staff open a participatory budget on the scope's envelope.
+pub async fn create_process(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(code): PagePath<String>,
+    CsrfForm(form): CsrfForm<NewProcessForm>,
+) -> Result<Response, PageError> {
+    let scope = ctx.scopes.by_code(&code).ok_or(PageError::NotFound)?.id;
+    let input = super::config::ProcessInput {
+        title: &form.title,
+        budget: &form.budget,
+        rule: &form.rule,
+        ballot_kind: &form.ballot_kind,
+        min_projects: &form.min_projects,
+        max_projects: &form.max_projects,
+        points: &form.points,
+    };
+    match super::config::create_process(&state, ctx.caller(), scope, &input).await {
+        Ok(id) => {
+            Ok(Redirect::to(&format!("/budgets/{id}?notice=budget-notice-saved")).into_response())
+        }
+        Err(ServiceError::Refused(r)) => {
+            let errors = FormErrors::from_refusal(&ctx, &r, "process");
+            scope_budget_page(&state, &ctx, &code, errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(askama::Template)]

@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::areas::accounts::service::Fields;
 use crate::http::{Caller, ServiceError, ServiceResult, signed_in};
 
-fn refusal(r: BudgetRefusal) -> ServiceError {
+pub(super) fn refusal(r: BudgetRefusal) -> ServiceError {
     ServiceError::Refused(Refusal::Budget(r))
 }
 
@@ -186,7 +186,7 @@ pub struct ProjectInput<'a> {
     pub cost: &'a str,
 }
 
-fn text(input: &str, min: usize, max: usize) -> Result<String, FieldError> {
+pub(super) fn text(input: &str, min: usize, max: usize) -> Result<String, FieldError> {
     let text = input.trim().replace("\r\n", "\n");
     let len = text.chars().count();
     if len == 0 && min > 0 {
@@ -477,4 +477,41 @@ pub async fn scope_budget(state: &AppState, scope_id: i64) -> ServiceResult<Opti
         parent,
         envelope,
     }))
+}
+
+/// Staff of the scope enter a paper ballot cast in person by a resident (named by e-mail): the same
+/// eligibility, phase and engine checks as online, and the same one-ballot rule — a resident who voted
+/// online cannot also be entered on paper, nor the reverse. Returns the revision.
+pub async fn cast_paper(
+    state: &AppState,
+    caller: Option<&Caller>,
+    id: i64,
+    voter_email: &str,
+    ballot: &StoredBallot,
+) -> ServiceResult<i64> {
+    let caller = signed_in(caller)?;
+    let (process, scope) = load(state, id).await?;
+    if !may_manage(state, Some(caller), scope.id) {
+        return Err(ServiceError::Forbidden);
+    }
+    let user = state
+        .db
+        .user_by_email(voter_email.trim())
+        .await?
+        .ok_or_else(|| ServiceError::Refused(Refusal::field("voter", FieldError::Invalid)))?;
+    let voter = Caller::load(state, user).await?;
+    if !is_eligible(state, Some(&voter), scope.id) {
+        return Err(refusal(BudgetRefusal::NotEligible));
+    }
+    if !process.phase.takes_ballots() {
+        return Err(refusal(BudgetRefusal::VotingClosed));
+    }
+    let projects = ballot_projects(state, id).await?;
+    let election = engine::election(&process, &projects, vec![]);
+    engine::check(&election, process.ballot_kind, ballot).map_err(refusal)?;
+    let home = voter.actor.home.as_ref().map(|h| h.id);
+    Ok(state
+        .db
+        .cast_ballot(id, voter.id(), home, &ballot.encode(), VoteChannel::Paper)
+        .await?)
 }
