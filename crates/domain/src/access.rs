@@ -47,10 +47,14 @@ pub enum Action {
     AnswerOfficially,
     /// Score projects and outcomes in the target scope.
     Evaluate,
+    /// Screen, refer, accept, return and adopt agenda items, and draft the yearly plan, of the target scope.
+    ManageAgenda,
+    /// Consult on, request adjustments to and approve the yearly plans submitted to the target scope.
+    ConsultPlans,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 12] = [
         Action::ParticipateAsResident,
         Action::VerifyResidency,
         Action::ImportResidentRegister,
@@ -61,6 +65,8 @@ impl Action {
         Action::ActAsCommitteeMember,
         Action::AnswerOfficially,
         Action::Evaluate,
+        Action::ManageAgenda,
+        Action::ConsultPlans,
     ];
 
     /// The roles whose grants (in the target scope or above) allow this action.
@@ -79,6 +85,8 @@ impl Action {
             Action::ActAsCommitteeMember => &[CommitteeMember],
             Action::AnswerOfficially => &[Official],
             Action::Evaluate => &[Evaluator],
+            Action::ManageAgenda => &[SupportStaff, Official, Administrator],
+            Action::ConsultPlans => &[Official],
         }
     }
 }

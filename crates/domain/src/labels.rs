@@ -48,6 +48,13 @@ every_label![
     crate::residency::ResidencyBasis,
     crate::notify::EventKind,
     crate::notify::EmailPreference,
+    crate::plan::ItemState,
+    crate::plan::ProposerKind,
+    crate::plan::Direction,
+    crate::plan::ReferralOutcome,
+    crate::plan::PlanState,
+    crate::plan::SectionKind,
+    crate::plan::BudgetSource,
 ];
 
 #[cfg(test)]

@@ -133,6 +133,7 @@ refusals! {
     Committee(crate::committee::CommitteeRefusal),
     Account(crate::account::AccountRefusal),
     Moderation(crate::moderation::ModerationRefusal),
+    Plan(crate::plan::PlanRefusal),
 }
 
 impl Refusal {
