@@ -23,6 +23,7 @@ pub mod jobs;
 pub mod moderation;
 pub mod notifications;
 pub mod outbox;
+pub mod plan;
 pub mod proposals;
 pub mod residency;
 pub mod roles;

@@ -1,6 +1,7 @@
 //! The storage suite: one binary, every test on SQLite and on PostgreSQL (see `maeul-testkit`), each area
 //! in its own module.
 mod committees;
+mod plan;
 mod schema;
 mod storage;
 
@@ -8,6 +9,7 @@ fn main() {
     let mut trials = Vec::new();
     trials.extend(storage::trials());
     trials.extend(committees::trials());
+    trials.extend(plan::trials());
     trials.extend(schema::trials());
     maeul_testkit::run(trials);
 }
