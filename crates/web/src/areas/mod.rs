@@ -12,6 +12,7 @@ pub mod admin;
 pub mod committees;
 pub mod moderation;
 pub mod notifications;
+pub mod plan;
 pub mod proposals;
 pub mod scopes;
 
@@ -25,6 +26,7 @@ pub fn pages() -> Router<AppState> {
         .merge(moderation::pages())
         .merge(notifications::pages())
         .merge(committees::pages())
+        .merge(plan::pages())
 }
 
 /// Every area's API operations (mounted under `/api/v1`); the OpenAPI document is built from them.
@@ -34,4 +36,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(accounts::api())
         .merge(proposals::api())
         .merge(committees::api())
+        .merge(plan::api())
 }

@@ -1,0 +1,3 @@
+pub async fn seed(_db: &maeul_db::Db) -> Result<(), maeul_db::DbError> {
+    Ok(())
+}
