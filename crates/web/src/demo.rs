@@ -121,6 +121,7 @@ pub async fn seed(db: &Db) -> Result<Option<Vec<DemoCredential>>, DbError> {
         db.seed_demo_accounts(&accounts).await?;
         crate::areas::proposals::demo::seed(db).await?;
         crate::areas::committees::demo::seed(db).await?;
+        crate::areas::plan::demo::seed(db).await?;
     } else if db.user_by_email(ACCOUNTS[0].0).await?.is_none() {
         return Ok(None);
     }

@@ -382,3 +382,13 @@ fn every_refusal_has_a_code_and_a_message() {
         );
     }
 }
+
+#[test]
+fn revisions_differ_by_the_lines_removed_and_added() {
+    let old = "title: plan\nsection budget: 100\nproject 1: lights";
+    let new = "title: plan\nsection budget: 120\nproject 1: lights\nproject 2: kitchen";
+    let (removed, added) = diff_lines(old, new);
+    assert_eq!(removed, ["section budget: 100"]);
+    assert_eq!(added, ["section budget: 120", "project 2: kitchen"]);
+    assert_eq!(diff_lines(old, old), (vec![], vec![]));
+}

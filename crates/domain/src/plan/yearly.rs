@@ -158,3 +158,21 @@ pub fn check_year(year: i64) -> Result<(), PlanRefusal> {
         Err(PlanRefusal::BadYear)
     }
 }
+
+/// What changed between two frozen revisions (one fact per line): the lines only in `old` (removed) and
+/// the lines only in `new` (added), each in its revision's order.
+pub fn diff_lines<'a>(old: &'a str, new: &'a str) -> (Vec<&'a str>, Vec<&'a str>) {
+    let old_lines: Vec<&str> = old.lines().collect();
+    let new_lines: Vec<&str> = new.lines().collect();
+    let removed = old_lines
+        .iter()
+        .filter(|l| !new_lines.contains(l))
+        .copied()
+        .collect();
+    let added = new_lines
+        .iter()
+        .filter(|l| !old_lines.contains(l))
+        .copied()
+        .collect();
+    (removed, added)
+}

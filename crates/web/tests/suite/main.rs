@@ -8,6 +8,7 @@ mod api;
 mod committees;
 mod contract;
 mod participation;
+mod plan;
 mod proposals;
 mod review;
 mod security;
@@ -20,6 +21,7 @@ fn main() {
     trials.extend(proposals::trials());
     trials.extend(participation::trials());
     trials.extend(committees::trials());
+    trials.extend(plan::trials());
     trials.extend(review::trials());
     trials.extend(contract::trials());
     maeul_testkit::run(trials);

@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::http::{ApiError, ApiPath, ApiQuery};
 
 #[derive(Serialize, ToSchema)]
-pub struct ReferralJson {
+pub struct PlanReferralJson {
     /// The scope code it was referred from.
     pub from: String,
     /// The scope code it was referred to.
@@ -30,7 +30,7 @@ pub struct ReferralJson {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct AgendaItemJson {
+pub struct PlanItemJson {
     pub id: i64,
     /// Where the item is now (the level that holds it).
     pub scope_code: String,
@@ -51,7 +51,7 @@ pub struct AgendaItemJson {
     /// Why it was declined or rejected.
     pub state_reason: String,
     /// The whole referral path, in order.
-    pub referrals: Vec<ReferralJson>,
+    pub referrals: Vec<PlanReferralJson>,
 }
 
 fn code(state: &AppState, id: i64) -> String {
@@ -62,8 +62,8 @@ fn code(state: &AppState, id: i64) -> String {
         .unwrap_or_default()
 }
 
-fn item_json(state: &AppState, item: ItemRow, referrals: &[ReferralRow]) -> AgendaItemJson {
-    AgendaItemJson {
+fn item_json(state: &AppState, item: ItemRow, referrals: &[ReferralRow]) -> PlanItemJson {
+    PlanItemJson {
         id: item.id,
         scope_code: code(state, item.scope_id),
         origin_scope_code: code(state, item.origin_scope_id),
@@ -75,7 +75,7 @@ fn item_json(state: &AppState, item: ItemRow, referrals: &[ReferralRow]) -> Agen
         referrals: referrals
             .iter()
             .filter(|r| r.item_id == item.id)
-            .map(|r| ReferralJson {
+            .map(|r| PlanReferralJson {
                 from: code(state, r.from_scope_id),
                 to: code(state, r.to_scope_id),
                 direction: r.direction.as_str(),
@@ -100,11 +100,11 @@ pub struct ScopeQuery {
 
 #[utoipa::path(get, path = "/agenda-items", tag = "plan", operation_id = "list_agenda_items",
     params(ScopeQuery),
-    responses((status = 200, body = [AgendaItemJson], description = "items found in, held by, or referred to or from the scope")))]
+    responses((status = 200, body = [PlanItemJson], description = "items found in, held by, or referred to or from the scope")))]
 pub async fn list_items(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<ScopeQuery>,
-) -> Result<Json<Vec<AgendaItemJson>>, ApiError> {
+) -> Result<Json<Vec<PlanItemJson>>, ApiError> {
     let v = items::list(&state, None, &q.scope).await?;
     Ok(Json(
         v.items
@@ -115,17 +115,17 @@ pub async fn list_items(
 }
 
 #[utoipa::path(get, path = "/agenda-items/{id}", tag = "plan", operation_id = "get_agenda_item",
-    params(("id" = i64, Path)), responses((status = 200, body = AgendaItemJson)))]
+    params(("id" = i64, Path)), responses((status = 200, body = PlanItemJson)))]
 pub async fn one_item(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<AgendaItemJson>, ApiError> {
+) -> Result<Json<PlanItemJson>, ApiError> {
     let v = items::view(&state, None, id).await?;
     Ok(Json(item_json(&state, v.item, &v.referrals)))
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct BudgetLineJson {
+pub struct PlanBudgetLineJson {
     /// `city_grant`, `own_funds` or `pb_envelope`.
     pub source: &'static str,
     /// Won.
@@ -133,7 +133,7 @@ pub struct BudgetLineJson {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct IndicatorJson {
+pub struct PlanIndicatorJson {
     pub name: String,
     /// Filled by the evaluation capability.
     pub target: Option<String>,
@@ -141,7 +141,7 @@ pub struct IndicatorJson {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct ProjectJson {
+pub struct PlanProjectJson {
     pub id: i64,
     pub title: String,
     pub objective: String,
@@ -150,12 +150,12 @@ pub struct ProjectJson {
     pub schedule: String,
     /// The adopted agenda items this project comes from.
     pub agenda_item_ids: Vec<i64>,
-    pub budget_lines: Vec<BudgetLineJson>,
-    pub indicators: Vec<IndicatorJson>,
+    pub budget_lines: Vec<PlanBudgetLineJson>,
+    pub indicators: Vec<PlanIndicatorJson>,
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct SectionJson {
+pub struct PlanSectionJson {
     /// `base`, `projects`, `next_year`, `evaluation`, `budget`.
     pub kind: &'static str,
     pub body: String,
@@ -178,8 +178,8 @@ pub struct PlanJson {
     pub granted_amount: Option<i64>,
     /// How many frozen revisions were submitted.
     pub revisions: usize,
-    pub sections: Vec<SectionJson>,
-    pub projects: Vec<ProjectJson>,
+    pub sections: Vec<PlanSectionJson>,
+    pub projects: Vec<PlanProjectJson>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -210,7 +210,7 @@ pub async fn plan(
         sections: v
             .sections
             .into_iter()
-            .map(|s| SectionJson {
+            .map(|s| PlanSectionJson {
                 kind: s.kind.as_str(),
                 body: s.body,
             })
@@ -218,13 +218,13 @@ pub async fn plan(
         projects: v
             .projects
             .into_iter()
-            .map(|p| ProjectJson {
+            .map(|p| PlanProjectJson {
                 id: p.project.id,
                 agenda_item_ids: p.items.iter().map(|i| i.id).collect(),
                 budget_lines: p
                     .lines
                     .iter()
-                    .map(|l| BudgetLineJson {
+                    .map(|l| PlanBudgetLineJson {
                         source: l.source.as_str(),
                         amount: l.amount,
                     })
@@ -232,7 +232,7 @@ pub async fn plan(
                 indicators: p
                     .indicators
                     .into_iter()
-                    .map(|x| IndicatorJson {
+                    .map(|x| PlanIndicatorJson {
                         name: x.name,
                         target: x.target,
                         result: x.result,
@@ -250,7 +250,7 @@ pub async fn plan(
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct RevisionJson {
+pub struct PlanRevisionJson {
     pub number: i64,
     /// Unix seconds.
     pub submitted_at: i64,
@@ -259,16 +259,16 @@ pub struct RevisionJson {
 }
 
 #[utoipa::path(get, path = "/plans/{id}/revisions", tag = "plan", operation_id = "list_plan_revisions",
-    params(("id" = i64, Path)), responses((status = 200, body = [RevisionJson])))]
+    params(("id" = i64, Path)), responses((status = 200, body = [PlanRevisionJson])))]
 pub async fn revisions(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Vec<RevisionJson>>, ApiError> {
+) -> Result<Json<Vec<PlanRevisionJson>>, ApiError> {
     let v = plans::view(&state, None, id).await?;
     Ok(Json(
         v.revisions
             .into_iter()
-            .map(|r| RevisionJson {
+            .map(|r| PlanRevisionJson {
                 number: r.number,
                 submitted_at: r.submitted_at,
                 snapshot: r.snapshot,

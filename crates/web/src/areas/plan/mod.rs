@@ -31,6 +31,7 @@ pub fn pages() -> Router<AppState> {
         .route("/plans/{id}/state", post(plans::step))
         .route("/plans/{id}/sections", post(plans::section))
         .route("/plans/{id}/projects", post(plans::project))
+        .route("/plans/{id}/projects.csv", get(plans::projects_csv))
 }
 
 pub fn api() -> OpenApiRouter<AppState> {

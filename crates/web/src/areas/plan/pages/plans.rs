@@ -116,7 +116,7 @@ impl PlanPage<'_> {
         let digits = amount.abs().to_string();
         let mut out = String::new();
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
@@ -313,4 +313,82 @@ pub async fn project(
     };
     let result = plans::add_project(&state, ctx.caller(), id, &input).await;
     after(&state, &ctx, id, result, "project_title").await
+}
+
+/// `/plans/{id}/projects.csv`: one row per budget line of each project, with the project's items.
+pub async fn projects_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, PageError> {
+    use crate::http::csv::{Cell, CsvWriter};
+    let v = plans::view(&state, ctx.caller(), id).await?;
+    let written = (|| {
+        let mut w = CsvWriter::default();
+        w.row(
+            [
+                "plan_id",
+                "year",
+                "state",
+                "project_id",
+                "project",
+                "objective",
+                "lead_department",
+                "partners",
+                "schedule",
+                "agenda_item_ids",
+                "source",
+                "amount_won",
+            ]
+            .map(Cell::from),
+        )?;
+        for p in &v.projects {
+            let items = p
+                .items
+                .iter()
+                .map(|i| i.id.to_string())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let lines: Vec<(&str, i64)> = if p.lines.is_empty() {
+                vec![("", 0)]
+            } else {
+                p.lines
+                    .iter()
+                    .map(|l| (l.source.as_str(), l.amount))
+                    .collect()
+            };
+            for (source, amount) in lines {
+                w.row([
+                    Cell::Number(v.plan.id),
+                    Cell::Number(v.plan.year),
+                    Cell::from(v.plan.state.as_str()),
+                    Cell::Number(p.project.id),
+                    Cell::from(&p.project.title),
+                    Cell::from(&p.project.objective),
+                    Cell::from(&p.project.lead_department),
+                    Cell::from(&p.project.partners),
+                    Cell::from(&p.project.schedule),
+                    Cell::from(items.as_str()),
+                    Cell::from(source),
+                    Cell::Number(amount),
+                ])?;
+            }
+        }
+        w.finish()
+    })();
+    let body = written.map_err(|e| {
+        tracing::error!(error = %e, "plan CSV failed");
+        PageError::Internal
+    })?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"plan-projects.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }

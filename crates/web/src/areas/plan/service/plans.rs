@@ -121,6 +121,30 @@ pub struct PlanView {
     pub adoptable: Vec<ItemRow>,
     /// Carried motions of the scope's committees (id, title, committee), to resolve the plan.
     pub motions: Vec<(i64, String, String)>,
+    /// For each revision after the first: its number, the lines removed and the lines added since the
+    /// revision before.
+    pub changes: Vec<RevisionChange>,
+}
+
+pub struct RevisionChange {
+    pub number: i64,
+    pub removed: Vec<String>,
+    pub added: Vec<String>,
+}
+
+fn changes(revisions: &[RevisionRow]) -> Vec<RevisionChange> {
+    revisions
+        .windows(2)
+        .map(|pair| {
+            let (removed, added) =
+                maeul_domain::plan::diff_lines(&pair[0].snapshot, &pair[1].snapshot);
+            RevisionChange {
+                number: pair[1].number,
+                removed: removed.into_iter().map(String::from).collect(),
+                added: added.into_iter().map(String::from).collect(),
+            }
+        })
+        .collect()
 }
 
 pub async fn view(state: &AppState, caller: Option<&Caller>, id: i64) -> ServiceResult<PlanView> {
@@ -184,9 +208,11 @@ pub async fn view(state: &AppState, caller: Option<&Caller>, id: i64) -> Service
     } else {
         (vec![], vec![])
     };
+    let revisions = state.db.plan_revisions(id).await?;
     Ok(PlanView {
         sections: state.db.plan_sections(id).await?,
-        revisions: state.db.plan_revisions(id).await?,
+        changes: changes(&revisions),
+        revisions,
         comments: state.db.plan_comments(id).await?,
         transitions: state.db.plan_transitions(id).await?,
         may_consult: may_consult(state, caller, &scope),
