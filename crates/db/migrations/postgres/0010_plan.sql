@@ -154,3 +154,20 @@ CREATE TABLE plan_transitions (
     at         BIGINT NOT NULL
 );
 CREATE INDEX plan_transitions_plan ON plan_transitions (plan_id, id);
+
+-- The priority-setting forum: one approval ballot per person, scope and round (year), enforced here.
+CREATE TABLE plan_priority_ballots (
+    id       BIGSERIAL PRIMARY KEY,
+    scope_id BIGINT NOT NULL REFERENCES scopes (id),
+    year     BIGINT NOT NULL,
+    user_id  BIGINT NOT NULL REFERENCES users (id),
+    cast_at  BIGINT NOT NULL,
+    UNIQUE (scope_id, year, user_id)
+);
+
+CREATE TABLE plan_priority_approvals (
+    ballot_id BIGINT NOT NULL REFERENCES plan_priority_ballots (id),
+    item_id   BIGINT NOT NULL REFERENCES plan_items (id),
+    PRIMARY KEY (ballot_id, item_id)
+);
+CREATE INDEX plan_priority_approvals_item ON plan_priority_approvals (item_id);

@@ -151,3 +151,20 @@ CREATE TABLE plan_transitions (
     at         INTEGER NOT NULL
 );
 CREATE INDEX plan_transitions_plan ON plan_transitions (plan_id, id);
+
+-- The priority-setting forum: one approval ballot per person, scope and round (year), enforced here.
+CREATE TABLE plan_priority_ballots (
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    scope_id INTEGER NOT NULL REFERENCES scopes (id),
+    year     INTEGER NOT NULL,
+    user_id  INTEGER NOT NULL REFERENCES users (id),
+    cast_at  INTEGER NOT NULL,
+    UNIQUE (scope_id, year, user_id)
+);
+
+CREATE TABLE plan_priority_approvals (
+    ballot_id INTEGER NOT NULL REFERENCES plan_priority_ballots (id),
+    item_id   INTEGER NOT NULL REFERENCES plan_items (id),
+    PRIMARY KEY (ballot_id, item_id)
+);
+CREATE INDEX plan_priority_approvals_item ON plan_priority_approvals (item_id);

@@ -3,6 +3,7 @@
 //! consultation's comments. Every transition is compare-and-set with its record in one transaction.
 mod items;
 mod plans;
+mod priority;
 mod referrals;
 
 pub use items::*;

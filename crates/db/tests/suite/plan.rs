@@ -19,6 +19,7 @@ maeul_testkit::backend_tests!(
     a_returned_item_goes_back_and_only_its_holder_acts,
     a_plan_is_resolved_submitted_adjusted_and_its_revisions_are_frozen,
     projects_come_only_from_adopted_items_of_the_plans_scope,
+    one_priority_ballot_per_person_is_enforced_by_the_database,
 );
 
 const TERM: Term = Term {
@@ -557,4 +558,63 @@ async fn projects_come_only_from_adopted_items_of_the_plans_scope(db: Db) {
         refusal(db.create_plan(jongno, 1999, 1999, "old", None).await),
         PlanRefusal::BadYear
     );
+}
+
+async fn one_priority_ballot_per_person_is_enforced_by_the_database(db: Db) {
+    let (_, jongno, sajik, _, _) = scopes(&db).await;
+    let a = item(&db, jongno, "가로등").await;
+    let b = item(&db, jongno, "나무 심기").await;
+    let elsewhere = item(&db, sajik, "동 의제").await;
+    for (id, scope) in [(a, jongno), (b, jongno), (elsewhere, sajik)] {
+        for action in [ItemAction::Accept, ItemAction::Deliberate] {
+            db.transition_plan_item(id, scope, None, &action)
+                .await
+                .unwrap();
+        }
+    }
+    let mut voters = vec![];
+    for email in ["v1@x.kr", "v2@x.kr", "v3@x.kr"] {
+        voters.push(maeul_testkit::create_user(&db, email, email).await.unwrap());
+    }
+    db.cast_priority_ballot(jongno, 2027, voters[0], &[a, b])
+        .await
+        .unwrap();
+    db.cast_priority_ballot(jongno, 2027, voters[1], &[b])
+        .await
+        .unwrap();
+    // Once per person and round; the database's unique key refuses the second ballot.
+    assert_eq!(
+        refusal(db.cast_priority_ballot(jongno, 2027, voters[0], &[a]).await),
+        PlanRefusal::AlreadyVoted
+    );
+    // Only items under deliberation held by the scope; never an empty ballot.
+    assert_eq!(
+        refusal(
+            db.cast_priority_ballot(jongno, 2027, voters[2], &[a, elsewhere])
+                .await
+        ),
+        PlanRefusal::NotOnTheBallot
+    );
+    assert_eq!(
+        refusal(db.cast_priority_ballot(jongno, 2027, voters[2], &[]).await),
+        PlanRefusal::EmptyBallot
+    );
+    assert!(
+        db.has_priority_ballot(jongno, 2027, voters[0])
+            .await
+            .unwrap()
+    );
+    assert!(
+        !db.has_priority_ballot(jongno, 2027, voters[2])
+            .await
+            .unwrap()
+    );
+    let (ballots, mut counts) = db.priority_tally(jongno, 2027).await.unwrap();
+    counts.sort();
+    assert_eq!(ballots, 2);
+    assert_eq!(counts, [(a, 1), (b, 2)]);
+    // Another round is another ballot.
+    db.cast_priority_ballot(jongno, 2028, voters[0], &[a])
+        .await
+        .unwrap();
 }

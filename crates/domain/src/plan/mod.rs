@@ -17,11 +17,13 @@
 //! ```
 
 mod item;
+mod priority;
 mod referral;
 mod refusal;
 mod yearly;
 
 pub use item::*;
+pub use priority::*;
 pub use referral::*;
 pub use refusal::*;
 pub use yearly::*;

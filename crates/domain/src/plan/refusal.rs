@@ -47,6 +47,12 @@ pub enum PlanRefusal {
     PlanNotEditable,
     #[error("plans are kept by districts and neighbourhoods")]
     NoPlanAtThisLevel,
+    #[error("a ballot approves at least one item")]
+    EmptyBallot,
+    #[error("only items under deliberation held by the scope are on the ballot")]
+    NotOnTheBallot,
+    #[error("one ballot per person")]
+    AlreadyVoted,
 }
 
 impl Explain for PlanRefusal {
@@ -72,6 +78,9 @@ impl Explain for PlanRefusal {
             R::ItemNotAdopted => "item_not_adopted",
             R::PlanNotEditable => "plan_not_editable",
             R::NoPlanAtThisLevel => "no_plan_at_this_level",
+            R::EmptyBallot => "empty_ballot",
+            R::NotOnTheBallot => "not_on_the_ballot",
+            R::AlreadyVoted => "already_voted",
         }
     }
     fn message_id(&self) -> &'static str {
@@ -96,6 +105,9 @@ impl Explain for PlanRefusal {
             R::ItemNotAdopted => "plan-refusal-item-not-adopted",
             R::PlanNotEditable => "plan-refusal-not-editable",
             R::NoPlanAtThisLevel => "plan-refusal-no-plan-here",
+            R::EmptyBallot => "plan-refusal-empty-ballot",
+            R::NotOnTheBallot => "plan-refusal-not-on-the-ballot",
+            R::AlreadyVoted => "plan-refusal-already-voted",
         }
     }
     fn args(&self) -> Vec<(&'static str, Arg)> {
@@ -120,7 +132,9 @@ impl Explain for PlanRefusal {
             | R::MotionOfAnotherScope
             | R::NegativeAmount
             | R::BadYear
-            | R::ItemNotAdopted => RefusalKind::Invalid,
+            | R::ItemNotAdopted
+            | R::EmptyBallot
+            | R::NotOnTheBallot => RefusalKind::Invalid,
             _ => RefusalKind::Conflict,
         }
     }

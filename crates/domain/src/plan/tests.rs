@@ -392,3 +392,29 @@ fn revisions_differ_by_the_lines_removed_and_added() {
     assert_eq!(added, ["section budget: 120", "project 2: kitchen"]);
     assert_eq!(diff_lines(old, old), (vec![], vec![]));
 }
+
+#[test]
+fn a_ballot_approves_items_under_deliberation_of_its_scope_once_each() {
+    let item = |id, holder, state| BallotItem { id, holder, state };
+    let ok = [
+        item(1, 2, ItemState::UnderDeliberation),
+        item(2, 2, ItemState::UnderDeliberation),
+    ];
+    assert_eq!(check_ballot(2, &ok), Ok(()));
+    assert_eq!(check_ballot(2, &[]), Err(PlanRefusal::EmptyBallot));
+    for bad in [
+        item(3, 20, ItemState::UnderDeliberation),
+        item(3, 2, ItemState::Prioritised),
+        item(1, 2, ItemState::UnderDeliberation),
+    ] {
+        assert_eq!(
+            check_ballot(2, &[ok[0], bad]),
+            Err(PlanRefusal::NotOnTheBallot),
+            "{bad:?}"
+        );
+    }
+    assert_eq!(
+        rank(vec![(7, 2), (5, 4), (6, 2), (8, 0)]),
+        [(1, 5, 4), (2, 6, 2), (2, 7, 2), (4, 8, 0)]
+    );
+}

@@ -9,6 +9,7 @@ app_tests!(
     an_item_travels_from_a_neighbourhood_into_an_approved_plan,
     the_demo_shows_jongno_plan_in_consultation_and_whole_paths,
     levels_act_only_on_what_they_hold_and_bad_input_changes_nothing,
+    residents_vote_once_in_the_priority_forum,
 );
 
 const STAFF: &str = "staff@demo.maeul.kr";
@@ -548,4 +549,60 @@ async fn levels_act_only_on_what_they_hold_and_bad_input_changes_nothing(app: Ap
         )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
+}
+
+async fn residents_vote_once_in_the_priority_forum(app: App) {
+    let candidate = app
+        .db
+        .plan_items_touching(scope_id(&app, JONGNO))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|i| {
+            i.scope_id == scope_id(&app, JONGNO)
+                && i.state == maeul_domain::plan::ItemState::UnderDeliberation
+        })
+        .expect("the demo has an item under deliberation in Jongno-gu");
+    let field = format!("item-{}", candidate.id);
+    let path = format!("/scopes/{JONGNO}/priority-vote");
+
+    // Not a verified resident: refused.
+    let mut stranger = app.browser();
+    assert_eq!(
+        stranger
+            .register("손님", "guest@x.kr", "long enough password")
+            .await,
+        StatusCode::SEE_OTHER
+    );
+    stranger
+        .get(&format!("/scopes/{JONGNO}/agenda-items"))
+        .await;
+    let (status, _, _) = stranger.post(&path, &[(&field, "yes")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A verified resident of Sajik-dong takes part in Jongno-gu's forum, once.
+    let (mut resident, _) = verified_resident(&app, "주민", "voter@x.kr", SAJIK).await;
+    let (_, page) = resident
+        .get(&format!("/scopes/{JONGNO}/agenda-items"))
+        .await;
+    assert!(page.contains(&format!("id=\"ballot-{}\"", candidate.id)));
+    let (status, page, _) = resident.post(&path, &[]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("ballot-error"));
+    let (status, _, location) = resident.post(&path, &[(&field, "yes")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.unwrap().contains("plan-notice-voted"));
+    let (status, _, _) = resident.post(&path, &[(&field, "yes")]).await;
+    assert_eq!(status, StatusCode::CONFLICT, "one ballot per person");
+    let (_, page) = resident
+        .get(&format!("/scopes/{JONGNO}/agenda-items"))
+        .await;
+    assert!(page.contains("forum-voted") && page.contains("forum-result"));
+    let year = i64::from(maeul_domain::time::local_year(maeul_domain::time::now()));
+    let (ballots, counts) = app
+        .db
+        .priority_tally(scope_id(&app, JONGNO), year)
+        .await
+        .unwrap();
+    assert_eq!((ballots, counts), (1, vec![(candidate.id, 1)]));
 }

@@ -22,6 +22,7 @@ pub fn pages() -> Router<AppState> {
             "/scopes/{code}/agenda-items",
             get(items::list).post(items::propose),
         )
+        .route("/scopes/{code}/priority-vote", post(items::vote))
         .route("/agenda-items/{id}", get(items::show))
         .route("/agenda-items/{id}/state", post(items::step))
         .route("/agenda-items/{id}/refer", post(items::refer))

@@ -8,7 +8,11 @@ use crate::http::section::{ScopeSection, SectionItem, SectionLink};
 use crate::http::{Ctx, PageError};
 
 /// The notices the plan's redirects may name.
-pub const NOTICES: &[&str] = &["plan-notice-saved", "plan-notice-referred"];
+pub const NOTICES: &[&str] = &[
+    "plan-notice-saved",
+    "plan-notice-referred",
+    "plan-notice-voted",
+];
 
 /// The scope page's section: the scope's plans, then the items referred to it and from it.
 pub async fn scope_section(

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::NoticeQuery;
 use crate::AppState;
 use crate::areas::plan::service::items::{self, ItemInput, ItemView, StepInput};
+use crate::areas::plan::service::priority::{self, ForumView};
 use crate::areas::plan::views::NOTICES;
 use crate::http::{
     Alert, Crumbs, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError, notice,
@@ -39,6 +40,8 @@ struct ItemsPage<'a> {
     may_promote: bool,
     form: ItemForm,
     errors: FormErrors,
+    forum: ForumView,
+    notice: Option<String>,
 }
 
 impl ItemsPage<'_> {
@@ -54,9 +57,23 @@ async fn items_page(
     form: ItemForm,
     errors: FormErrors,
 ) -> Result<Response, PageError> {
+    items_page_with(state, ctx, code, form, errors, None).await
+}
+
+async fn items_page_with(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    form: ItemForm,
+    errors: FormErrors,
+    notice_key: Option<&str>,
+) -> Result<Response, PageError> {
     let v = items::list(state, ctx.caller(), code).await?;
+    let forum = priority::forum(state, ctx.caller(), &v.scope).await?;
     let status = errors.status();
     let page = render(&ItemsPage {
+        forum,
+        notice: notice(ctx, notice_key, NOTICES),
         crumbs: Crumbs::within(ctx, &v.scope).current(ctx.t("plan-items-title")),
         ctx,
         scope: v.scope,
@@ -74,15 +91,38 @@ pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath(code): PagePath<String>,
+    PageQuery(q): PageQuery<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    items_page(
+    items_page_with(
         &state,
         &ctx,
         &code,
         ItemForm::default(),
         FormErrors::default(),
+        q.notice.as_deref(),
     )
     .await
+}
+
+/// A verified resident's one ballot in the scope's priority forum.
+pub async fn vote(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(code): PagePath<String>,
+    CsrfForm(form): CsrfForm<std::collections::HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let result = priority::vote(&state, ctx.caller(), &code, form.keys().map(String::as_str)).await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/scopes/{code}/agenda-items?notice=plan-notice-voted#forum-title"
+        ))
+        .into_response()),
+        Err(ServiceError::Refused(r)) => {
+            let errors = FormErrors::from_refusal(&ctx, &r, "ballot");
+            items_page(&state, &ctx, &code, ItemForm::default(), errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn propose(

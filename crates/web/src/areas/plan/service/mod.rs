@@ -4,6 +4,7 @@
 //! officials or administrators); the level above a plan consults on it (its officials).
 pub mod items;
 pub mod plans;
+pub mod priority;
 
 use maeul_domain::Scope;
 
