@@ -347,6 +347,35 @@ async fn the_demo_shows_jongno_plan_in_consultation_and_whole_paths(app: App) {
         )
     );
     assert!(down["adopted_motion_id"].is_i64());
+    // Sajik-dong's autonomy plan, built from the item handed down, waits for the district.
+    let (status, autonomy) = api(&app, &format!("/api/v1/plans?scope={SAJIK}&year=2027")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(autonomy["state"], "submitted");
+    assert_eq!(
+        autonomy["projects"][0]["agenda_item_ids"],
+        serde_json::json!([down["id"]])
+    );
+    // The district's official consults on it; another district's official may not.
+    let plan_path = format!("/plans/{}", autonomy["id"]);
+    let mut other = holder(&app, "jung@x.kr", maeul_domain::Role::Official, "11140").await;
+    other.get(&plan_path).await;
+    let (status, _, _) = other
+        .post(
+            &format!("{plan_path}/state"),
+            &[("event", "open_consultation")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let mut official = app.signed_in(OFFICIAL).await;
+    let (_, page) = official.get(&plan_path).await;
+    assert!(page.contains("step-open_consultation"));
+    let (status, _, _) = official
+        .post(
+            &format!("{plan_path}/state"),
+            &[("event", "open_consultation")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, jongno_items) = api(&app, &format!("/api/v1/agenda-items?scope={JONGNO}")).await;
     assert!(
         jongno_items

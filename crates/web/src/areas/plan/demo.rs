@@ -2,7 +2,8 @@
 //! referred up from Sajik-dong and accepted by the district, one referred up and returned, one handed down
 //! from the district to Sajik-dong; the motions of Jongno-gu's governance committee and of Sajik-dong's
 //! residents' general assembly that adopted them; and Jongno-gu's 2027 plan in consultation with the city
-//! (resolved, submitted, an adjustment requested, revised and resubmitted: two frozen revisions).
+//! (resolved, submitted, an adjustment requested, revised and resubmitted: two frozen revisions); and
+//! Sajik-dong's 2027 autonomy plan, resolved by its assembly and submitted to the district.
 use maeul_db::committees::{NewCommittee, NewMeeting, NewMembership};
 use maeul_db::plan::{ItemAction, NewItem, NewProject, PlanAction};
 use maeul_db::users::NewUser;
@@ -322,7 +323,53 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
         },
     )
     .await?;
+    // Sajik-dong's 2027 autonomy plan: the shared kitchen, resolved by the assembly, submitted to the
+    // district (whose official consults on it).
+    let autonomy = db
+        .create_plan(
+            sajik.id,
+            2027,
+            2026,
+            "2027 사직동 자치계획 (Sajik-dong 2027 autonomy plan)",
+            staff,
+        )
+        .await?;
+    db.set_plan_section(
+        autonomy,
+        SectionKind::Projects,
+        "주민총회에서 채택한 의제의 사업 (projects of the items the general assembly adopted)",
+    )
+    .await?;
+    db.add_plan_project(&NewProject {
+        plan_id: autonomy,
+        title: "사직동 공유부엌 (Sajik-dong shared kitchen)",
+        objective: "주 3회 이웃 밥상 (neighbours' meals three times a week)",
+        lead_department: "사직동 주민센터 (Sajik-dong community centre)",
+        partners: "사직동 주민자치회 공유부엌 실행단 (the council's kitchen working group)",
+        schedule: "2027-04 ~ 2027-12",
+        item_ids: &[kitchen],
+        budget_lines: &[(BudgetSource::PbEnvelope, 12_000_000, "")],
+        indicators: &["이용 주민 수 (residents using it)"],
+    })
+    .await?;
+    let autonomy_motion = carried(
+        db,
+        assembly_meeting,
+        "2027 자치계획 의결 (Resolve the 2027 autonomy plan)",
+        &residents,
+    )
+    .await?;
     db.transition_meeting(assembly_meeting, &MeetingEvent::Adjourn)
+        .await?;
+    db.transition_plan(
+        autonomy,
+        staff,
+        &PlanAction::Resolve {
+            motion_id: autonomy_motion,
+        },
+    )
+    .await?;
+    db.transition_plan(autonomy, staff, &PlanAction::Submit)
         .await?;
 
     // 4. Found at Jongno-gu by a committee member.
