@@ -175,3 +175,4 @@ plan-forum-choose = Approve the items you want first
 plan-forum-submit = Cast my ballot
 plan-forum-residents-only = Verified residents of this area vote here.
 plan-notice-voted = Your ballot is counted.
+plan-proposal-became-item = This proposal became an agenda item:

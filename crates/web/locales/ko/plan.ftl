@@ -175,3 +175,4 @@ plan-forum-choose = 먼저 했으면 하는 의제를 고르세요
 plan-forum-submit = 투표하기
 plan-forum-residents-only = 이 지역의 인증된 주민이 투표합니다.
 plan-notice-voted = 투표가 반영되었습니다.
+plan-proposal-became-item = 이 제안은 의제가 되었습니다:

@@ -377,6 +377,22 @@ async fn the_demo_shows_jongno_plan_in_consultation_and_whole_paths(app: App) {
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, jongno_items) = api(&app, &format!("/api/v1/agenda-items?scope={JONGNO}")).await;
+    // The item promoted from a proposal links both ways.
+    let promoted = jongno_items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["proposal_id"].is_i64())
+        .expect("the demo promotes a proposal");
+    let mut visitor = app.browser();
+    let (_, page) = visitor
+        .get(&format!("/proposals/{}", promoted["proposal_id"]))
+        .await;
+    assert!(page.contains(&format!("/agenda-items/{}", promoted["id"])));
+    let (_, page) = visitor
+        .get(&format!("/agenda-items/{}", promoted["id"]))
+        .await;
+    assert!(page.contains(&format!("/proposals/{}", promoted["proposal_id"])));
     assert!(
         jongno_items
             .as_array()

@@ -350,3 +350,15 @@ pub async fn answer(
         .await?;
     Ok(outcome)
 }
+
+/// The agenda item a proposal was promoted to, if any: (id, title), for the proposal's page.
+pub async fn for_proposal(
+    state: &AppState,
+    proposal_id: i64,
+) -> ServiceResult<Option<(i64, String)>> {
+    Ok(state
+        .db
+        .plan_item_for_proposal(proposal_id)
+        .await?
+        .map(|i| (i.id, i.title)))
+}
