@@ -16,16 +16,10 @@ use crate::AppState;
 use crate::areas::accounts::service::Fields;
 use crate::http::{Caller, ServiceError, ServiceResult, signed_in};
 
-/// The level that consults on a scope's plans: its parent (the city for a district, the district for a
-/// neighbourhood).
-fn consulting_scope(state: &AppState, scope: &Scope) -> Option<i64> {
-    scope
-        .parent_id
-        .filter(|_| state.scopes().get(scope.id).is_some())
-}
-
+/// May the caller consult on a scope's plans? Officials of its parent do (the city for a district, the
+/// district for a neighbourhood).
 pub fn may_consult(state: &AppState, caller: Option<&Caller>, scope: &Scope) -> bool {
-    consulting_scope(state, scope).is_some_and(|parent| {
+    scope.parent_id.is_some_and(|parent| {
         caller.is_some_and(|c| c.may(&state.scopes(), Action::ConsultPlans, parent))
     })
 }
