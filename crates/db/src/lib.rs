@@ -25,6 +25,7 @@ pub mod jobs;
 pub mod moderation;
 pub mod notifications;
 pub mod outbox;
+pub mod plan;
 pub mod proposals;
 pub mod ratelimit;
 pub mod residency;

@@ -51,10 +51,14 @@ pub enum Action {
     ManageBudget,
     /// Review budget projects (feasibility, cost) for the target scope.
     ReviewBudgetProjects,
+    /// Screen, refer, accept, return and adopt agenda items, and draft the yearly plan, of the target scope.
+    ManageAgenda,
+    /// Consult on, request adjustments to and approve the yearly plans submitted to the target scope.
+    ConsultPlans,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 14] = [
         Action::ParticipateAsResident,
         Action::VerifyResidency,
         Action::ImportResidentRegister,
@@ -67,6 +71,8 @@ impl Action {
         Action::Evaluate,
         Action::ManageBudget,
         Action::ReviewBudgetProjects,
+        Action::ManageAgenda,
+        Action::ConsultPlans,
     ];
 
     /// The roles whose grants (in the target scope or above) allow this action.
@@ -87,6 +93,8 @@ impl Action {
             Action::Evaluate => &[Evaluator],
             Action::ManageBudget => &[SupportStaff, Official, Administrator],
             Action::ReviewBudgetProjects => &[Official],
+            Action::ManageAgenda => &[SupportStaff, Official, Administrator],
+            Action::ConsultPlans => &[Official],
         }
     }
 }

@@ -52,6 +52,13 @@ every_label![
     crate::budget::BallotKind,
     crate::budget::Phase,
     crate::budget::ProjectState,
+    crate::plan::ItemState,
+    crate::plan::ProposerKind,
+    crate::plan::Direction,
+    crate::plan::ReferralOutcome,
+    crate::plan::PlanState,
+    crate::plan::SectionKind,
+    crate::plan::BudgetSource,
 ];
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub mod moderation;
 pub mod named;
 pub mod notify;
 pub mod object;
+pub mod plan;
 pub mod proposal;
 pub mod refusal;
 pub mod residency;

@@ -134,6 +134,7 @@ refusals! {
     Account(crate::account::AccountRefusal),
     Moderation(crate::moderation::ModerationRefusal),
     Budget(crate::budget::BudgetRefusal),
+    Plan(crate::plan::PlanRefusal),
 }
 
 impl Refusal {

@@ -42,9 +42,9 @@ macro_rules! catalogue {
     };
 }
 const KO: &[(&str, &str)] =
-    catalogue!("ko": "main", "participation", "committees", "errors", "admin", "budgeting");
+    catalogue!("ko": "main", "participation", "committees", "errors", "admin", "budgeting", "plan");
 const EN: &[(&str, &str)] =
-    catalogue!("en": "main", "participation", "committees", "errors", "admin", "budgeting");
+    catalogue!("en": "main", "participation", "committees", "errors", "admin", "budgeting", "plan");
 
 /// The message catalogues of both languages.
 pub struct I18n {

@@ -3,6 +3,7 @@
 mod budget;
 mod committees;
 mod hardening;
+mod plan;
 mod schema;
 mod storage;
 
@@ -11,6 +12,7 @@ fn main() {
     trials.extend(storage::trials());
     trials.extend(committees::trials());
     trials.extend(budget::trials());
+    trials.extend(plan::trials());
     trials.extend(schema::trials());
     trials.extend(hardening::trials());
     maeul_testkit::run(trials);

@@ -13,6 +13,7 @@ pub mod budgeting;
 pub mod committees;
 pub mod moderation;
 pub mod notifications;
+pub mod plan;
 pub mod proposals;
 pub mod scopes;
 
@@ -27,6 +28,7 @@ pub fn pages() -> Router<AppState> {
         .merge(notifications::pages())
         .merge(committees::pages())
         .merge(budgeting::pages())
+        .merge(plan::pages())
 }
 
 /// Every area's API operations (mounted under `/api/v1`); the OpenAPI document is built from them.
@@ -37,4 +39,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(proposals::api())
         .merge(committees::api())
         .merge(budgeting::api())
+        .merge(plan::api())
 }

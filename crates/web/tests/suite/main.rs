@@ -12,6 +12,7 @@ mod hardening;
 mod identity;
 mod participation;
 mod probes;
+mod plan;
 mod proposals;
 mod review;
 mod security;
@@ -26,6 +27,7 @@ fn main() {
     trials.extend(participation::trials());
     trials.extend(committees::trials());
     trials.extend(budgeting::trials());
+    trials.extend(plan::trials());
     trials.extend(review::trials());
     trials.extend(contract::trials());
     trials.extend(hardening::trials());

@@ -81,7 +81,7 @@ pub async fn scope(
         proposals::views::debates_section(&state, &ctx, scope).await?,
         committees::views::scope_section(&state, &ctx, scope).await?,
         budgeting::views::scope_section(&state, &ctx, scope).await?,
-        upcoming(&ctx, "plan", "section-plan", "section-plan-empty"),
+        crate::areas::plan::views::scope_section(&state, &ctx, scope).await?,
         upcoming(
             &ctx,
             "evaluation",

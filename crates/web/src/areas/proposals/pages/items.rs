@@ -197,6 +197,8 @@ struct ItemPage<'a> {
     report_reasons: [ReportReason; 5],
     responders: [Responder; 2],
     attachment_error: Option<String>,
+    /// The agenda item this proposal was promoted to (the plan's side of the link), if any.
+    agenda_item: Option<(i64, String)>,
 }
 
 #[derive(Deserialize)]
@@ -250,7 +252,9 @@ pub async fn show(
         Some(ctx.t("proposal-residents-only"))
     };
     let page_of_comments = comments::page(state, ctx.caller(), id, q.after, COMMENT_PAGE).await?;
+    let agenda_item = crate::areas::plan::service::items::for_proposal(state, id).await?;
     let page = ItemPage {
+        agenda_item,
         next_rung: v
             .next_rung
             .map(|(threshold, effect)| (threshold, rung_text(ctx, threshold, effect))),

@@ -1,0 +1,278 @@
+//! `/api/v1` for the innovation plan: a scope's agenda items with their whole referral path, one item,
+//! a scope's plan for a year (state, revision count, projects with their items and budget lines), and a
+//! plan's frozen revisions. Every handler calls the area's services, as the pages do.
+use axum::Json;
+use axum::extract::State;
+use maeul_db::plan::{ItemRow, ReferralRow};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::service::{items, plans};
+use crate::AppState;
+use crate::http::{ApiError, ApiPath, ApiQuery};
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanReferralJson {
+    /// The scope code it was referred from.
+    pub from: String,
+    /// The scope code it was referred to.
+    pub to: String,
+    /// `up` (to the parent) or `down` (to a child).
+    pub direction: &'static str,
+    pub reason: String,
+    /// `pending`, `accepted` or `returned`.
+    pub outcome: &'static str,
+    /// Why it was returned (empty otherwise).
+    pub answer_reason: String,
+    /// Unix seconds.
+    pub referred_at: i64,
+    pub answered_at: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanItemJson {
+    pub id: i64,
+    /// Where the item is now (the level that holds it).
+    pub scope_code: String,
+    /// Where it was found.
+    pub origin_scope_code: String,
+    /// `proposed`, `accepted`, `under_deliberation`, `prioritised`, `adopted`, `rejected`, `declined`,
+    /// `merged`.
+    pub state: &'static str,
+    pub title: String,
+    pub body: String,
+    /// `resident`, `resident_council`, `committee_member`, `staff` or `proposal`.
+    pub proposer_kind: &'static str,
+    /// The public-sphere proposal it was promoted from.
+    pub proposal_id: Option<i64>,
+    /// The carried motion that adopted it.
+    pub adopted_motion_id: Option<i64>,
+    pub merged_into: Option<i64>,
+    /// Why it was declined or rejected.
+    pub state_reason: String,
+    /// The whole referral path, in order.
+    pub referrals: Vec<PlanReferralJson>,
+}
+
+fn code(state: &AppState, id: i64) -> String {
+    state
+        .scopes()
+        .get(id)
+        .map(|s| s.code.clone())
+        .unwrap_or_default()
+}
+
+fn item_json(state: &AppState, item: ItemRow, referrals: &[ReferralRow]) -> PlanItemJson {
+    PlanItemJson {
+        id: item.id,
+        scope_code: code(state, item.scope_id),
+        origin_scope_code: code(state, item.origin_scope_id),
+        state: item.state.as_str(),
+        proposer_kind: item.proposer_kind.as_str(),
+        proposal_id: item.proposal_id,
+        adopted_motion_id: item.adopted_motion_id,
+        merged_into: item.merged_into,
+        referrals: referrals
+            .iter()
+            .filter(|r| r.item_id == item.id)
+            .map(|r| PlanReferralJson {
+                from: code(state, r.from_scope_id),
+                to: code(state, r.to_scope_id),
+                direction: r.direction.as_str(),
+                reason: r.reason.clone(),
+                outcome: r.outcome.as_str(),
+                answer_reason: r.answer_reason.clone(),
+                referred_at: r.referred_at,
+                answered_at: r.answered_at,
+            })
+            .collect(),
+        title: item.title,
+        body: item.body,
+        state_reason: item.state_reason,
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ScopeQuery {
+    /// The scope's code (MOIS code: `11110` for Jongno-gu).
+    pub scope: String,
+}
+
+#[utoipa::path(get, path = "/agenda-items", tag = "plan", operation_id = "list_agenda_items",
+    params(ScopeQuery),
+    responses((status = 200, body = [PlanItemJson], description = "items found in, held by, or referred to or from the scope")))]
+pub async fn list_items(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ScopeQuery>,
+) -> Result<Json<Vec<PlanItemJson>>, ApiError> {
+    let v = items::list(&state, None, &q.scope).await?;
+    Ok(Json(
+        v.items
+            .into_iter()
+            .map(|i| item_json(&state, i, &v.referrals))
+            .collect(),
+    ))
+}
+
+#[utoipa::path(get, path = "/agenda-items/{id}", tag = "plan", operation_id = "get_agenda_item",
+    params(("id" = i64, Path)), responses((status = 200, body = PlanItemJson)))]
+pub async fn one_item(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<PlanItemJson>, ApiError> {
+    let v = items::view(&state, None, id).await?;
+    Ok(Json(item_json(&state, v.item, &v.referrals)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanBudgetLineJson {
+    /// `city_grant`, `own_funds` or `pb_envelope`.
+    pub source: &'static str,
+    /// Won.
+    pub amount: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanIndicatorJson {
+    pub name: String,
+    /// Filled by the evaluation capability.
+    pub target: Option<String>,
+    pub result: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanProjectJson {
+    pub id: i64,
+    pub title: String,
+    pub objective: String,
+    pub lead_department: String,
+    pub partners: String,
+    pub schedule: String,
+    /// The adopted agenda items this project comes from.
+    pub agenda_item_ids: Vec<i64>,
+    pub budget_lines: Vec<PlanBudgetLineJson>,
+    pub indicators: Vec<PlanIndicatorJson>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanSectionJson {
+    /// `base`, `projects`, `next_year`, `evaluation`, `budget`.
+    pub kind: &'static str,
+    pub body: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanJson {
+    pub id: i64,
+    pub scope_code: String,
+    pub year: i64,
+    /// First year of the 3-year basic plan this yearly plan belongs to.
+    pub basic_plan_start: i64,
+    pub title: String,
+    /// `drafting`, `committee_resolved`, `submitted`, `in_consultation`, `revising`, `approved`,
+    /// `executing`, `closing`, `evaluated`, `archived`.
+    pub state: &'static str,
+    /// The carried motion that resolved the plan.
+    pub resolved_motion_id: Option<i64>,
+    /// Won granted on approval.
+    pub granted_amount: Option<i64>,
+    /// How many frozen revisions were submitted.
+    pub revisions: usize,
+    pub sections: Vec<PlanSectionJson>,
+    pub projects: Vec<PlanProjectJson>,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PlanQuery {
+    /// The scope's code (a district or a neighbourhood).
+    pub scope: String,
+    /// The plan's year.
+    pub year: i64,
+}
+
+#[utoipa::path(get, path = "/plans", tag = "plan", operation_id = "get_plan",
+    params(PlanQuery), responses((status = 200, body = PlanJson)))]
+pub async fn plan(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<PlanQuery>,
+) -> Result<Json<PlanJson>, ApiError> {
+    let row = plans::find(&state, &q.scope, q.year).await?;
+    let v = plans::view(&state, None, row.id).await?;
+    Ok(Json(PlanJson {
+        id: v.plan.id,
+        scope_code: v.scope.code.clone(),
+        year: v.plan.year,
+        basic_plan_start: v.plan.basic_plan_start,
+        state: v.plan.state.as_str(),
+        resolved_motion_id: v.plan.resolved_motion_id,
+        granted_amount: v.plan.granted_amount,
+        revisions: v.revisions.len(),
+        sections: v
+            .sections
+            .into_iter()
+            .map(|s| PlanSectionJson {
+                kind: s.kind.as_str(),
+                body: s.body,
+            })
+            .collect(),
+        projects: v
+            .projects
+            .into_iter()
+            .map(|p| PlanProjectJson {
+                id: p.project.id,
+                agenda_item_ids: p.items.iter().map(|i| i.id).collect(),
+                budget_lines: p
+                    .lines
+                    .iter()
+                    .map(|l| PlanBudgetLineJson {
+                        source: l.source.as_str(),
+                        amount: l.amount,
+                    })
+                    .collect(),
+                indicators: p
+                    .indicators
+                    .into_iter()
+                    .map(|x| PlanIndicatorJson {
+                        name: x.name,
+                        target: x.target,
+                        result: x.result,
+                    })
+                    .collect(),
+                title: p.project.title,
+                objective: p.project.objective,
+                lead_department: p.project.lead_department,
+                partners: p.project.partners,
+                schedule: p.project.schedule,
+            })
+            .collect(),
+        title: v.plan.title,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanRevisionJson {
+    pub number: i64,
+    /// Unix seconds.
+    pub submitted_at: i64,
+    /// The plan as submitted, one fact per line (immutable).
+    pub snapshot: String,
+}
+
+#[utoipa::path(get, path = "/plans/{id}/revisions", tag = "plan", operation_id = "list_plan_revisions",
+    params(("id" = i64, Path)), responses((status = 200, body = [PlanRevisionJson])))]
+pub async fn revisions(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<PlanRevisionJson>>, ApiError> {
+    let v = plans::view(&state, None, id).await?;
+    Ok(Json(
+        v.revisions
+            .into_iter()
+            .map(|r| PlanRevisionJson {
+                number: r.number,
+                submitted_at: r.submitted_at,
+                snapshot: r.snapshot,
+            })
+            .collect(),
+    ))
+}
