@@ -207,7 +207,16 @@ async fn concurrent_writes_never_fail(app: App) {
 
     // Meeting registrations and cancellations interleaved (PostgreSQL once deadlocked here).
     let governance = committee_named(&app, "11110", "Jongno-gu").await;
-    let meeting = app.db.meetings_of(governance).await.unwrap()[0].id;
+    // The demo's public meeting (the governance committee also has an adjourned one without registrations).
+    let meeting = app
+        .db
+        .meetings_of(governance)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.capacity > 0)
+        .expect("the demo's public meeting")
+        .id;
     let browsers = session_browsers(&app, "attendee", CLIENTS).await;
     let (first, second): (Vec<_>, Vec<_>) = browsers.into_iter().partition(|(id, _)| id % 2 == 0);
     // The first half registers; then the first half cancels while the second half registers.

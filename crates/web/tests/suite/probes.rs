@@ -110,6 +110,22 @@ const ROUTES: &[(&str, Access, bool)] = &[
     ("/proposals/{id}/attachments", Access::Account, true),
     ("/comments/{id}/edit", Access::Account, false),
     ("/comments/{id}/vote", Access::Account, false),
+    ("/scopes/{code}/budget/split", Access::Official, false),
+    ("/scopes/{code}/budget/processes", Access::Official, false),
+    ("/budgets/{id}/projects", Access::Account, false),
+    ("/budgets/{id}/phase", Access::Official, false),
+    ("/budget-projects/{id}/review", Access::Official, false),
+    ("/budgets/{id}/ballot", Access::Account, false),
+    ("/budgets/{id}/paper-ballot", Access::Official, false),
+    ("/scopes/{code}/agenda-items", Access::Account, false),
+    ("/scopes/{code}/priority-vote", Access::Account, false),
+    ("/agenda-items/{id}/state", Access::Official, false),
+    ("/agenda-items/{id}/refer", Access::Official, false),
+    ("/agenda-items/{id}/answer", Access::Official, false),
+    ("/scopes/{code}/plans", Access::Official, false),
+    ("/plans/{id}/state", Access::Official, false),
+    ("/plans/{id}/sections", Access::Official, false),
+    ("/plans/{id}/projects", Access::Official, false),
 ];
 
 /// The POST routes declared in the areas' route tables (`crates/web/src/areas/**`).
