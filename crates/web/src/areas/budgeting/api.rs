@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 
 use super::service;
 use crate::AppState;
+use crate::http::error::ErrorBody;
 use crate::http::{ApiCaller, ApiError, ApiJson, ApiPath, ServiceError};
 
 #[derive(Serialize, ToSchema)]
@@ -181,7 +182,8 @@ pub struct BudgetResultJson {
 
 /// The stored result of a tallied process (409 `no_result` before).
 #[utoipa::path(get, path = "/budgets/{id}/result", tag = "budget", operation_id = "get_budget_result",
-    params(("id" = i64, Path)), responses((status = 200, body = BudgetResultJson)))]
+    params(("id" = i64, Path)), responses((status = 200, body = BudgetResultJson),
+        (status = 409, description = "Not counted yet (`no_result`)", body = ErrorBody)))]
 pub async fn result(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,

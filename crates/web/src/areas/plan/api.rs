@@ -93,6 +93,7 @@ fn item_json(state: &AppState, item: ItemRow, referrals: &[ReferralRow]) -> Plan
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ScopeQuery {
     /// The scope's code (MOIS code: `11110` for Jongno-gu).
     pub scope: String,
@@ -183,6 +184,7 @@ pub struct PlanJson {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PlanQuery {
     /// The scope's code (a district or a neighbourhood).
     pub scope: String,
