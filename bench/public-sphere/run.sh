@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Public-sphere benchmark (issue 4): the demo city seeded with 100,000 proposals, 1,000,000 supports and
-# 500,000 comments (crates/db/examples/seed_public_sphere.rs), then wrk at 64 connections and 2 threads on
+# 500,000 comments (crates/db/examples/seed_public_sphere/), then wrk at 64 connections and 2 threads on
 #   /healthz                          the machine's ceiling (routing, one database ping, JSON)
 #   /scopes/11/proposals              the city's proposal list, page 1
 #   /scopes/11/proposals?before=…     page 100 (the cursor reached by following "next" 99 times: walked
