@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of maeul: the Rust suites (domain, engines, storage and server on SQLite AND PostgreSQL,
 # CLI), the API contract (scripts/api-contract.sh), then the browser suite in headless Chromium with
-# axe-core. Installs and starts what is missing
+# axe-core, after a bounded run of every fuzz target (fuzz/run.sh). Installs and starts what is missing
 # (PostgreSQL, Chromium, npm packages). With CI=true, nothing may be skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,8 @@ echo "== Rust test suites (SQLite and PostgreSQL)"
 cargo test --workspace --locked
 
 cargo build --locked -p maeul
+echo "== Fuzz targets (every parser of outside input, ${FUZZ_SECONDS:-10} s each)"
+FUZZ_SECONDS="${FUZZ_SECONDS:-10}" FUZZ_PROFILE=dev fuzz/run.sh
 bin="${CARGO_TARGET_DIR:-$PWD/target}/debug/maeul"
 
 echo "== API contract (OpenAPI document validated; schemathesis against a demo server)"

@@ -3,12 +3,12 @@
 use std::collections::BTreeMap;
 
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use maeul_domain::Refusal;
 use maeul_domain::account::FieldError;
 
 use crate::http::context::Ctx;
-use crate::http::error::{PageError, refusal_status};
+use crate::http::error::{PageError, ServiceError, refusal_status};
 use crate::i18n::Message;
 
 /// Renders a template, mapping a template failure to a logged internal error.
@@ -108,6 +108,33 @@ impl Alert {
             text: ctx.message(&Message::refusal(refusal)),
             status: refusal_status(refusal),
         }
+    }
+}
+
+/// Where a form leads: to `success` (a redirect, usually with a `?notice=`), or — when the service refused —
+/// back to the form's page, shown by `page(alert, errors)` with the refusal: a field's error beside its
+/// field (anything not tied to a field under `general`), any other refusal as an alert. Other errors
+/// become an error page.
+pub async fn after_form<T, Page, Shown>(
+    ctx: &Ctx,
+    result: Result<T, ServiceError>,
+    success: &str,
+    general: &'static str,
+    page: Page,
+) -> Result<Response, PageError>
+where
+    Page: FnOnce(Option<Alert>, FormErrors) -> Shown,
+    Shown: std::future::Future<Output = Result<Response, PageError>>,
+{
+    match result {
+        Ok(_) => Ok(Redirect::to(success).into_response()),
+        Err(ServiceError::Refused(r)) if !r.fields().is_empty() => {
+            page(None, FormErrors::from_refusal(ctx, &r, general)).await
+        }
+        Err(ServiceError::Refused(r)) => {
+            page(Some(Alert::refusal(ctx, &r)), FormErrors::default()).await
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -16,4 +16,6 @@ pub use crumbs::Crumbs;
 pub use csrf::CsrfForm;
 pub use error::{ApiError, PageError, ServiceError, ServiceResult};
 pub use extract::{ApiCaller, ApiJson, ApiPath, ApiQuery, ClientIp, PagePath, PageQuery};
-pub use forms::{Alert, FormErrors, local_path, notice, page_status, percent_encode, render};
+pub use forms::{
+    Alert, FormErrors, after_form, local_path, notice, page_status, percent_encode, render,
+};

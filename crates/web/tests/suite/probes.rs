@@ -172,36 +172,108 @@ fn declared_post_routes() -> Vec<String> {
     routes
 }
 
-/// A concrete path for a route template, on objects of the demo city.
+/// Real objects of the demo city, by the first segment of a route (`/budgets/{id}/…` → a process), so
+/// every probe reaches the handler's authorization, not a 404 for a missing object.
 struct Ids {
-    proposal: i64,
-    comment: i64,
-    committee: i64,
-    call: i64,
-    meeting: i64,
+    by_segment: std::collections::HashMap<&'static str, i64>,
     user: i64,
 }
 
-fn concrete(template: &str, ids: &Ids) -> String {
-    let first = template.split('/').nth(1).unwrap_or("");
-    let id = match first {
-        "proposals" => ids.proposal,
-        "comments" => ids.comment,
-        "committees" => ids.committee,
-        "calls" => ids.call,
-        "meetings" => ids.meeting,
-        "manage" | "users" => ids.user,
-        "moderation" => ids.proposal,
-        _ => 999_999,
-    };
-    template
-        .replace("{id}", &id.to_string())
-        .replace("{user_id}", &ids.user.to_string())
-        .replace("{member}", "999999")
-        .replace("{code}", "11110")
-        .replace("{token}", &"x".repeat(43))
-        .replace("{target}", "proposal")
-        .replace("{action}", "hide")
+impl Ids {
+    async fn of_demo(app: &App, proposal: i64, comment: i64) -> Ids {
+        let db = &app.db;
+        let jongno = app.state.scopes().by_code("11110").unwrap().id;
+        let committee = committee_named(app, "11110", "Jongno-gu").await;
+        let meetings = db.meetings_of(committee).await.unwrap();
+        let mut motion = None;
+        for meeting in &meetings {
+            motion = motion.or(db
+                .motions_of(meeting.id)
+                .await
+                .unwrap()
+                .first()
+                .map(|m| m.id));
+        }
+        // The demo's open call belongs to a neighbourhood's resident council in Jongno-gu.
+        let mut call = None;
+        for scope in app.state.scopes().subtree_ids(jongno) {
+            for c in db.committees_in_scope(scope).await.unwrap() {
+                call = call.or(db.calls_of(c.id).await.unwrap().first().map(|c| c.id));
+            }
+        }
+        let debate = db
+            .proposals_in_scope(jongno, maeul_db::proposals::Kind::Debate, None, 1)
+            .await
+            .unwrap();
+        let process = db.processes(Some(jongno)).await.unwrap()[0].id;
+        let user = db
+            .user_by_email("member@demo.maeul.kr")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let found = [
+            ("proposals", Some(proposal)),
+            ("comments", Some(comment)),
+            ("moderation", Some(proposal)),
+            ("committees", Some(committee)),
+            ("calls", call),
+            ("meetings", meetings.first().map(|m| m.id)),
+            ("motions", motion),
+            ("debates", debate.first().map(|d| d.id)),
+            ("manage", Some(user)),
+            ("users", Some(user)),
+            ("account", Some(1)),
+            ("budgets", Some(process)),
+            (
+                "budget-projects",
+                db.projects_of(process).await.unwrap().first().map(|p| p.id),
+            ),
+            (
+                "agenda-items",
+                db.plan_items_touching(jongno)
+                    .await
+                    .unwrap()
+                    .first()
+                    .map(|i| i.id),
+            ),
+            (
+                "plans",
+                db.plans_of(jongno).await.unwrap().first().map(|p| p.id),
+            ),
+            ("notifications", Some(1)),
+            ("admin", Some(1)),
+        ];
+        let mut by_segment = std::collections::HashMap::new();
+        for (segment, id) in found {
+            by_segment.insert(
+                segment,
+                id.unwrap_or_else(|| panic!("the demo has no object for /{segment}")),
+            );
+        }
+        Ids { by_segment, user }
+    }
+
+    /// A concrete path for a route template.
+    fn concrete(&self, template: &str) -> String {
+        let mut path = template
+            .replace("{user_id}", &self.user.to_string())
+            .replace("{member}", &self.user.to_string())
+            .replace("{code}", "11110")
+            .replace("{token}", &"x".repeat(43))
+            .replace("{target}", "proposal")
+            .replace("{action}", "hide");
+        if path.contains("{id}") {
+            let first = template.split('/').nth(1).unwrap_or("");
+            let id = self.by_segment.get(first).unwrap_or_else(|| {
+                panic!(
+                    "no demo object for {template}: add its first segment to probes::Ids::of_demo"
+                )
+            });
+            path = path.replace("{id}", &id.to_string());
+        }
+        path
+    }
 }
 
 async fn every_form_route_is_probed(app: App) {
@@ -241,27 +313,7 @@ async fn every_form_route_is_probed(app: App) {
         .first()
         .map(|c| c.id)
         .unwrap_or(999_999);
-    let committee = committee_named(&app, "11110", "Jongno-gu").await;
-    let ids = Ids {
-        proposal,
-        comment,
-        committee,
-        call: app
-            .db
-            .calls_of(committee)
-            .await
-            .unwrap()
-            .first()
-            .map_or(999_999, |c| c.id),
-        meeting: app.db.meetings_of(committee).await.unwrap()[0].id,
-        user: app
-            .db
-            .user_by_email("member@demo.maeul.kr")
-            .await
-            .unwrap()
-            .unwrap()
-            .id,
-    };
+    let ids = Ids::of_demo(&app, proposal, comment).await;
     let comments_before = app
         .db
         .proposal(proposal)
@@ -271,7 +323,7 @@ async fn every_form_route_is_probed(app: App) {
         .comment_count;
     let mut attempts = 0;
     for &(template, access, multipart) in ROUTES {
-        let path = concrete(template, &ids);
+        let path = ids.concrete(template);
         // Anonymous: public routes answer without failing; the rest send to sign-in or refuse.
         let mut anon = app.browser();
         anon.get("/").await;

@@ -10,6 +10,7 @@ use crate::AppState;
 
 pub mod api;
 mod pages;
+pub mod register;
 pub mod service;
 
 use pages::{account, auth, people, residency};

@@ -11,6 +11,7 @@ use maeul_domain::residency::{ResidencyDecision, register_identity};
 use maeul_domain::{Action, Lang, Refusal, ResidencyBasis, ResidencyStatus, ScopeKind};
 
 use crate::AppState;
+use crate::areas::accounts::register::{self, RegisterProblem};
 use crate::http::auth::{dummy_hash, hash_password, verify_password};
 use crate::http::{Caller, ServiceError, ServiceResult};
 
@@ -454,32 +455,6 @@ pub async fn decide_residency(
         .await?)
 }
 
-/// A problem with one line of a register file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RegisterProblem {
-    /// The header is not `name,birth_date,neighbourhood_code`.
-    BadHeader,
-    /// The file has no rows.
-    Empty,
-    /// A line could not be read as CSV.
-    Unreadable {
-        line: u64,
-    },
-    /// A name or birth date is refused.
-    Field {
-        line: u64,
-        error: FieldError,
-    },
-    UnknownNeighbourhood {
-        line: u64,
-        code: String,
-    },
-    OutsideAuthority {
-        line: u64,
-        code: String,
-    },
-}
-
 /// What an import did: rows read, rows new to the register, residences verified by it.
 pub struct Imported {
     pub rows: usize,
@@ -497,7 +472,10 @@ pub async fn import_register(
     if !caller.actor.may_somewhere(Action::ImportResidentRegister) {
         return Err(ServiceError::Forbidden);
     }
-    let (rows, problems) = parse_register(state, caller, data);
+    let tree = state.scopes();
+    let (rows, problems) = register::parse(&tree, data, |scope_id| {
+        caller.may(&tree, Action::ImportResidentRegister, scope_id)
+    });
     if !problems.is_empty() {
         return Ok(Err(problems));
     }
@@ -511,66 +489,6 @@ pub async fn import_register(
         new,
         verified,
     }))
-}
-
-/// Parses and checks register rows; returns (identity, neighbourhood id) rows and the problems found.
-fn parse_register(
-    state: &AppState,
-    caller: &Caller,
-    data: &[u8],
-) -> (Vec<(String, i64)>, Vec<RegisterProblem>) {
-    let tree = state.scopes();
-    let data = data.strip_prefix("\u{feff}".as_bytes()).unwrap_or(data);
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(data);
-    let mut rows = vec![];
-    let mut problems = vec![];
-    match reader.headers() {
-        Ok(h) if h.iter().eq(["name", "birth_date", "neighbourhood_code"]) => {}
-        _ => return (rows, vec![RegisterProblem::BadHeader]),
-    }
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                problems.push(RegisterProblem::Unreadable { line });
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        let (name, birth, code) = (&record[0], &record[1], &record[2]);
-        let identity = match register_identity(name, birth) {
-            Ok(identity) => identity,
-            Err(error) => {
-                problems.push(RegisterProblem::Field { line, error });
-                continue;
-            }
-        };
-        let Some(scope) = tree
-            .by_code(code)
-            .filter(|s| s.kind == ScopeKind::Neighbourhood)
-        else {
-            problems.push(RegisterProblem::UnknownNeighbourhood {
-                line,
-                code: code.to_owned(),
-            });
-            continue;
-        };
-        if !caller.may(&tree, Action::ImportResidentRegister, scope.id) {
-            problems.push(RegisterProblem::OutsideAuthority {
-                line,
-                code: code.to_owned(),
-            });
-            continue;
-        }
-        rows.push((identity, scope.id));
-    }
-    if rows.is_empty() && problems.is_empty() {
-        problems.push(RegisterProblem::Empty);
-    }
-    (rows, problems)
 }
 
 /// A person's public page.

@@ -11,8 +11,8 @@ use super::service::{self, ProjectInput};
 use super::views::won;
 use crate::AppState;
 use crate::http::{
-    Alert, Crumbs, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError, notice,
-    page_status, render,
+    Alert, Crumbs, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError,
+    after_form, notice, page_status, render,
 };
 
 pub const NOTICES: &[&str] = &[
@@ -32,6 +32,10 @@ pub struct ChildEnvelope<'a> {
     pub scope: &'a Scope,
     pub envelope: EnvelopeRow,
 }
+
+/// The rule the new-process form proposes: Equal Shares completed by raising the per-voter budget, the
+/// rule the demo and most Equal Shares cities use.
+const DEFAULT_RULE: maeul_pb::Rule = maeul_pb::Rule::MesCostAdd1;
 
 const PROCESS_FIELDS: &[(&str, &str, &str)] = &[
     ("process_title", "title", "budget-field-title"),
@@ -58,7 +62,8 @@ struct ScopeBudgetPage<'a> {
     processes: Vec<ProcessRow>,
     may_manage: bool,
     has_children: bool,
-    rules: Vec<&'static str>,
+    /// Every counting rule's name, with whether the form preselects it (the default rule).
+    rules: Vec<(&'static str, bool)>,
     kinds: Vec<BallotKind>,
     /// (error field, input name, label id) of the new-process form's text inputs.
     process_fields: &'static [(&'static str, &'static str, &'static str)],
@@ -117,7 +122,10 @@ async fn scope_budget_page(
         ctx,
         may_manage: service::may_manage(&state, ctx.caller(), scope.id),
         has_children: tree.children(scope.id).next().is_some(),
-        rules: maeul_pb::Rule::ALL.iter().map(|r| r.name()).collect(),
+        rules: maeul_pb::Rule::ALL
+            .iter()
+            .map(|r| (r.name(), *r == DEFAULT_RULE))
+            .collect(),
         kinds: BallotKind::ALL.to_vec(),
         process_fields: PROCESS_FIELDS,
         errors,
@@ -332,8 +340,7 @@ pub async fn show(
     .await
 }
 
-/// After a form on the process page: redirect with a notice, or show the page again with the refusal
-/// (fields beside their inputs, anything else at the top) and its status.
+/// After a form on the process page: redirect with a notice, or show the page again with the refusal.
 async fn after(
     state: &AppState,
     ctx: &Ctx,
@@ -341,25 +348,11 @@ async fn after(
     result: Result<(), ServiceError>,
     notice_key: &str,
 ) -> Result<Response, PageError> {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/budgets/{id}?notice={notice_key}")).into_response()),
-        Err(ServiceError::Refused(r)) if !r.fields().is_empty() => {
-            let errors = FormErrors::from_refusal(ctx, &r, "general");
-            process_page(state, ctx, id, None, None, errors).await
-        }
-        Err(ServiceError::Refused(r)) => {
-            process_page(
-                state,
-                ctx,
-                id,
-                None,
-                Some(Alert::refusal(ctx, &r)),
-                FormErrors::default(),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let success = format!("/budgets/{id}?notice={notice_key}");
+    after_form(ctx, result, &success, "general", |alert, errors| {
+        process_page(state, ctx, id, None, alert, errors)
+    })
+    .await
 }
 
 #[derive(Deserialize, Default)]

@@ -7,7 +7,8 @@ use maeul_db::residency::PendingResidency;
 use maeul_domain::residency::ResidencyDecision;
 
 use crate::AppState;
-use crate::areas::accounts::service::{self, RegisterProblem};
+use crate::areas::accounts::register::RegisterProblem;
+use crate::areas::accounts::service;
 use crate::http::csrf::{check_request, tokens_match};
 use crate::http::{CsrfForm, Ctx, PageError, PagePath, PageQuery, notice, render};
 use crate::i18n::Message;

@@ -16,8 +16,8 @@ use crate::areas::committees::draw::rerun_command;
 use crate::areas::committees::service::calls::{self, NewCallInput, stratum_field};
 use crate::areas::committees::views::{CommitteeText, NOTICES};
 use crate::http::{
-    Alert, Crumbs, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError, notice,
-    page_status, render,
+    Alert, Crumbs, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError,
+    after_form, notice, page_status, render,
 };
 
 #[derive(Deserialize, Default)]
@@ -257,8 +257,7 @@ pub async fn show(
     .await
 }
 
-/// Where a call action leads: the call with a notice, or the call's page with the refusal (fields under
-/// their names, anything else as an alert).
+/// Where a call action leads: the call with a notice, or the call's page with the refusal.
 async fn after_call_action<T>(
     state: &AppState,
     ctx: &Ctx,
@@ -266,18 +265,11 @@ async fn after_call_action<T>(
     result: Result<T, ServiceError>,
     notice: &str,
 ) -> Result<Response, PageError> {
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/calls/{id}?notice={notice}")).into_response()),
-        Err(ServiceError::Refused(r)) if !r.fields().is_empty() => {
-            let errors = FormErrors::from_refusal(ctx, &r, "seed_text");
-            call_page(state, ctx, id, None, errors, None).await
-        }
-        Err(ServiceError::Refused(r)) => {
-            let alert = Some(Alert::refusal(ctx, &r));
-            call_page(state, ctx, id, None, FormErrors::default(), alert).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let success = format!("/calls/{id}?notice={notice}");
+    after_form(ctx, result, &success, "seed_text", |alert, errors| {
+        call_page(state, ctx, id, None, errors, alert)
+    })
+    .await
 }
 
 /// Residents apply with their age and self-declared strata (one category of every feature).

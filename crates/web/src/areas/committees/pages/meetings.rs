@@ -14,8 +14,8 @@ use crate::areas::committees::ical;
 use crate::areas::committees::service::meetings::{self, MotionView, NewMeetingInput};
 use crate::areas::committees::views::{CommitteeText, NOTICES};
 use crate::http::{
-    Alert, Crumbs, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError, notice,
-    page_status, render,
+    Alert, Crumbs, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError,
+    after_form, notice, page_status, render,
 };
 
 #[derive(Deserialize, Default)]
@@ -250,8 +250,7 @@ pub async fn show(
     .await
 }
 
-/// Where a meeting action leads: back to the meeting with a notice, or the meeting's page with the
-/// refusal (fields under their names, anything else as an alert).
+/// Where a meeting action leads: back to the meeting with a notice, or its page with the refusal.
 async fn after_meeting_action<T>(
     state: &AppState,
     ctx: &Ctx,
@@ -259,18 +258,11 @@ async fn after_meeting_action<T>(
     result: Result<T, ServiceError>,
     notice: &str,
 ) -> Result<Response, PageError> {
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}?notice={notice}")).into_response()),
-        Err(ServiceError::Refused(r)) if !r.fields().is_empty() => {
-            let errors = FormErrors::from_refusal(ctx, &r, "reason");
-            meeting_page(state, ctx, id, None, None, errors).await
-        }
-        Err(ServiceError::Refused(r)) => {
-            let alert = Some(Alert::refusal(ctx, &r));
-            meeting_page(state, ctx, id, None, alert, FormErrors::default()).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let success = format!("/meetings/{id}?notice={notice}");
+    after_form(ctx, result, &success, "reason", |alert, errors| {
+        meeting_page(state, ctx, id, None, alert, errors)
+    })
+    .await
 }
 
 const SAVED: &str = "committee-notice-saved";

@@ -14,8 +14,8 @@ use crate::areas::plan::service::items::{self, ItemInput, ItemView, StepInput};
 use crate::areas::plan::service::priority::{self, ForumView};
 use crate::areas::plan::views::NOTICES;
 use crate::http::{
-    Alert, Crumbs, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError, notice,
-    page_status, render,
+    Alert, Crumbs, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError,
+    after_form, notice, page_status, render,
 };
 
 #[derive(Deserialize, Default)]
@@ -233,8 +233,7 @@ pub async fn show(
     .await
 }
 
-/// Back to the item with a notice, or its page with the refusal (fields beside their fields, anything
-/// else as an alert).
+/// Back to the item with a notice, or its page with the refusal.
 async fn after<T>(
     state: &AppState,
     ctx: &Ctx,
@@ -242,18 +241,11 @@ async fn after<T>(
     result: Result<T, ServiceError>,
     notice: &str,
 ) -> Result<Response, PageError> {
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/agenda-items/{id}?notice={notice}")).into_response()),
-        Err(ServiceError::Refused(r)) if !r.fields().is_empty() => {
-            let errors = FormErrors::from_refusal(ctx, &r, "reason");
-            item_page(state, ctx, id, None, None, errors).await
-        }
-        Err(ServiceError::Refused(r)) => {
-            let alert = Some(Alert::refusal(ctx, &r));
-            item_page(state, ctx, id, None, alert, FormErrors::default()).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let success = format!("/agenda-items/{id}?notice={notice}");
+    after_form(ctx, result, &success, "reason", |alert, errors| {
+        item_page(state, ctx, id, None, alert, errors)
+    })
+    .await
 }
 
 #[derive(Deserialize, Default)]

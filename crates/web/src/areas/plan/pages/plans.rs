@@ -13,8 +13,8 @@ use crate::AppState;
 use crate::areas::plan::service::plans::{self, PlanStepInput, PlanView, ProjectInput};
 use crate::areas::plan::views::NOTICES;
 use crate::http::{
-    Alert, Crumbs, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError, notice,
-    page_status, render,
+    Alert, Crumbs, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError,
+    after_form, notice, page_status, render,
 };
 
 #[derive(Deserialize, Default)]
@@ -207,18 +207,11 @@ async fn after<T>(
     result: Result<T, ServiceError>,
     general: &'static str,
 ) -> Result<Response, PageError> {
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/plans/{id}?notice=plan-notice-saved")).into_response()),
-        Err(ServiceError::Refused(r)) if !r.fields().is_empty() => {
-            let errors = FormErrors::from_refusal(ctx, &r, general);
-            plan_page(state, ctx, id, None, None, errors).await
-        }
-        Err(ServiceError::Refused(r)) => {
-            let alert = Some(Alert::refusal(ctx, &r));
-            plan_page(state, ctx, id, None, alert, FormErrors::default()).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let success = format!("/plans/{id}?notice=plan-notice-saved");
+    after_form(ctx, result, &success, general, |alert, errors| {
+        plan_page(state, ctx, id, None, alert, errors)
+    })
+    .await
 }
 
 #[derive(Deserialize, Default)]

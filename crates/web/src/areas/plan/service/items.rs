@@ -328,13 +328,20 @@ pub async fn answer(
     reason: &str,
 ) -> ServiceResult<ReferralOutcome> {
     let me = signed_in(caller)?;
+    let item = state
+        .db
+        .plan_item(id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let referrals = state.db.plan_referrals(id).await?;
-    let pending = referrals
+    let Some(pending) = referrals
         .iter()
         .rfind(|r| r.outcome == ReferralOutcome::Pending)
-        .ok_or(Refusal::Plan(
-            maeul_domain::plan::PlanRefusal::NoPendingReferral,
-        ))?;
+    else {
+        // Only those who could act on the item learn that nothing waits for an answer.
+        me.require(&state.scopes(), Action::ManageAgenda, item.scope_id)?;
+        return Err(Refusal::Plan(maeul_domain::plan::PlanRefusal::NoPendingReferral).into());
+    };
     me.require(&state.scopes(), Action::ManageAgenda, pending.to_scope_id)?;
     let answer = if accept {
         ReferralAnswer::Accept

@@ -363,6 +363,10 @@ pub async fn step(
     let me = signed_in(caller)?;
     let plan = state.db.plan(id).await?.ok_or(ServiceError::NotFound)?;
     let scope = scope_by_id(state, plan.scope_id)?;
+    // Those with no say over the plan are refused before their input is read.
+    if !may_manage(state, Some(me), scope.id) && !may_consult(state, Some(me), &scope) {
+        return Err(ServiceError::Forbidden);
+    }
     let mut fields = Fields::default();
     let action = match f.event {
         "resolve" => match f.motion.trim().parse::<i64>() {
