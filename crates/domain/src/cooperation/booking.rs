@@ -140,3 +140,14 @@ pub fn decide(
         }
     }
 }
+
+/// Parses an RFC 3339 instant with its offset (`2026-12-07T10:00:00+09:00`, `…Z`) → unix seconds.
+pub fn parse_rfc3339(input: &str) -> Result<i64, crate::account::FieldError> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Err(crate::account::FieldError::Required);
+    }
+    s.parse::<jiff::Timestamp>()
+        .map(|t| t.as_second())
+        .map_err(|_| crate::account::FieldError::InvalidDate)
+}

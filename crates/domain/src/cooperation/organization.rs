@@ -2,6 +2,28 @@
 //! verification (a registration number, or an in-person check with a note).
 
 use super::CooperationRefusal;
+use crate::account::FieldError;
+
+/// A name (of an organization, a resource, a program, a call): 2 to 80 characters, spaces collapsed.
+pub fn parse_name(input: &str) -> Result<String, FieldError> {
+    let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    match name.chars().count() {
+        0 => Err(FieldError::Required),
+        1 => Err(FieldError::TooShort { min: 2 }),
+        n if n > 80 => Err(FieldError::TooLong { max: 80 }),
+        _ => Ok(name),
+    }
+}
+
+/// A free text (purpose, rules, plan): at most 4,000 characters, may be empty.
+pub fn parse_text(input: &str) -> Result<String, FieldError> {
+    let text = input.trim().replace("\r\n", "\n");
+    if text.chars().count() > 4_000 {
+        Err(FieldError::TooLong { max: 4_000 })
+    } else {
+        Ok(text)
+    }
+}
 
 crate::named_enum! {
     /// What kind of body an organization is.

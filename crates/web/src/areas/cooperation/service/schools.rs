@@ -1,0 +1,145 @@
+//! Citizen schools: a scope's programs, a program with its sessions and enrolments, enrolment (a seat or
+//! the waiting list) and withdrawal by residents, attendance taken by the platform's staff (completion
+//! follows the program's rule), and certificates. Completed hours are the training hours committees read.
+use maeul_db::cooperation::{EnrolmentRow, NewProgram, ProgramRow, SessionRow};
+use maeul_domain::cooperation::{EnrolmentState, ProgramKind};
+use maeul_domain::{Named, Scope};
+
+use super::{may_run, scope_by_code, within};
+use crate::AppState;
+use crate::http::{Caller, ServiceError, ServiceResult, signed_in};
+
+pub struct ProgramsView {
+    pub scope: Scope,
+    pub programs: Vec<ProgramRow>,
+}
+
+pub async fn list(state: &AppState, code: &str) -> ServiceResult<ProgramsView> {
+    let scope = scope_by_code(state, code)?;
+    let ids = within(state, scope.id);
+    let programs = state
+        .db
+        .programs()
+        .await?
+        .into_iter()
+        .filter(|p| ids.contains(&p.scope_id))
+        .collect();
+    Ok(ProgramsView { scope, programs })
+}
+
+pub struct ProgramView {
+    pub program: ProgramRow,
+    pub scope: Scope,
+    pub sessions: Vec<SessionRow>,
+    /// Everyone's enrolment: shown to the platform's staff only (empty for others).
+    pub enrolments: Vec<EnrolmentRow>,
+    pub mine: Option<EnrolmentRow>,
+    pub may_run: bool,
+}
+
+pub async fn view(state: &AppState, caller: Option<&Caller>, id: i64) -> ServiceResult<ProgramView> {
+    let program = state.db.program(id).await?.ok_or(ServiceError::NotFound)?;
+    let scope = state
+        .scopes()
+        .get(program.scope_id)
+        .cloned()
+        .ok_or(ServiceError::NotFound)?;
+    let runs = may_run(state, caller, program.scope_id);
+    Ok(ProgramView {
+        sessions: state.db.program_sessions(id).await?,
+        enrolments: if runs {
+            state.db.enrolments_of(id).await?
+        } else {
+            vec![]
+        },
+        mine: match caller {
+            Some(c) => state.db.enrolment(id, c.id()).await?,
+            None => None,
+        },
+        may_run: runs,
+        program,
+        scope,
+    })
+}
+
+/// Staff add a program to a scope's school.
+pub async fn create(
+    state: &AppState,
+    caller: Option<&Caller>,
+    scope_id: i64,
+    p: &NewProgram<'_>,
+) -> ServiceResult<i64> {
+    if !may_run(state, caller, scope_id) {
+        return Err(ServiceError::Forbidden);
+    }
+    Ok(state.db.create_program(p).await?)
+}
+
+pub async fn enrol(state: &AppState, caller: Option<&Caller>, id: i64) -> ServiceResult<EnrolmentState> {
+    let me = signed_in(caller)?;
+    Ok(state.db.enrol(id, me.id()).await?)
+}
+
+pub async fn withdraw(state: &AppState, caller: Option<&Caller>, id: i64) -> ServiceResult<()> {
+    let me = signed_in(caller)?;
+    Ok(state.db.withdraw(id, me.id()).await?)
+}
+
+/// The platform's staff mark who attended a session (person ids); completions follow the rule.
+pub async fn attendance(
+    state: &AppState,
+    caller: Option<&Caller>,
+    program_id: i64,
+    session_id: i64,
+    people: &[i64],
+) -> ServiceResult<usize> {
+    let me = signed_in(caller)?;
+    let program = state.db.program(program_id).await?.ok_or(ServiceError::NotFound)?;
+    if !may_run(state, Some(me), program.scope_id) {
+        return Err(ServiceError::Forbidden);
+    }
+    if !state
+        .db
+        .program_sessions(program_id)
+        .await?
+        .iter()
+        .any(|s| s.id == session_id)
+    {
+        return Err(ServiceError::NotFound);
+    }
+    let mut completed = 0;
+    for person in people {
+        if state.db.record_attendance(session_id, *person, Some(me.id())).await?
+            == EnrolmentState::Completed
+        {
+            completed += 1;
+        }
+    }
+    Ok(completed)
+}
+
+/// A certificate: the program and the completed enrolment of `user` (404 unless completed).
+pub async fn certificate(
+    state: &AppState,
+    program_id: i64,
+    user: i64,
+) -> ServiceResult<(ProgramRow, Scope, EnrolmentRow)> {
+    let program = state.db.program(program_id).await?.ok_or(ServiceError::NotFound)?;
+    let e = state
+        .db
+        .enrolment(program_id, user)
+        .await?
+        .filter(|e| e.state == EnrolmentState::Completed)
+        .ok_or(ServiceError::NotFound)?;
+    let scope = state
+        .scopes()
+        .get(program.scope_id)
+        .cloned()
+        .ok_or(ServiceError::NotFound)?;
+    Ok((program, scope, e))
+}
+
+/// A program kind's stored name (the API's `kind`).
+pub fn kind_name(kind: ProgramKind) -> &'static str {
+    kind.as_str()
+}
