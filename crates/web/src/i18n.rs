@@ -42,9 +42,9 @@ macro_rules! catalogue {
     };
 }
 const KO: &[(&str, &str)] =
-    catalogue!("ko": "main", "participation", "committees", "errors", "admin", "budgeting", "plan");
+    catalogue!("ko": "main", "participation", "committees", "errors", "admin", "budgeting", "plan", "cooperation");
 const EN: &[(&str, &str)] =
-    catalogue!("en": "main", "participation", "committees", "errors", "admin", "budgeting", "plan");
+    catalogue!("en": "main", "participation", "committees", "errors", "admin", "budgeting", "plan", "cooperation");
 
 /// The message catalogues of both languages.
 pub struct I18n {

@@ -4,7 +4,6 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use maeul_domain::Named;
 use maeul_domain::cooperation::parse_rfc3339;
 use maeul_domain::time::rfc3339;
 use serde::{Deserialize, Serialize};

@@ -148,14 +148,7 @@ pub async fn attendance(
         .filter_map(|k| k.strip_prefix("person-"))
         .filter_map(|p| p.parse().ok())
         .collect();
-    let result = match session {
-        Some(session) => schools::attendance(&state, ctx.caller(), id, session, &people).await,
-        None => Err(maeul_domain::Refusal::field(
-            "session",
-            maeul_domain::account::FieldError::Required,
-        )
-        .into()),
-    };
+    let result = schools::attendance(&state, ctx.caller(), id, session, &people).await;
     answer(&state, &ctx, id, result, "coop-notice-attendance").await
 }
 

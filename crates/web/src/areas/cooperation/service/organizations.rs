@@ -3,7 +3,7 @@
 //! leaving, the staff's verification and the scope's consortium.
 use maeul_db::cooperation::{ConsortiumRow, MemberRow, OrgInput, OrgRow};
 use maeul_domain::cooperation::{self, Field, MemberRole, OrgKind, VerificationMethod};
-use maeul_domain::{Named, Scope};
+use maeul_domain::Scope;
 
 use super::{may_run, scope_by_code, within};
 use crate::AppState;

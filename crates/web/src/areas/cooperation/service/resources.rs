@@ -5,7 +5,7 @@ use maeul_db::cooperation::{BookingRow, NewResource, ResourceRow};
 use maeul_domain::cooperation::{
     self, BookingDecision, BookingState, OpeningHours, ResourceKind, Slot,
 };
-use maeul_domain::{Named, Refusal, Scope};
+use maeul_domain::{Refusal, Scope};
 
 use super::{may_run, parse_number, scope_by_code, within};
 use crate::AppState;

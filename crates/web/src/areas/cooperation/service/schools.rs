@@ -3,7 +3,7 @@
 //! follows the program's rule), and certificates. Completed hours are the training hours committees read.
 use maeul_db::cooperation::{EnrolmentRow, NewProgram, ProgramRow, SessionRow};
 use maeul_domain::cooperation::{EnrolmentState, ProgramKind};
-use maeul_domain::{Named, Scope};
+use maeul_domain::Scope;
 
 use super::{may_run, scope_by_code, within};
 use crate::AppState;
@@ -90,7 +90,7 @@ pub async fn attendance(
     state: &AppState,
     caller: Option<&Caller>,
     program_id: i64,
-    session_id: i64,
+    session_id: Option<i64>,
     people: &[i64],
 ) -> ServiceResult<usize> {
     let me = signed_in(caller)?;
@@ -98,6 +98,9 @@ pub async fn attendance(
     if !may_run(state, Some(me), program.scope_id) {
         return Err(ServiceError::Forbidden);
     }
+    let session_id = session_id.ok_or_else(|| {
+        maeul_domain::Refusal::field("session", maeul_domain::account::FieldError::Required)
+    })?;
     if !state
         .db
         .program_sessions(program_id)
