@@ -12,6 +12,7 @@ mod hardening;
 mod identity;
 mod participation;
 mod plan;
+mod cooperation;
 mod probes;
 mod proposals;
 mod review;
@@ -28,6 +29,7 @@ fn main() {
     trials.extend(committees::trials());
     trials.extend(budgeting::trials());
     trials.extend(plan::trials());
+    trials.extend(cooperation::trials());
     trials.extend(review::trials());
     trials.extend(contract::trials());
     trials.extend(hardening::trials());
