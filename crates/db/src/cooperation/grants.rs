@@ -1,9 +1,7 @@
 //! Small grants: calls with weighted criteria, applications with their budgets, reviewers' scores (a
 //! reviewer who belongs to the applicant organization is refused), and the published ranking with awards.
-use maeul_domain::cooperation::{
-    self, CooperationRefusal, Eligibility, GrantCallState, Ranked,
-};
 use maeul_domain::Refusal;
+use maeul_domain::cooperation::{self, CooperationRefusal, Eligibility, GrantCallState, Ranked};
 
 use crate::{BeginWrite, Db, DbError, DbResult, db_run, now, refused};
 
@@ -101,7 +99,9 @@ impl Db {
 
     pub async fn grant_call(&self, id: i64) -> DbResult<Option<GrantCallRow>> {
         let sql = format!("{SELECT_CALL} WHERE id = $1");
-        Ok(db_run!(self, pool => sqlx::query_as::<_, GrantCallRow>(&sql).bind(id).fetch_optional(pool).await?))
+        Ok(
+            db_run!(self, pool => sqlx::query_as::<_, GrantCallRow>(&sql).bind(id).fetch_optional(pool).await?),
+        )
     }
 
     pub async fn grant_calls(&self) -> DbResult<Vec<GrantCallRow>> {
@@ -140,12 +140,18 @@ impl Db {
 
     pub async fn grant_application(&self, id: i64) -> DbResult<Option<GrantApplicationRow>> {
         let sql = format!("{SELECT_APPLICATION} WHERE a.id = $1");
-        Ok(db_run!(self, pool => sqlx::query_as::<_, GrantApplicationRow>(&sql).bind(id).fetch_optional(pool).await?))
+        Ok(
+            db_run!(self, pool => sqlx::query_as::<_, GrantApplicationRow>(&sql).bind(id).fetch_optional(pool).await?),
+        )
     }
 
     pub async fn grant_applications(&self, call_id: i64) -> DbResult<Vec<GrantApplicationRow>> {
-        let sql = format!("{SELECT_APPLICATION} WHERE a.call_id = $1 ORDER BY COALESCE(a.rank, 1000000), a.id");
-        Ok(db_run!(self, pool => sqlx::query_as::<_, GrantApplicationRow>(&sql).bind(call_id).fetch_all(pool).await?))
+        let sql = format!(
+            "{SELECT_APPLICATION} WHERE a.call_id = $1 ORDER BY COALESCE(a.rank, 1000000), a.id"
+        );
+        Ok(
+            db_run!(self, pool => sqlx::query_as::<_, GrantApplicationRow>(&sql).bind(call_id).fetch_all(pool).await?),
+        )
     }
 
     /// A reviewer's scores of an application, one per criterion (`(criterion id, score)`), replacing any
@@ -156,8 +162,14 @@ impl Db {
         reviewer: i64,
         scores: &[(i64, i64)],
     ) -> DbResult<()> {
-        let app = self.grant_application(application_id).await?.ok_or(DbError::NotFound)?;
-        let call = self.grant_call(app.call_id).await?.ok_or(DbError::NotFound)?;
+        let app = self
+            .grant_application(application_id)
+            .await?
+            .ok_or(DbError::NotFound)?;
+        let call = self
+            .grant_call(app.call_id)
+            .await?
+            .ok_or(DbError::NotFound)?;
         if call.state == GrantCallState::Published {
             return Err(refused(CooperationRefusal::CallNotOpen));
         }
@@ -171,7 +183,9 @@ impl Db {
         cooperation::check_review(&orgs, app.organization_id, &values).map_err(refused)?;
         let criteria = self.grant_criteria(app.call_id).await?;
         if scores.len() != criteria.len()
-            || !criteria.iter().all(|c| scores.iter().any(|(id, _)| *id == c.id))
+            || !criteria
+                .iter()
+                .all(|c| scores.iter().any(|(id, _)| *id == c.id))
         {
             return Err(DbError::Refused(Refusal::field(
                 "scores",

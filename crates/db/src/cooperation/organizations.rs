@@ -1,9 +1,9 @@
 //! Organizations, their members and roles, the staff's verification (compare-and-set on the unverified
 //! row) and the consortium that runs a scope's platform.
-use maeul_domain::{Named, Refusal};
 use maeul_domain::cooperation::{
     self, ConsortiumRole, CooperationRefusal, Field, MemberRole, OrgKind, VerificationMethod,
 };
+use maeul_domain::{Named, Refusal};
 
 use crate::{BeginWrite, Db, DbError, DbResult, OptionalName, db_run, now, refused};
 
@@ -121,7 +121,9 @@ impl Db {
 
     pub async fn organization(&self, id: i64) -> DbResult<Option<OrgRow>> {
         let sql = format!("{SELECT_ORG} WHERE o.id = $1");
-        Ok(db_run!(self, pool => sqlx::query_as::<_, OrgRow>(&sql).bind(id).fetch_optional(pool).await?))
+        Ok(
+            db_run!(self, pool => sqlx::query_as::<_, OrgRow>(&sql).bind(id).fetch_optional(pool).await?),
+        )
     }
 
     /// Every organization, by name (the directory filters by scope, field and text).
@@ -150,10 +152,8 @@ impl Db {
         let role: Option<String> = db_run!(self, pool => sqlx::query_scalar(
             "SELECT role FROM coop_members WHERE organization_id = $1 AND user_id = $2")
             .bind(org).bind(user).fetch_optional(pool).await?);
-        role.map(|r| {
-            Named::decode(&r).map_err(|e| DbError::Corrupt(e.to_string()))
-        })
-        .transpose()
+        role.map(|r| Named::decode(&r).map_err(|e| DbError::Corrupt(e.to_string())))
+            .transpose()
     }
 
     /// `user` joins `org` with `role` (a second membership is refused by the primary key).
@@ -214,7 +214,12 @@ impl Db {
     }
 
     /// Puts `org` in the consortium of `scope_id` (a second lead is refused by a unique index).
-    pub async fn join_consortium(&self, scope_id: i64, org: i64, role: ConsortiumRole) -> DbResult<()> {
+    pub async fn join_consortium(
+        &self,
+        scope_id: i64,
+        org: i64,
+        role: ConsortiumRole,
+    ) -> DbResult<()> {
         let done = db_run!(self, pool => sqlx::query(
             "INSERT INTO coop_consortium (scope_id, organization_id, role, joined_at) VALUES ($1, $2, $3, $4)")
             .bind(scope_id).bind(org).bind(role.as_str()).bind(now()).execute(pool).await.map(|_| ()));

@@ -1,10 +1,10 @@
 //! Shared resources and their bookings. A request is checked against the approved slots and stored
 //! pending; the owner's approval is a compare-and-set from pending, and the database's trigger refuses an
 //! approved booking that overlaps another of the same resource (also when two approvals race).
+use maeul_domain::Refusal;
 use maeul_domain::cooperation::{
     self, BookingDecision, BookingState, CooperationRefusal, OpeningHours, ResourceKind, Slot,
 };
-use maeul_domain::Refusal;
 
 use crate::{BeginWrite, Db, DbError, DbResult, db_run, now, refused};
 
@@ -27,7 +27,10 @@ pub struct ResourceRow {
 impl ResourceRow {
     pub fn hours(&self) -> DbResult<OpeningHours> {
         OpeningHours::parse(&self.opening_hours).ok_or_else(|| {
-            DbError::Corrupt(format!("resource {} hours {:?}", self.id, self.opening_hours))
+            DbError::Corrupt(format!(
+                "resource {} hours {:?}",
+                self.id, self.opening_hours
+            ))
         })
     }
 }
@@ -68,7 +71,8 @@ impl BookingRow {
     }
 }
 
-const SELECT_RESOURCE: &str = "SELECT r.id, r.scope_id, r.owner_org_id, o.name AS owner_name, r.kind, r.name, r.description,
+const SELECT_RESOURCE: &str =
+    "SELECT r.id, r.scope_id, r.owner_org_id, o.name AS owner_name, r.kind, r.name, r.description,
         r.capacity, r.opening_hours, r.rules, r.created_at
      FROM coop_resources r JOIN coop_organizations o ON o.id = r.owner_org_id";
 
@@ -98,7 +102,9 @@ impl Db {
 
     pub async fn resource(&self, id: i64) -> DbResult<Option<ResourceRow>> {
         let sql = format!("{SELECT_RESOURCE} WHERE r.id = $1");
-        Ok(db_run!(self, pool => sqlx::query_as::<_, ResourceRow>(&sql).bind(id).fetch_optional(pool).await?))
+        Ok(
+            db_run!(self, pool => sqlx::query_as::<_, ResourceRow>(&sql).bind(id).fetch_optional(pool).await?),
+        )
     }
 
     /// Every resource, by name (lists filter by scope).
@@ -110,12 +116,16 @@ impl Db {
     /// A resource's bookings, by start.
     pub async fn bookings_of(&self, resource_id: i64) -> DbResult<Vec<BookingRow>> {
         let sql = format!("{SELECT_BOOKING} WHERE b.resource_id = $1 ORDER BY b.starts_at, b.id");
-        Ok(db_run!(self, pool => sqlx::query_as::<_, BookingRow>(&sql).bind(resource_id).fetch_all(pool).await?))
+        Ok(
+            db_run!(self, pool => sqlx::query_as::<_, BookingRow>(&sql).bind(resource_id).fetch_all(pool).await?),
+        )
     }
 
     pub async fn booking(&self, id: i64) -> DbResult<Option<BookingRow>> {
         let sql = format!("{SELECT_BOOKING} WHERE b.id = $1");
-        Ok(db_run!(self, pool => sqlx::query_as::<_, BookingRow>(&sql).bind(id).fetch_optional(pool).await?))
+        Ok(
+            db_run!(self, pool => sqlx::query_as::<_, BookingRow>(&sql).bind(id).fetch_optional(pool).await?),
+        )
     }
 
     /// Requests `slot` of a resource: within its opening hours and clear of every approved booking
@@ -164,13 +174,17 @@ impl Db {
         decision: BookingDecision,
     ) -> DbResult<BookingState> {
         let b = self.booking(booking_id).await?.ok_or(DbError::NotFound)?;
-        let overlapping = self
-            .bookings_of(b.resource_id)
-            .await?
-            .iter()
-            .any(|o| o.id != b.id && o.state == BookingState::Approved && o.slot().overlaps(&b.slot()));
-        let to = cooperation::decide(b.state, decision, is_owner, b.requested_by == user, overlapping)
-            .map_err(refused)?;
+        let overlapping = self.bookings_of(b.resource_id).await?.iter().any(|o| {
+            o.id != b.id && o.state == BookingState::Approved && o.slot().overlaps(&b.slot())
+        });
+        let to = cooperation::decide(
+            b.state,
+            decision,
+            is_owner,
+            b.requested_by == user,
+            overlapping,
+        )
+        .map_err(refused)?;
         let at = now();
         let n = db_run!(self, pool => {
             let mut tx = pool.begin_write().await?;

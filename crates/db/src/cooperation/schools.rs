@@ -69,7 +69,8 @@ const SELECT_PROGRAM: &str = "SELECT p.id, p.scope_id, p.organization_id, p.kind
         CAST((SELECT COUNT(*) FROM coop_enrolments e WHERE e.program_id = p.id AND e.state = 'completed') AS BIGINT) AS completed
      FROM coop_programs p";
 
-const SELECT_ENROLMENT: &str = "SELECT e.id, e.program_id, e.user_id, u.display_name, e.state, e.enrolled_at, e.completed_at,
+const SELECT_ENROLMENT: &str =
+    "SELECT e.id, e.program_id, e.user_id, u.display_name, e.state, e.enrolled_at, e.completed_at,
         CAST((SELECT COUNT(*) FROM coop_attendance a JOIN coop_sessions s ON s.id = a.session_id
               WHERE s.program_id = e.program_id AND a.user_id = e.user_id) AS BIGINT) AS attended
      FROM coop_enrolments e JOIN users u ON u.id = e.user_id";
@@ -100,7 +101,9 @@ impl Db {
 
     pub async fn program(&self, id: i64) -> DbResult<Option<ProgramRow>> {
         let sql = format!("{SELECT_PROGRAM} WHERE p.id = $1");
-        Ok(db_run!(self, pool => sqlx::query_as::<_, ProgramRow>(&sql).bind(id).fetch_optional(pool).await?))
+        Ok(
+            db_run!(self, pool => sqlx::query_as::<_, ProgramRow>(&sql).bind(id).fetch_optional(pool).await?),
+        )
     }
 
     pub async fn programs(&self) -> DbResult<Vec<ProgramRow>> {
@@ -117,13 +120,18 @@ impl Db {
     }
 
     pub async fn enrolments_of(&self, program_id: i64) -> DbResult<Vec<EnrolmentRow>> {
-        let sql = format!("{SELECT_ENROLMENT} WHERE e.program_id = $1 ORDER BY e.enrolled_at, e.id");
-        Ok(db_run!(self, pool => sqlx::query_as::<_, EnrolmentRow>(&sql).bind(program_id).fetch_all(pool).await?))
+        let sql =
+            format!("{SELECT_ENROLMENT} WHERE e.program_id = $1 ORDER BY e.enrolled_at, e.id");
+        Ok(
+            db_run!(self, pool => sqlx::query_as::<_, EnrolmentRow>(&sql).bind(program_id).fetch_all(pool).await?),
+        )
     }
 
     pub async fn enrolment(&self, program_id: i64, user: i64) -> DbResult<Option<EnrolmentRow>> {
         let sql = format!("{SELECT_ENROLMENT} WHERE e.program_id = $1 AND e.user_id = $2");
-        Ok(db_run!(self, pool => sqlx::query_as::<_, EnrolmentRow>(&sql).bind(program_id).bind(user).fetch_optional(pool).await?))
+        Ok(
+            db_run!(self, pool => sqlx::query_as::<_, EnrolmentRow>(&sql).bind(program_id).bind(user).fetch_optional(pool).await?),
+        )
     }
 
     /// Enrols `user`: a seat while the program has room, else the waiting list.

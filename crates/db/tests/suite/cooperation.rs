@@ -69,7 +69,9 @@ async fn organizations_keep_members_roles_and_one_verification(db: Db) {
         db.member_role(org, rep).await.unwrap(),
         Some(MemberRole::Representative)
     );
-    db.join_organization(org, other, MemberRole::Member).await.unwrap();
+    db.join_organization(org, other, MemberRole::Member)
+        .await
+        .unwrap();
     assert_eq!(
         refusal(db.join_organization(org, other, MemberRole::Member).await),
         CooperationRefusal::AlreadyMember
@@ -87,9 +89,14 @@ async fn organizations_keep_members_roles_and_one_verification(db: Db) {
         ),
         CooperationRefusal::BadRegistrationNumber
     );
-    db.verify_organization(org, VerificationMethod::RegistrationNumber, "1018212345", staff)
-        .await
-        .unwrap();
+    db.verify_organization(
+        org,
+        VerificationMethod::RegistrationNumber,
+        "1018212345",
+        staff,
+    )
+    .await
+    .unwrap();
     let row = db.organization(org).await.unwrap().unwrap();
     assert!(row.verified());
     assert_eq!(row.verification_evidence, "101-82-12345");
@@ -100,10 +107,13 @@ async fn organizations_keep_members_roles_and_one_verification(db: Db) {
         ),
         CooperationRefusal::AlreadyVerified
     );
-    db.join_consortium(scope, org, ConsortiumRole::Lead).await.unwrap();
+    db.join_consortium(scope, org, ConsortiumRole::Lead)
+        .await
+        .unwrap();
     let second = organization(&db, scope, "청운효자 주민모임", other).await;
     assert!(matches!(
-        db.join_consortium(scope, second, ConsortiumRole::Lead).await,
+        db.join_consortium(scope, second, ConsortiumRole::Lead)
+            .await,
         Err(DbError::Refused(Refusal::AlreadyExists))
     ));
     db.join_consortium(scope, second, ConsortiumRole::Member)
@@ -111,8 +121,13 @@ async fn organizations_keep_members_roles_and_one_verification(db: Db) {
         .unwrap();
     let c = db.consortium(scope).await.unwrap();
     assert_eq!(
-        c.iter().map(|r| (r.organization_id, r.role)).collect::<Vec<_>>(),
-        vec![(org, ConsortiumRole::Lead), (second, ConsortiumRole::Member)]
+        c.iter()
+            .map(|r| (r.organization_id, r.role))
+            .collect::<Vec<_>>(),
+        vec![
+            (org, ConsortiumRole::Lead),
+            (second, ConsortiumRole::Member)
+        ]
     );
 }
 
@@ -222,12 +237,18 @@ async fn concurrent_requests_and_approvals_leave_at_most_one_approved_booking_pe
         .await
         .unwrap();
     assert_eq!(
-        refusal(db.decide_booking(clash, owner, true, BookingDecision::Approve).await),
+        refusal(
+            db.decide_booking(clash, owner, true, BookingDecision::Approve)
+                .await
+        ),
         CooperationRefusal::Overlaps
     );
     // Only the owner decides; the requester may cancel, which frees the slot.
     assert_eq!(
-        refusal(db.decide_booking(clash, people[1], false, BookingDecision::Approve).await),
+        refusal(
+            db.decide_booking(clash, people[1], false, BookingDecision::Approve)
+                .await
+        ),
         CooperationRefusal::NotTheOwner
     );
     db.decide_booking(pending, people[0], false, BookingDecision::Cancel)
@@ -259,16 +280,28 @@ async fn enrolment_waits_when_full_and_completed_hours_count_for_committee_calls
     let mut sessions = vec![];
     for i in 0..3 {
         sessions.push(
-            db.add_session(program, &format!("{}회차", i + 1), MONDAY + i * 86_400, MONDAY + i * 86_400 + 2 * H, "구청")
-                .await
-                .unwrap(),
+            db.add_session(
+                program,
+                &format!("{}회차", i + 1),
+                MONDAY + i * 86_400,
+                MONDAY + i * 86_400 + 2 * H,
+                "구청",
+            )
+            .await
+            .unwrap(),
         );
     }
     let a = user(&db, "a@x.kr").await;
     let b = user(&db, "b@x.kr").await;
     let c = user(&db, "c@x.kr").await;
-    assert_eq!(db.enrol(program, a).await.unwrap(), EnrolmentState::Enrolled);
-    assert_eq!(db.enrol(program, b).await.unwrap(), EnrolmentState::Enrolled);
+    assert_eq!(
+        db.enrol(program, a).await.unwrap(),
+        EnrolmentState::Enrolled
+    );
+    assert_eq!(
+        db.enrol(program, b).await.unwrap(),
+        EnrolmentState::Enrolled
+    );
     assert_eq!(db.enrol(program, c).await.unwrap(), EnrolmentState::Waiting);
     assert_eq!(
         refusal(db.enrol(program, c).await),
@@ -346,9 +379,15 @@ async fn enrolment_waits_when_full_and_completed_hours_count_for_committee_calls
     assert_eq!(after.training_hours, 12);
     assert!(rule.check(&facts(after.training_hours)).is_empty());
     // Hours staff log for the application add to them: one sum, not two records to reconcile.
-    db.log_training(after.id, 3, "추가 교육", None).await.unwrap();
+    db.log_training(after.id, 3, "추가 교육", None)
+        .await
+        .unwrap();
     assert_eq!(
-        db.application_of(call, a).await.unwrap().unwrap().training_hours,
+        db.application_of(call, a)
+            .await
+            .unwrap()
+            .unwrap()
+            .training_hours,
         15
     );
     // Attendance after completion keeps the one completion.
@@ -401,7 +440,10 @@ async fn reviewers_never_score_their_own_organization_and_results_are_published_
         .unwrap();
     let scores = |a: i64, b: i64| vec![(criteria[0].id, a), (criteria[1].id, b)];
     assert_eq!(
-        refusal(db.score_grant_application(mine, reviewer, &scores(10, 10)).await),
+        refusal(
+            db.score_grant_application(mine, reviewer, &scores(10, 10))
+                .await
+        ),
         CooperationRefusal::ConflictOfInterest
     );
     db.score_grant_application(theirs, reviewer, &scores(8, 5))
@@ -440,7 +482,10 @@ async fn reviewers_never_score_their_own_organization_and_results_are_published_
     assert_eq!(apps[1].rank, Some(2));
     assert!(apps[1].awarded_at.is_none());
     assert_eq!(
-        refusal(db.apply_for_grant(call, None, other, "늦은 신청", "", 1_000).await),
+        refusal(
+            db.apply_for_grant(call, None, other, "늦은 신청", "", 1_000)
+                .await
+        ),
         CooperationRefusal::CallNotOpen
     );
 }

@@ -231,7 +231,10 @@ fn awards_follow_the_ranking_within_the_budget() {
 
 #[test]
 fn api_instants_are_rfc3339_with_an_offset() {
-    assert_eq!(parse_rfc3339("2026-12-07T10:00:00+09:00"), Ok(MONDAY + 10 * H));
+    assert_eq!(
+        parse_rfc3339("2026-12-07T10:00:00+09:00"),
+        Ok(MONDAY + 10 * H)
+    );
     assert_eq!(parse_rfc3339("2026-12-07T01:00:00Z"), Ok(MONDAY + 10 * H));
     assert!(parse_rfc3339("2026-12-07 10:00").is_err());
     assert!(parse_rfc3339("").is_err());

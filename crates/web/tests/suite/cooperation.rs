@@ -45,7 +45,13 @@ async fn the_demo_shows_jongno_network_its_pages_and_api(app: App) {
 
     let (_, resources) = api(&app, &format!("/api/v1/resources?scope={JONGNO}")).await;
     let resources = resources.as_array().unwrap();
-    assert!(resources.iter().filter(|r| r["kind"] == json!("space")).count() >= 2);
+    assert!(
+        resources
+            .iter()
+            .filter(|r| r["kind"] == json!("space"))
+            .count()
+            >= 2
+    );
     let room = resources[0]["id"].as_i64().unwrap();
     let (_, bookings) = api(&app, &format!("/api/v1/resources/{room}/bookings")).await;
     let bookings = bookings.as_array().unwrap();
@@ -61,7 +67,10 @@ async fn the_demo_shows_jongno_network_its_pages_and_api(app: App) {
     assert!(school["completed"].as_i64().unwrap() > 0 && school["enrolled"].as_i64().unwrap() > 0);
     let (_, calls) = api(&app, &format!("/api/v1/grant-calls?scope={JONGNO}")).await;
     let calls = calls.as_array().unwrap();
-    let published = calls.iter().find(|c| c["state"] == json!("published")).unwrap();
+    let published = calls
+        .iter()
+        .find(|c| c["state"] == json!("published"))
+        .unwrap();
     let results = published["results"].as_array().unwrap();
     let awarded: i64 = results
         .iter()
@@ -74,16 +83,23 @@ async fn the_demo_shows_jongno_network_its_pages_and_api(app: App) {
     let mut b = app.browser();
     let (status, page) = b.get(&format!("/scopes/{JONGNO}/cooperation")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("시민협력플랫폼") && page.contains("주관 단체"), "{page}");
+    assert!(
+        page.contains("시민협력플랫폼") && page.contains("주관 단체"),
+        "{page}"
+    );
     let (_, page) = b
         .get(&format!("/scopes/{JONGNO}/organizations?field=environment"))
         .await;
     assert!(page.contains("종로환경연대") && !page.contains("함께하는 밥상"));
     let (_, page) = b
-        .get(&format!("/scopes/{JONGNO}/organizations?neighbourhood=1111051500"))
+        .get(&format!(
+            "/scopes/{JONGNO}/organizations?neighbourhood=1111051500"
+        ))
         .await;
     assert!(page.contains("청운효자 마을공동체") && !page.contains("종로환경연대"));
-    let (_, page) = b.get(&format!("/scopes/{JONGNO}/organizations?q=밥상")).await;
+    let (_, page) = b
+        .get(&format!("/scopes/{JONGNO}/organizations?q=밥상"))
+        .await;
     assert!(page.contains("함께하는 밥상") && !page.contains("종로환경연대"));
     for path in [
         format!("/scopes/{JONGNO}/resources"),
@@ -100,7 +116,12 @@ async fn the_demo_shows_jongno_network_its_pages_and_api(app: App) {
     let r = reqwest::get(app.url(&format!("/resources/{room}/calendar.ics")))
         .await
         .unwrap();
-    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/calendar"));
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
     assert!(r.text().await.unwrap().contains("BEGIN:VEVENT"));
     let r = reqwest::get(app.url(&format!("/grants/{}/results.csv", published["id"])))
         .await
@@ -117,7 +138,9 @@ async fn the_demo_shows_jongno_network_its_pages_and_api(app: App) {
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let mut staff = app.signed_in(STAFF).await;
-    let (status, csv) = staff.get(&format!("/scopes/{JONGNO}/organizations.csv")).await;
+    let (status, csv) = staff
+        .get(&format!("/scopes/{JONGNO}/organizations.csv"))
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(csv.contains("101-82-10234"));
 }
@@ -162,24 +185,35 @@ async fn a_member_of_one_organization_cannot_edit_another(app: App) {
     };
     // B, representative of its own organization, tries to rename A's.
     b.get(&format!("/organizations/{org_a}")).await;
-    let (status, page, _) = b.post(&format!("/organizations/{org_a}"), &edit("빼앗긴 이름")).await;
+    let (status, page, _) = b
+        .post(&format!("/organizations/{org_a}"), &edit("빼앗긴 이름"))
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(page.contains("단체의 대표나 활동가만"), "{page}");
     // Joining as a plain member does not give the right either.
     let (status, _, _) = b.post(&format!("/organizations/{org_a}/join"), &[]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (status, _, _) = b.post(&format!("/organizations/{org_a}"), &edit("빼앗긴 이름")).await;
+    let (status, _, _) = b
+        .post(&format!("/organizations/{org_a}"), &edit("빼앗긴 이름"))
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let row = app.db.organization(org_a).await.unwrap().unwrap();
     assert_eq!(row.name, "사직 골목 지킴이");
     // Each edits their own; bad input names its field.
     a.get(&format!("/organizations/{org_a}")).await;
-    let (status, _, _) = a.post(&format!("/organizations/{org_a}"), &edit("사직 골목 지킴이들")).await;
+    let (status, _, _) = a
+        .post(
+            &format!("/organizations/{org_a}"),
+            &edit("사직 골목 지킴이들"),
+        )
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, page, _) = a.post(&format!("/organizations/{org_a}"), &edit("")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("aria-invalid") || page.contains("error-summary"));
-    let (status, _, _) = b.post(&format!("/organizations/{org_b}"), &edit("무악 이웃들")).await;
+    let (status, _, _) = b
+        .post(&format!("/organizations/{org_b}"), &edit("무악 이웃들"))
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let row = app.db.organization(org_a).await.unwrap().unwrap();
     assert_eq!(row.name, "사직 골목 지킴이들");
@@ -188,7 +222,10 @@ async fn a_member_of_one_organization_cannot_edit_another(app: App) {
     let (status, _, _) = a
         .post(
             &format!("/organizations/{org_a}/verify"),
-            &[("method", "registration_number"), ("evidence", "101-82-99999")],
+            &[
+                ("method", "registration_number"),
+                ("evidence", "101-82-99999"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -204,11 +241,21 @@ async fn a_member_of_one_organization_cannot_edit_another(app: App) {
     let (status, _, _) = staff
         .post(
             &format!("/organizations/{org_a}/verify"),
-            &[("method", "in_person_check"), ("evidence", "회칙과 회원명부 확인")],
+            &[
+                ("method", "in_person_check"),
+                ("evidence", "회칙과 회원명부 확인"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert!(app.db.organization(org_a).await.unwrap().unwrap().verified());
+    assert!(
+        app.db
+            .organization(org_a)
+            .await
+            .unwrap()
+            .unwrap()
+            .verified()
+    );
 }
 
 /// 10:00 in Seoul, `days` days from today, as RFC 3339 with its offset.
@@ -278,14 +325,25 @@ async fn bookings_over_the_api_are_pending_then_only_the_owner_approves_and_neve
     assert!(body.to_string().contains("starts_at"), "{body}");
     // The requester cannot approve; the owner's staff can.
     let decide = |id: &Value| app.url(&format!("/api/v1/bookings/{id}/decision"));
-    let (status, body) = post_json(decide(&first["id"]), &resident, json!({"decision": "approve"})).await;
+    let (status, body) = post_json(
+        decide(&first["id"]),
+        &resident,
+        json!({"decision": "approve"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert_eq!(body["error"]["code"], json!("not_the_owner"));
-    let (status, body) = post_json(decide(&first["id"]), &staff, json!({"decision": "approve"})).await;
+    let (status, body) =
+        post_json(decide(&first["id"]), &staff, json!({"decision": "approve"})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["state"], json!("approved"));
     // Approving the overlapping one is refused the same way; requesting over it too.
-    let (status, body) = post_json(decide(&second["id"]), &staff, json!({"decision": "approve"})).await;
+    let (status, body) = post_json(
+        decide(&second["id"]),
+        &staff,
+        json!({"decision": "approve"}),
+    )
+    .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["error"]["code"], json!("booking_overlaps"));
     let (status, body) = post_json(
@@ -309,14 +367,21 @@ async fn bookings_over_the_api_are_pending_then_only_the_owner_approves_and_neve
         .as_array()
         .unwrap()
         .iter()
-        .filter(|b| b["state"] == json!("approved") && b["starts_at"].as_str().unwrap() >= seoul_at(20, 0).as_str() && b["starts_at"].as_str().unwrap() < seoul_at(21, 0).as_str())
+        .filter(|b| {
+            b["state"] == json!("approved")
+                && b["starts_at"].as_str().unwrap() >= seoul_at(20, 0).as_str()
+                && b["starts_at"].as_str().unwrap() < seoul_at(21, 0).as_str()
+        })
         .collect();
     assert_eq!(approved_that_day.len(), 1);
     // Over the pages as well: the resident's browser cannot approve.
     let mut page = app.signed_in(RESIDENT).await;
     page.get(&format!("/resources/{room}")).await;
     let (status, _, _) = page
-        .post(&format!("/bookings/{}/decision", second["id"]), &[("decision", "approve")])
+        .post(
+            &format!("/bookings/{}/decision", second["id"]),
+            &[("decision", "approve")],
+        )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
@@ -356,14 +421,19 @@ async fn a_reviewer_cannot_score_an_application_of_their_own_organization(app: A
     // The evaluator joins the organization: scoring its application is refused.
     let mut evaluator = app.signed_in(EVALUATOR).await;
     evaluator.get(&format!("/organizations/{org}")).await;
-    let (status, _, _) = evaluator.post(&format!("/organizations/{org}/join"), &[]).await;
+    let (status, _, _) = evaluator
+        .post(&format!("/organizations/{org}/join"), &[])
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     evaluator.get(&format!("/grants/{open}")).await;
     let (status, page, _) = evaluator
         .post(&format!("/grant-applications/{app_id}/scores"), &sheet)
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(page.contains("자신이 속한 단체의 신청은 심사할 수 없습니다"), "{page}");
+    assert!(
+        page.contains("자신이 속한 단체의 신청은 심사할 수 없습니다"),
+        "{page}"
+    );
     assert!(app.db.grant_scores(open).await.unwrap().is_empty());
     // The founder is no evaluator at all.
     let (status, _, _) = founder_b
@@ -371,13 +441,18 @@ async fn a_reviewer_cannot_score_an_application_of_their_own_organization(app: A
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     // Having left the organization, the evaluator scores it.
-    let (status, _, _) = evaluator.post(&format!("/organizations/{org}/leave"), &[]).await;
+    let (status, _, _) = evaluator
+        .post(&format!("/organizations/{org}/leave"), &[])
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, _, _) = evaluator
         .post(&format!("/grant-applications/{app_id}/scores"), &sheet)
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(app.db.grant_scores(open).await.unwrap().len(), criteria.len());
+    assert_eq!(
+        app.db.grant_scores(open).await.unwrap().len(),
+        criteria.len()
+    );
     // Scores beyond the scale are refused.
     let bad: Vec<(&str, &str)> = sheet.iter().map(|(k, _)| (*k, "11")).collect();
     let (status, _, _) = evaluator
@@ -400,7 +475,9 @@ async fn a_completed_program_satisfies_a_committee_calls_training_requirement(ap
         .clone();
     let program = school["id"].as_i64().unwrap();
     resident.get(&format!("/programs/{program}")).await;
-    let (status, _, _) = resident.post(&format!("/programs/{program}/enrol"), &[]).await;
+    let (status, _, _) = resident
+        .post(&format!("/programs/{program}/enrol"), &[])
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     // A committee call of Jongno-gu asking for training hours; the resident applies with none.
     let committee = committee_named(&app, JONGNO, "Jongno-gu").await;
@@ -466,6 +543,9 @@ async fn a_completed_program_satisfies_a_committee_calls_training_requirement(ap
     assert!(cert.contains("교육생") && cert.contains("주민참여예산학교"));
     // The committee's one figure now includes the program's hours and the requirement is met.
     let after = app.db.application_of(call.id, user).await.unwrap().unwrap();
-    assert_eq!(after.training_hours, before.training_hours + school["hours"].as_i64().unwrap());
+    assert_eq!(
+        after.training_hours,
+        before.training_hours + school["hours"].as_i64().unwrap()
+    );
     assert!(rule.check(&facts(after.training_hours)).is_empty());
 }

@@ -6,12 +6,12 @@
 use maeul_db::cooperation::{NewGrantCall, NewProgram, NewResource, OrgInput};
 use maeul_db::users::NewUser;
 use maeul_db::{Db, DbError};
+use maeul_domain::ScopeTree;
 use maeul_domain::cooperation::{
     BookingDecision, ConsortiumRole, Eligibility, Field, MemberRole, OpeningHours, OrgKind,
     ProgramKind, Ranked, ResourceKind, Scored, Slot, VerificationMethod, rank_and_award, weighted,
 };
 use maeul_domain::time::{DAY, HOUR, now};
-use maeul_domain::ScopeTree;
 
 fn corrupt(e: impl std::fmt::Display) -> DbError {
     DbError::Corrupt(e.to_string())
@@ -65,7 +65,10 @@ const ORGS: &[OrgSpec] = &[
         &[Field::Welfare, Field::Culture],
         "청운효자동 주민들이 골목 돌봄과 마을 축제를 함께 꾸립니다.",
         "청운효자동 주민센터 2층",
-        Some((VerificationMethod::InPersonCheck, "회칙과 회원명부 확인, 정기모임 참관 (2026-09)")),
+        Some((
+            VerificationMethod::InPersonCheck,
+            "회칙과 회원명부 확인, 정기모임 참관 (2026-09)",
+        )),
     ),
     (
         "사직동 주민모임 사이",
@@ -164,12 +167,14 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
             }
         }
         if let Some((method, evidence)) = verified {
-            db.verify_organization(org, *method, evidence, staff).await?;
+            db.verify_organization(org, *method, evidence, staff)
+                .await?;
         }
         orgs.push(org);
     }
     let centre = orgs[0];
-    db.join_organization(centre, staff, MemberRole::Staff).await?;
+    db.join_organization(centre, staff, MemberRole::Staff)
+        .await?;
     db.join_organization(orgs[4], member, MemberRole::Member)
         .await?;
     db.join_consortium(jongno, centre, ConsortiumRole::Lead)
@@ -264,12 +269,26 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
         })
         .await?;
     let mut gov_sessions = vec![];
-    for (i, title) in ["협치란 무엇인가", "민관협치회의 들여다보기", "의제 발굴 실습", "수료 토론회"]
-        .iter()
-        .enumerate()
+    for (i, title) in [
+        "협치란 무엇인가",
+        "민관협치회의 들여다보기",
+        "의제 발굴 실습",
+        "수료 토론회",
+    ]
+    .iter()
+    .enumerate()
     {
         let at = today - (120 - 7 * i as i64) * DAY + 19 * HOUR;
-        gov_sessions.push(db.add_session(governance, title, at, at + 2 * HOUR, "시민협력플랫폼 공유회의실").await?);
+        gov_sessions.push(
+            db.add_session(
+                governance,
+                title,
+                at,
+                at + 2 * HOUR,
+                "시민협력플랫폼 공유회의실",
+            )
+            .await?,
+        );
     }
     for p in &people[..6] {
         db.enrol(governance, *p).await?;
@@ -300,7 +319,16 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
     let mut school_sessions = vec![];
     for (i, title) in titles.iter().enumerate() {
         let at = today + (7 * i as i64 - 35) * DAY + 19 * HOUR;
-        school_sessions.push(db.add_session(budget_school, title, at, at + 2 * HOUR, "종로구청 본관 5층 교육장").await?);
+        school_sessions.push(
+            db.add_session(
+                budget_school,
+                title,
+                at,
+                at + 2 * HOUR,
+                "종로구청 본관 5층 교육장",
+            )
+            .await?,
+        );
     }
     for (i, p) in people.iter().enumerate() {
         db.enrol(budget_school, *p).await?;
@@ -323,27 +351,68 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
             criteria: &[("공익성", 3), ("실현가능성", 2), ("주민참여", 2)],
         })
         .await?;
-    let criteria: Vec<i64> = db.grant_criteria(call).await?.iter().map(|c| c.id).collect();
+    let criteria: Vec<i64> = db
+        .grant_criteria(call)
+        .await?
+        .iter()
+        .map(|c| c.id)
+        .collect();
     let weights = [3, 2, 2];
     let applications: &[(usize, &str, i64, [[i64; 3]; 3])] = &[
-        (1, "골목 돌봄 반찬 나눔", 3_000_000, [[9, 8, 9], [8, 8, 9], [9, 7, 8]]),
-        (2, "사직동 통학로 안전지도", 2_000_000, [[8, 9, 8], [9, 9, 7], [7, 8, 8]]),
-        (4, "백사실계곡 생태 지킴이", 2_500_000, [[8, 6, 7], [7, 7, 6], [9, 6, 7]]),
-        (5, "대학로 골목 청년 공연", 3_000_000, [[6, 7, 6], [7, 6, 5], [5, 7, 6]]),
-        (3, "어르신 마을 부엌", 1_500_000, [[7, 8, 8], [6, 7, 7], [8, 8, 6]]),
+        (
+            1,
+            "골목 돌봄 반찬 나눔",
+            3_000_000,
+            [[9, 8, 9], [8, 8, 9], [9, 7, 8]],
+        ),
+        (
+            2,
+            "사직동 통학로 안전지도",
+            2_000_000,
+            [[8, 9, 8], [9, 9, 7], [7, 8, 8]],
+        ),
+        (
+            4,
+            "백사실계곡 생태 지킴이",
+            2_500_000,
+            [[8, 6, 7], [7, 7, 6], [9, 6, 7]],
+        ),
+        (
+            5,
+            "대학로 골목 청년 공연",
+            3_000_000,
+            [[6, 7, 6], [7, 6, 5], [5, 7, 6]],
+        ),
+        (
+            3,
+            "어르신 마을 부엌",
+            1_500_000,
+            [[7, 8, 8], [6, 7, 7], [8, 8, 6]],
+        ),
     ];
     let reviewers = [evaluator, people[11], people[9]];
     let mut scored = vec![];
     for (org, title, amount, scores) in applications {
         let applicant = people[org * 2];
         let app = db
-            .apply_for_grant(call, Some(orgs[*org]), applicant, title, "활동 계획과 예산서를 첨부합니다.", *amount)
+            .apply_for_grant(
+                call,
+                Some(orgs[*org]),
+                applicant,
+                title,
+                "활동 계획과 예산서를 첨부합니다.",
+                *amount,
+            )
             .await?;
         let mut reviews = vec![];
         for (reviewer, s) in reviewers.iter().zip(scores) {
             let sheet: Vec<(i64, i64)> = criteria.iter().copied().zip(s.iter().copied()).collect();
             // A reviewer who belongs to the applicant organization is refused: skip, as the rule says.
-            if db.score_grant_application(app, *reviewer, &sheet).await.is_ok() {
+            if db
+                .score_grant_application(app, *reviewer, &sheet)
+                .await
+                .is_ok()
+            {
                 reviews.push(weighted(&weights, s));
             }
         }

@@ -119,7 +119,16 @@ pub async fn show(
     PagePath(id): PagePath<i64>,
     PageQuery(q): PageQuery<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    grant_page(&state, &ctx, id, ApplyForm::default(), q.notice.as_deref(), None, FormErrors::default()).await
+    grant_page(
+        &state,
+        &ctx,
+        id,
+        ApplyForm::default(),
+        q.notice.as_deref(),
+        None,
+        FormErrors::default(),
+    )
+    .await
 }
 
 async fn answer<T>(
@@ -130,7 +139,12 @@ async fn answer<T>(
     form: ApplyForm,
     notice_key: &'static str,
 ) -> Result<Response, PageError> {
-    match after(ctx, result, |_| format!("/grants/{id}?notice={notice_key}"), "title")? {
+    match after(
+        ctx,
+        result,
+        |_| format!("/grants/{id}?notice={notice_key}"),
+        "title",
+    )? {
         Ok(r) => Ok(r),
         Err(shown) => {
             let (errors, alert) = shown.into_parts();
@@ -178,11 +192,22 @@ pub async fn score(
         }
     }
     let result = if bad {
-        Err(maeul_domain::Refusal::field("scores", maeul_domain::account::FieldError::Invalid).into())
+        Err(
+            maeul_domain::Refusal::field("scores", maeul_domain::account::FieldError::Invalid)
+                .into(),
+        )
     } else {
         grants::score(&state, ctx.caller(), application, &scores).await
     };
-    answer(&state, &ctx, app.call_id, result, ApplyForm::default(), "coop-notice-scored").await
+    answer(
+        &state,
+        &ctx,
+        app.call_id,
+        result,
+        ApplyForm::default(),
+        "coop-notice-scored",
+    )
+    .await
 }
 
 pub async fn publish(
@@ -192,7 +217,15 @@ pub async fn publish(
     CsrfForm(_): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let result = grants::publish(&state, ctx.caller(), id).await;
-    answer(&state, &ctx, id, result, ApplyForm::default(), "coop-notice-published").await
+    answer(
+        &state,
+        &ctx,
+        id,
+        result,
+        ApplyForm::default(),
+        "coop-notice-published",
+    )
+    .await
 }
 
 /// The published results as CSV (404 before publication).
@@ -209,8 +242,17 @@ pub async fn results_csv(
     let written = (|| {
         let mut w = CsvWriter::default();
         w.row(
-            ["call_id", "rank", "application_id", "title", "organization", "amount_won", "mean_score", "awarded"]
-                .map(Cell::from),
+            [
+                "call_id",
+                "rank",
+                "application_id",
+                "title",
+                "organization",
+                "amount_won",
+                "mean_score",
+                "awarded",
+            ]
+            .map(Cell::from),
         )?;
         for r in &v.applications {
             let a = &r.application;
@@ -236,5 +278,8 @@ pub async fn results_csv(
         tracing::error!(error = %e, "grant results CSV failed");
         PageError::Internal
     })?;
-    Ok(csv_download(body, "attachment; filename=\"grant-results.csv\""))
+    Ok(csv_download(
+        body,
+        "attachment; filename=\"grant-results.csv\"",
+    ))
 }

@@ -1,6 +1,6 @@
 pub mod grants;
-pub mod platform;
 pub mod organizations;
+pub mod platform;
 pub mod resources;
 pub mod schools;
 
@@ -40,9 +40,9 @@ pub fn after<T>(
 ) -> Result<Result<Response, Shown>, PageError> {
     match result {
         Ok(v) => Ok(Ok(Redirect::to(&to(v)).into_response())),
-        Err(ServiceError::Refused(r)) if !r.fields().is_empty() => {
-            Ok(Err(Shown::Fields(FormErrors::from_refusal(ctx, &r, general))))
-        }
+        Err(ServiceError::Refused(r)) if !r.fields().is_empty() => Ok(Err(Shown::Fields(
+            FormErrors::from_refusal(ctx, &r, general),
+        ))),
         Err(ServiceError::Refused(r)) => Ok(Err(Shown::Alert(Alert::refusal(ctx, &r)))),
         Err(e) => Err(e.into()),
     }

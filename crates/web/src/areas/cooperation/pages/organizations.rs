@@ -65,13 +65,17 @@ struct DirectoryPage<'a> {
 
 impl DirectoryPage<'_> {
     fn consortium_role(&self, org: &OrgRow) -> Option<&ConsortiumRow> {
-        self.d.consortium.iter().find(|c| c.organization_id == org.id)
+        self.d
+            .consortium
+            .iter()
+            .find(|c| c.organization_id == org.id)
     }
     fn value(&self, key: &str) -> &str {
         self.form.get(key).map(String::as_str).unwrap_or("")
     }
     fn checked(&self, f: &Field) -> bool {
-        self.form.contains_key(&format!("field-{}", maeul_domain::Named::as_str(*f)))
+        self.form
+            .contains_key(&format!("field-{}", maeul_domain::Named::as_str(*f)))
     }
 }
 
@@ -129,11 +133,25 @@ pub async fn create(
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let result = organizations::create(&state, ctx.caller(), &org_form(&form)).await;
-    match after(&ctx, result, |id| format!("/organizations/{id}?notice=coop-notice-saved"), "name")? {
+    match after(
+        &ctx,
+        result,
+        |id| format!("/organizations/{id}?notice=coop-notice-saved"),
+        "name",
+    )? {
         Ok(r) => Ok(r),
         Err(shown) => {
             let (errors, alert) = shown.into_parts();
-            directory_page(&state, &ctx, &code, DirectoryQuery::default(), form, errors, alert).await
+            directory_page(
+                &state,
+                &ctx,
+                &code,
+                DirectoryQuery::default(),
+                form,
+                errors,
+                alert,
+            )
+            .await
         }
     }
 }
@@ -205,7 +223,15 @@ pub async fn show(
     PagePath(id): PagePath<i64>,
     PageQuery(q): PageQuery<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    org_page(&state, &ctx, id, q.notice.as_deref(), None, FormErrors::default()).await
+    org_page(
+        &state,
+        &ctx,
+        id,
+        q.notice.as_deref(),
+        None,
+        FormErrors::default(),
+    )
+    .await
 }
 
 /// Back to the organization with a notice, or its page with the refusal.
@@ -217,7 +243,12 @@ async fn answer(
     notice_key: &'static str,
     general: &'static str,
 ) -> Result<Response, PageError> {
-    match after(ctx, result, |_| format!("/organizations/{id}?notice={notice_key}"), general)? {
+    match after(
+        ctx,
+        result,
+        |_| format!("/organizations/{id}?notice={notice_key}"),
+        general,
+    )? {
         Ok(r) => Ok(r),
         Err(shown) => {
             let (errors, alert) = shown.into_parts();
@@ -293,8 +324,16 @@ pub async fn csv(
         let mut w = CsvWriter::default();
         w.row(
             [
-                "id", "name", "kind", "scope_code", "fields", "members", "verified", "method",
-                "evidence", "contact",
+                "id",
+                "name",
+                "kind",
+                "scope_code",
+                "fields",
+                "members",
+                "verified",
+                "method",
+                "evidence",
+                "contact",
             ]
             .map(Cell::from),
         )?;
@@ -313,7 +352,12 @@ pub async fn csv(
                 Cell::from(&o.fields),
                 Cell::Number(o.members),
                 Cell::from(if o.verified() { "yes" } else { "no" }),
-                Cell::from(o.verification_method.0.map(maeul_domain::Named::as_str).unwrap_or("")),
+                Cell::from(
+                    o.verification_method
+                        .0
+                        .map(maeul_domain::Named::as_str)
+                        .unwrap_or(""),
+                ),
                 Cell::from(&o.verification_evidence),
                 Cell::from(&o.contact),
             ])?;
@@ -324,5 +368,8 @@ pub async fn csv(
         tracing::error!(error = %e, "organizations CSV failed");
         PageError::Internal
     })?;
-    Ok(csv_download(body, "attachment; filename=\"organizations.csv\""))
+    Ok(csv_download(
+        body,
+        "attachment; filename=\"organizations.csv\"",
+    ))
 }

@@ -10,7 +10,9 @@ use super::{NoticeQuery, after};
 use crate::AppState;
 use crate::areas::committees::ical;
 use crate::areas::cooperation::service::organizations;
-use crate::areas::cooperation::service::resources::{self, Request, ResourceForm, ResourceView, ResourcesView};
+use crate::areas::cooperation::service::resources::{
+    self, Request, ResourceForm, ResourceView, ResourcesView,
+};
 use crate::areas::cooperation::views::NOTICES;
 use crate::http::{
     Alert, Crumbs, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, notice, page_status,
@@ -92,7 +94,15 @@ pub async fn list(
         opening_hours: "09:00-22:00".into(),
         ..Default::default()
     };
-    resources_page(&state, &ctx, &code, form, FormErrors::default(), q.notice.as_deref()).await
+    resources_page(
+        &state,
+        &ctx,
+        &code,
+        form,
+        FormErrors::default(),
+        q.notice.as_deref(),
+    )
+    .await
 }
 
 pub async fn create(
@@ -111,7 +121,12 @@ pub async fn create(
         rules: &form.rules,
     };
     let result = resources::create(&state, ctx.caller(), &code, &input).await;
-    match after(&ctx, result, |id| format!("/resources/{id}?notice=coop-notice-saved"), "name")? {
+    match after(
+        &ctx,
+        result,
+        |id| format!("/resources/{id}?notice=coop-notice-saved"),
+        "name",
+    )? {
         Ok(r) => Ok(r),
         Err(shown) => {
             let (errors, _) = shown.into_parts();
@@ -187,7 +202,16 @@ pub async fn show(
     PagePath(id): PagePath<i64>,
     PageQuery(q): PageQuery<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    resource_page(&state, &ctx, id, BookingForm::default(), q.notice.as_deref(), None, FormErrors::default()).await
+    resource_page(
+        &state,
+        &ctx,
+        id,
+        BookingForm::default(),
+        q.notice.as_deref(),
+        None,
+        FormErrors::default(),
+    )
+    .await
 }
 
 pub async fn request(
@@ -213,7 +237,12 @@ pub async fn request(
         },
     )
     .await;
-    match after(&ctx, result, |_| format!("/resources/{id}?notice=coop-notice-requested"), "starts_at")? {
+    match after(
+        &ctx,
+        result,
+        |_| format!("/resources/{id}?notice=coop-notice-requested"),
+        "starts_at",
+    )? {
         Ok(r) => Ok(r),
         Err(shown) => {
             let (errors, alert) = shown.into_parts();
@@ -237,11 +266,25 @@ pub async fn decide(
     let booking = state.db.booking(id).await?.ok_or(PageError::NotFound)?;
     let result = resources::decide(&state, ctx.caller(), id, &form.decision).await;
     let resource = booking.resource_id;
-    match after(&ctx, result, |_| format!("/resources/{resource}?notice=coop-notice-decided"), "decision")? {
+    match after(
+        &ctx,
+        result,
+        |_| format!("/resources/{resource}?notice=coop-notice-decided"),
+        "decision",
+    )? {
         Ok(r) => Ok(r),
         Err(shown) => {
             let (errors, alert) = shown.into_parts();
-            resource_page(&state, &ctx, resource, BookingForm::default(), None, alert, errors).await
+            resource_page(
+                &state,
+                &ctx,
+                resource,
+                BookingForm::default(),
+                None,
+                alert,
+                errors,
+            )
+            .await
         }
     }
 }
@@ -259,12 +302,19 @@ fn booking_event(
         .trim_end_matches('/');
     icalendar::Event::new()
         .uid(&format!("booking-{}@{host}", b.id))
-        .add_property("DTSTAMP", maeul_domain::time::ical_utc(b.decided_at.unwrap_or(b.created_at)))
+        .add_property(
+            "DTSTAMP",
+            maeul_domain::time::ical_utc(b.decided_at.unwrap_or(b.created_at)),
+        )
         .add_property("DTSTART", maeul_domain::time::ical_utc(b.starts_at))
         .add_property("DTEND", maeul_domain::time::ical_utc(b.ends_at))
         .summary(&b.purpose)
         .location(&resource.name)
-        .url(&format!("{}/resources/{}", base_url.trim_end_matches('/'), resource.id))
+        .url(&format!(
+            "{}/resources/{}",
+            base_url.trim_end_matches('/'),
+            resource.id
+        ))
         .done()
 }
 

@@ -96,7 +96,15 @@ pub async fn show(
     PagePath(id): PagePath<i64>,
     PageQuery(q): PageQuery<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    program_page(&state, &ctx, id, q.notice.as_deref(), None, FormErrors::default()).await
+    program_page(
+        &state,
+        &ctx,
+        id,
+        q.notice.as_deref(),
+        None,
+        FormErrors::default(),
+    )
+    .await
 }
 
 async fn answer<T>(
@@ -106,7 +114,12 @@ async fn answer<T>(
     result: Result<T, crate::http::ServiceError>,
     notice_key: &'static str,
 ) -> Result<Response, PageError> {
-    match after(ctx, result, |_| format!("/programs/{id}?notice={notice_key}"), "session")? {
+    match after(
+        ctx,
+        result,
+        |_| format!("/programs/{id}?notice={notice_key}"),
+        "session",
+    )? {
         Ok(r) => Ok(r),
         Err(shown) => {
             let (errors, alert) = shown.into_parts();
@@ -142,7 +155,9 @@ pub async fn attendance(
     PagePath(id): PagePath<i64>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let session = form.get("session").and_then(|s| s.trim().parse::<i64>().ok());
+    let session = form
+        .get("session")
+        .and_then(|s| s.trim().parse::<i64>().ok());
     let people: Vec<i64> = form
         .keys()
         .filter_map(|k| k.strip_prefix("person-"))

@@ -46,7 +46,11 @@ pub struct CallView {
 }
 
 pub async fn view(state: &AppState, caller: Option<&Caller>, id: i64) -> ServiceResult<CallView> {
-    let call = state.db.grant_call(id).await?.ok_or(ServiceError::NotFound)?;
+    let call = state
+        .db
+        .grant_call(id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let scope = state
         .scopes()
         .get(call.scope_id)
@@ -115,7 +119,11 @@ pub async fn apply(
 ) -> ServiceResult<i64> {
     use maeul_domain::account::FieldError;
     let me = signed_in(caller)?;
-    let call = state.db.grant_call(call_id).await?.ok_or(ServiceError::NotFound)?;
+    let call = state
+        .db
+        .grant_call(call_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let mut fields = Fields::default();
     let title = fields.check("title", cooperation::parse_name(f.title));
     let plan = fields.check("plan", cooperation::parse_text(f.plan));
@@ -123,9 +131,7 @@ pub async fn apply(
     let mut organization = None;
     if !f.organization.trim().is_empty() {
         match f.organization.trim().parse::<i64>() {
-            Ok(org)
-                if cooperation::may_edit(state.db.member_role(org, me.id()).await?).is_ok() =>
-            {
+            Ok(org) if cooperation::may_edit(state.db.member_role(org, me.id()).await?).is_ok() => {
                 organization = Some(org)
             }
             _ => fields.add("organization", FieldError::Invalid),
@@ -154,7 +160,11 @@ pub async fn score(
         .grant_application(application_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    let call = state.db.grant_call(app.call_id).await?.ok_or(ServiceError::NotFound)?;
+    let call = state
+        .db
+        .grant_call(app.call_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     if !me.may(&state.scopes(), Action::Evaluate, call.scope_id) {
         return Err(ServiceError::Forbidden);
     }

@@ -2,8 +2,8 @@
 //! field and neighbourhood), an organization's page, creation and edits by its editors, joining and
 //! leaving, the staff's verification and the scope's consortium.
 use maeul_db::cooperation::{ConsortiumRow, MemberRow, OrgInput, OrgRow};
-use maeul_domain::cooperation::{self, Field, MemberRole, OrgKind, VerificationMethod};
 use maeul_domain::Scope;
+use maeul_domain::cooperation::{self, Field, MemberRole, OrgKind, VerificationMethod};
 
 use super::{may_run, scope_by_code, within};
 use crate::AppState;
@@ -92,7 +92,11 @@ pub struct OrgView {
 }
 
 pub async fn view(state: &AppState, caller: Option<&Caller>, id: i64) -> ServiceResult<OrgView> {
-    let org = state.db.organization(id).await?.ok_or(ServiceError::NotFound)?;
+    let org = state
+        .db
+        .organization(id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let scope = state
         .scopes()
         .get(org.scope_id)
@@ -205,7 +209,11 @@ pub async fn edit(
     f: &OrgForm<'_>,
 ) -> ServiceResult<()> {
     let me = signed_in(caller)?;
-    state.db.organization(id).await?.ok_or(ServiceError::NotFound)?;
+    state
+        .db
+        .organization(id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let role = state.db.member_role(id, me.id()).await?;
     cooperation::may_edit(role).map_err(maeul_domain::Refusal::from)?;
     let c = check(state, f)?;
@@ -228,8 +236,15 @@ pub async fn edit(
 
 pub async fn join(state: &AppState, caller: Option<&Caller>, id: i64) -> ServiceResult<()> {
     let me = signed_in(caller)?;
-    state.db.organization(id).await?.ok_or(ServiceError::NotFound)?;
-    Ok(state.db.join_organization(id, me.id(), MemberRole::Member).await?)
+    state
+        .db
+        .organization(id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    Ok(state
+        .db
+        .join_organization(id, me.id(), MemberRole::Member)
+        .await?)
 }
 
 pub async fn leave(state: &AppState, caller: Option<&Caller>, id: i64) -> ServiceResult<()> {
@@ -246,7 +261,11 @@ pub async fn verify(
     evidence: &str,
 ) -> ServiceResult<()> {
     let me = signed_in(caller)?;
-    let org = state.db.organization(id).await?.ok_or(ServiceError::NotFound)?;
+    let org = state
+        .db
+        .organization(id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     if !may_run(state, Some(me), org.scope_id) {
         return Err(ServiceError::Forbidden);
     }

@@ -20,7 +20,11 @@ pub struct ResourcesView {
 }
 
 /// The resources of a scope and the scopes below it.
-pub async fn list(state: &AppState, caller: Option<&Caller>, code: &str) -> ServiceResult<ResourcesView> {
+pub async fn list(
+    state: &AppState,
+    caller: Option<&Caller>,
+    code: &str,
+) -> ServiceResult<ResourcesView> {
     let scope = scope_by_code(state, code)?;
     let ids = within(state, scope.id);
     let resources = state
@@ -48,14 +52,24 @@ pub struct ResourceView {
 }
 
 /// Whether `caller` acts for the resource's owner organization (its representatives and staff).
-async fn is_owner(state: &AppState, caller: Option<&Caller>, r: &ResourceRow) -> ServiceResult<bool> {
+async fn is_owner(
+    state: &AppState,
+    caller: Option<&Caller>,
+    r: &ResourceRow,
+) -> ServiceResult<bool> {
     Ok(match caller {
-        Some(c) => cooperation::may_edit(state.db.member_role(r.owner_org_id, c.id()).await?).is_ok(),
+        Some(c) => {
+            cooperation::may_edit(state.db.member_role(r.owner_org_id, c.id()).await?).is_ok()
+        }
         None => false,
     })
 }
 
-pub async fn view(state: &AppState, caller: Option<&Caller>, id: i64) -> ServiceResult<ResourceView> {
+pub async fn view(
+    state: &AppState,
+    caller: Option<&Caller>,
+    id: i64,
+) -> ServiceResult<ResourceView> {
     let resource = state.db.resource(id).await?.ok_or(ServiceError::NotFound)?;
     let scope = state
         .scopes()
@@ -98,7 +112,10 @@ pub async fn create(
     }
     let mut fields = Fields::default();
     let name = fields.check("name", cooperation::parse_name(f.name));
-    let kind = fields.check("kind", ResourceKind::parse(f.kind).ok_or(FieldError::Required));
+    let kind = fields.check(
+        "kind",
+        ResourceKind::parse(f.kind).ok_or(FieldError::Required),
+    );
     let description = fields.check("description", cooperation::parse_text(f.description));
     let rules = fields.check("rules", cooperation::parse_text(f.rules));
     let capacity = fields.check("capacity", parse_number(f.capacity, 0, 10_000));
@@ -117,8 +134,15 @@ pub async fn create(
         fields.add("owner", FieldError::Invalid);
     }
     fields.finish()?;
-    let (Some(name), Some(kind), Some(description), Some(rules), Some(capacity), Some(hours), Some(owner)) =
-        (name, kind, description, rules, capacity, hours, owner)
+    let (
+        Some(name),
+        Some(kind),
+        Some(description),
+        Some(rules),
+        Some(capacity),
+        Some(hours),
+        Some(owner),
+    ) = (name, kind, description, rules, capacity, hours, owner)
     else {
         unreachable!("checked above")
     };
@@ -153,7 +177,11 @@ pub async fn request(
     r: Request<'_>,
 ) -> ServiceResult<i64> {
     let me = signed_in(caller)?;
-    state.db.resource(resource_id).await?.ok_or(ServiceError::NotFound)?;
+    state
+        .db
+        .resource(resource_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let mut fields = Fields::default();
     let starts_at = fields.check("starts_at", r.starts_at);
     let ends_at = fields.check("ends_at", r.ends_at);
@@ -187,18 +215,31 @@ pub async fn decide(
     decision: &str,
 ) -> ServiceResult<(i64, BookingState)> {
     let me = signed_in(caller)?;
-    let b = state.db.booking(booking_id).await?.ok_or(ServiceError::NotFound)?;
-    let resource = state.db.resource(b.resource_id).await?.ok_or(ServiceError::NotFound)?;
+    let b = state
+        .db
+        .booking(booking_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let resource = state
+        .db
+        .resource(b.resource_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let decision = match decision {
         "approve" => BookingDecision::Approve,
         "decline" => BookingDecision::Decline,
         "cancel" => BookingDecision::Cancel,
         _ => {
-            return Err(Refusal::field("decision", maeul_domain::account::FieldError::Invalid).into());
+            return Err(
+                Refusal::field("decision", maeul_domain::account::FieldError::Invalid).into(),
+            );
         }
     };
     let owner = is_owner(state, Some(me), &resource).await?;
-    let to = state.db.decide_booking(booking_id, me.id(), owner, decision).await?;
+    let to = state
+        .db
+        .decide_booking(booking_id, me.id(), owner, decision)
+        .await?;
     Ok((resource.id, to))
 }
 

@@ -2,8 +2,8 @@
 //! the waiting list) and withdrawal by residents, attendance taken by the platform's staff (completion
 //! follows the program's rule), and certificates. Completed hours are the training hours committees read.
 use maeul_db::cooperation::{EnrolmentRow, NewProgram, ProgramRow, SessionRow};
-use maeul_domain::cooperation::{EnrolmentState, ProgramKind};
 use maeul_domain::Scope;
+use maeul_domain::cooperation::{EnrolmentState, ProgramKind};
 
 use super::{may_run, scope_by_code, within};
 use crate::AppState;
@@ -37,7 +37,11 @@ pub struct ProgramView {
     pub may_run: bool,
 }
 
-pub async fn view(state: &AppState, caller: Option<&Caller>, id: i64) -> ServiceResult<ProgramView> {
+pub async fn view(
+    state: &AppState,
+    caller: Option<&Caller>,
+    id: i64,
+) -> ServiceResult<ProgramView> {
     let program = state.db.program(id).await?.ok_or(ServiceError::NotFound)?;
     let scope = state
         .scopes()
@@ -75,7 +79,11 @@ pub async fn create(
     Ok(state.db.create_program(p).await?)
 }
 
-pub async fn enrol(state: &AppState, caller: Option<&Caller>, id: i64) -> ServiceResult<EnrolmentState> {
+pub async fn enrol(
+    state: &AppState,
+    caller: Option<&Caller>,
+    id: i64,
+) -> ServiceResult<EnrolmentState> {
     let me = signed_in(caller)?;
     Ok(state.db.enrol(id, me.id()).await?)
 }
@@ -94,7 +102,11 @@ pub async fn attendance(
     people: &[i64],
 ) -> ServiceResult<usize> {
     let me = signed_in(caller)?;
-    let program = state.db.program(program_id).await?.ok_or(ServiceError::NotFound)?;
+    let program = state
+        .db
+        .program(program_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     if !may_run(state, Some(me), program.scope_id) {
         return Err(ServiceError::Forbidden);
     }
@@ -112,7 +124,10 @@ pub async fn attendance(
     }
     let mut completed = 0;
     for person in people {
-        if state.db.record_attendance(session_id, *person, Some(me.id())).await?
+        if state
+            .db
+            .record_attendance(session_id, *person, Some(me.id()))
+            .await?
             == EnrolmentState::Completed
         {
             completed += 1;
@@ -127,7 +142,11 @@ pub async fn certificate(
     program_id: i64,
     user: i64,
 ) -> ServiceResult<(ProgramRow, Scope, EnrolmentRow)> {
-    let program = state.db.program(program_id).await?.ok_or(ServiceError::NotFound)?;
+    let program = state
+        .db
+        .program(program_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let e = state
         .db
         .enrolment(program_id, user)
