@@ -191,3 +191,12 @@ coop-call-published = Results published
 coop-eligible-organizations = Organizations
 coop-eligible-resident_groups = Groups of residents
 coop-eligible-both = Organizations and groups of residents
+
+coop-program-new = Open a program (staff)
+coop-sessions-required = Sessions to attend to complete
+coop-session-new = Add a session (staff)
+coop-place = Place
+coop-call-new = Open a call (staff)
+coop-opens = Opens on
+coop-closes = Closes on
+coop-criteria-hint = One per line, "criterion: weight" (e.g. Public benefit: 3).

@@ -191,3 +191,12 @@ coop-call-published = 결과 공개
 coop-eligible-organizations = 단체
 coop-eligible-resident_groups = 주민모임
 coop-eligible-both = 단체와 주민모임
+
+coop-program-new = 과정 개설 (운영진)
+coop-sessions-required = 수료에 필요한 출석 횟수
+coop-session-new = 회차 추가 (운영진)
+coop-place = 장소
+coop-call-new = 공모 열기 (운영진)
+coop-opens = 접수 시작일
+coop-closes = 접수 마감일
+coop-criteria-hint = 한 줄에 하나씩 "기준: 가중치" (예: 공익성: 3).

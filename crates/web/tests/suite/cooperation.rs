@@ -12,6 +12,7 @@ app_tests!(
     bookings_over_the_api_are_pending_then_only_the_owner_approves_and_never_twice,
     a_reviewer_cannot_score_an_application_of_their_own_organization,
     a_completed_program_satisfies_a_committee_calls_training_requirement,
+    staff_open_programs_with_sessions_and_grant_calls_and_residents_cannot,
 );
 
 const JONGNO: &str = "11110";
@@ -548,4 +549,105 @@ async fn a_completed_program_satisfies_a_committee_calls_training_requirement(ap
         before.training_hours + school["hours"].as_i64().unwrap()
     );
     assert!(rule.check(&facts(after.training_hours)).is_empty());
+}
+
+async fn staff_open_programs_with_sessions_and_grant_calls_and_residents_cannot(app: App) {
+    let program_form = [
+        ("kind", "facilitator_training"),
+        ("title", "마을 퍼실리테이터 양성과정"),
+        ("hours", "10"),
+        ("capacity", "15"),
+        ("sessions_required", "4"),
+        ("description", ""),
+    ];
+    let call_form = [
+        ("title", "2027 청년 마을활동 지원"),
+        ("budget", "3,000,000"),
+        ("eligibility", "both"),
+        ("opens", "2027-03-01"),
+        ("closes", "2027-03-31"),
+        ("criteria", "공익성: 3\n실현가능성: 2"),
+        ("description", ""),
+    ];
+    let mut resident = app.signed_in(RESIDENT).await;
+    resident.get(&format!("/scopes/{JONGNO}/programs")).await;
+    let (status, _, _) = resident
+        .post(&format!("/scopes/{JONGNO}/programs"), &program_form)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = resident
+        .post(&format!("/scopes/{JONGNO}/grants"), &call_form)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let mut staff = app.signed_in(STAFF).await;
+    let (_, page) = staff.get(&format!("/scopes/{JONGNO}/programs")).await;
+    assert!(page.contains("program-submit"));
+    let mut bad = program_form;
+    bad[4] = ("sessions_required", "0");
+    let (status, _, _) = staff
+        .post(&format!("/scopes/{JONGNO}/programs"), &bad)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _, location) = staff
+        .post(&format!("/scopes/{JONGNO}/programs"), &program_form)
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let program = id_after(&location, "/programs/");
+    let ((start, _), (end, _)) = soon();
+    let (status, _, _) = staff
+        .post(
+            &format!("/programs/{program}/sessions"),
+            &[
+                ("title", "1회차"),
+                ("starts_at", &end),
+                ("ends_at", &start),
+                ("place", "구청"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _, _) = staff
+        .post(
+            &format!("/programs/{program}/sessions"),
+            &[
+                ("title", "1회차"),
+                ("starts_at", &start),
+                ("ends_at", &end),
+                ("place", "구청"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(app.db.program_sessions(program).await.unwrap().len(), 1);
+    let (_, programs) = api(&app, &format!("/api/v1/programs?scope={JONGNO}")).await;
+    assert!(
+        programs
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == json!(program)
+                && p["kind"] == json!("facilitator_training")
+                && p["hours"] == json!(10))
+    );
+
+    let mut bad = call_form;
+    bad[5] = ("criteria", "공익성: 0");
+    let (status, _, _) = staff.post(&format!("/scopes/{JONGNO}/grants"), &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _, location) = staff
+        .post(&format!("/scopes/{JONGNO}/grants"), &call_form)
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let call = id_after(&location, "/grants/");
+    let stored = app.db.grant_call(call).await.unwrap().unwrap();
+    assert_eq!(stored.budget, 3_000_000);
+    let criteria = app.db.grant_criteria(call).await.unwrap();
+    assert_eq!(
+        criteria
+            .iter()
+            .map(|c| (c.name.as_str(), c.weight))
+            .collect::<Vec<_>>(),
+        vec![("공익성", 3), ("실현가능성", 2)]
+    );
 }

@@ -140,6 +140,9 @@ const ROUTES: &[(&str, Access, bool)] = &[
     ("/grants/{id}/applications", Access::Account, false),
     ("/grants/{id}/publish", Access::Official, false),
     ("/grant-applications/{id}/scores", Access::Official, false),
+    ("/scopes/{code}/programs", Access::Official, false),
+    ("/programs/{id}/sessions", Access::Official, false),
+    ("/scopes/{code}/grants", Access::Official, false),
 ];
 
 /// The POST routes declared in the areas' route tables (`crates/web/src/areas/**`).

@@ -41,7 +41,11 @@ pub fn pages() -> Router<AppState> {
         .route("/resources/{id}/bookings", post(resources::request))
         .route("/resources/{id}/calendar.ics", get(resources::resource_ics))
         .route("/bookings/{id}/decision", post(resources::decide))
-        .route("/scopes/{code}/programs", get(schools::list))
+        .route(
+            "/scopes/{code}/programs",
+            get(schools::list).post(schools::create),
+        )
+        .route("/programs/{id}/sessions", post(schools::add_session))
         .route("/programs/{id}", get(schools::show))
         .route("/programs/{id}/enrol", post(schools::enrol))
         .route("/programs/{id}/withdraw", post(schools::withdraw))
@@ -50,7 +54,10 @@ pub fn pages() -> Router<AppState> {
             "/programs/{id}/certificates/{user}",
             get(schools::certificate),
         )
-        .route("/scopes/{code}/grants", get(grants::list))
+        .route(
+            "/scopes/{code}/grants",
+            get(grants::list).post(grants::open_call),
+        )
         .route("/grants/{id}", get(grants::show))
         .route("/grants/{id}/applications", post(grants::apply))
         .route("/grants/{id}/publish", post(grants::publish))

@@ -7,17 +7,37 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use maeul_db::cooperation::GrantCallRow;
 use maeul_domain::Scope;
+use maeul_domain::cooperation::Eligibility;
 use serde::Deserialize;
 
 use super::{NoticeQuery, after, csv_download};
 use crate::AppState;
-use crate::areas::cooperation::service::grants::{self, ApplicationForm, CallView};
+use crate::areas::cooperation::service::grants::{self, ApplicationForm, CallForm, CallView};
+use crate::areas::cooperation::service::may_run;
 use crate::areas::cooperation::service::organizations;
 use crate::areas::cooperation::views::NOTICES;
 use crate::http::{
     Alert, Crumbs, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, notice, page_status,
     render,
 };
+
+#[derive(Deserialize, Default)]
+pub struct NewCallForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub budget: String,
+    #[serde(default)]
+    pub eligibility: String,
+    #[serde(default)]
+    pub opens: String,
+    #[serde(default)]
+    pub closes: String,
+    #[serde(default)]
+    pub criteria: String,
+}
 
 #[derive(askama::Template)]
 #[template(path = "cooperation/grants.html")]
@@ -26,6 +46,32 @@ struct GrantsPage<'a> {
     crumbs: Crumbs,
     scope: Scope,
     calls: Vec<GrantCallRow>,
+    may_run: bool,
+    eligibilities: &'static [Eligibility],
+    form: NewCallForm,
+    errors: FormErrors,
+}
+
+async fn grants_page(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    form: NewCallForm,
+    errors: FormErrors,
+) -> Result<Response, PageError> {
+    let (scope, calls) = grants::list(state, code).await?;
+    let status = errors.status();
+    let page = render(&GrantsPage {
+        crumbs: Crumbs::within(ctx, &scope).current(ctx.t("coop-grants-title")),
+        may_run: may_run(state, ctx.caller(), scope.id),
+        ctx,
+        scope,
+        calls,
+        eligibilities: <Eligibility as maeul_domain::Named>::ALL,
+        form,
+        errors,
+    })?;
+    Ok((status, page).into_response())
 }
 
 pub async fn list(
@@ -33,13 +79,44 @@ pub async fn list(
     ctx: Ctx,
     PagePath(code): PagePath<String>,
 ) -> Result<Response, PageError> {
-    let (scope, calls) = grants::list(&state, &code).await?;
-    render(&GrantsPage {
-        crumbs: Crumbs::within(&ctx, &scope).current(ctx.t("coop-grants-title")),
-        ctx: &ctx,
-        scope,
-        calls,
-    })
+    grants_page(
+        &state,
+        &ctx,
+        &code,
+        NewCallForm::default(),
+        FormErrors::default(),
+    )
+    .await
+}
+
+pub async fn open_call(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(code): PagePath<String>,
+    CsrfForm(form): CsrfForm<NewCallForm>,
+) -> Result<Response, PageError> {
+    let input = CallForm {
+        title: &form.title,
+        description: &form.description,
+        budget: &form.budget,
+        eligibility: &form.eligibility,
+        opens: &form.opens,
+        closes: &form.closes,
+        criteria: &form.criteria,
+    };
+    let result = grants::open_call(&state, ctx.caller(), &code, &input).await;
+    match after(
+        &ctx,
+        result,
+        |id| format!("/grants/{id}?notice=coop-notice-saved"),
+        "title",
+    )? {
+        Ok(r) => Ok(r),
+        Err(shown) => {
+            let (errors, _) = shown.into_parts();
+            grants_page(&state, &ctx, &code, form, errors).await
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]

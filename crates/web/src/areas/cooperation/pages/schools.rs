@@ -6,15 +6,34 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use maeul_db::cooperation::{EnrolmentRow, ProgramRow};
 use maeul_domain::Scope;
+use maeul_domain::cooperation::ProgramKind;
+use serde::Deserialize;
 
 use super::{NoticeQuery, after};
 use crate::AppState;
-use crate::areas::cooperation::service::schools::{self, ProgramView, ProgramsView};
+use crate::areas::cooperation::service::may_run;
+use crate::areas::cooperation::service::schools::{self, ProgramForm, ProgramView, ProgramsView};
 use crate::areas::cooperation::views::NOTICES;
 use crate::http::{
     Alert, Crumbs, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, notice, page_status,
     render,
 };
+
+#[derive(Deserialize, Default)]
+pub struct NewProgramForm {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub hours: String,
+    #[serde(default)]
+    pub capacity: String,
+    #[serde(default)]
+    pub sessions_required: String,
+}
 
 #[derive(askama::Template)]
 #[template(path = "cooperation/programs.html")]
@@ -22,6 +41,31 @@ struct ProgramsPage<'a> {
     ctx: &'a Ctx,
     crumbs: Crumbs,
     v: ProgramsView,
+    may_run: bool,
+    kinds: &'static [ProgramKind],
+    form: NewProgramForm,
+    errors: FormErrors,
+}
+
+async fn programs_page(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    form: NewProgramForm,
+    errors: FormErrors,
+) -> Result<Response, PageError> {
+    let v = schools::list(state, code).await?;
+    let status = errors.status();
+    let page = render(&ProgramsPage {
+        crumbs: Crumbs::within(ctx, &v.scope).current(ctx.t("coop-programs-title")),
+        may_run: may_run(state, ctx.caller(), v.scope.id),
+        ctx,
+        v,
+        kinds: <ProgramKind as maeul_domain::Named>::ALL,
+        form,
+        errors,
+    })?;
+    Ok((status, page).into_response())
 }
 
 pub async fn list(
@@ -29,12 +73,74 @@ pub async fn list(
     ctx: Ctx,
     PagePath(code): PagePath<String>,
 ) -> Result<Response, PageError> {
-    let v = schools::list(&state, &code).await?;
-    render(&ProgramsPage {
-        crumbs: Crumbs::within(&ctx, &v.scope).current(ctx.t("coop-programs-title")),
-        ctx: &ctx,
-        v,
-    })
+    programs_page(
+        &state,
+        &ctx,
+        &code,
+        NewProgramForm::default(),
+        FormErrors::default(),
+    )
+    .await
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(code): PagePath<String>,
+    CsrfForm(form): CsrfForm<NewProgramForm>,
+) -> Result<Response, PageError> {
+    let input = ProgramForm {
+        kind: &form.kind,
+        title: &form.title,
+        description: &form.description,
+        hours: &form.hours,
+        capacity: &form.capacity,
+        sessions_required: &form.sessions_required,
+    };
+    let result = schools::create(&state, ctx.caller(), &code, &input).await;
+    match after(
+        &ctx,
+        result,
+        |id| format!("/programs/{id}?notice=coop-notice-saved"),
+        "title",
+    )? {
+        Ok(r) => Ok(r),
+        Err(shown) => {
+            let (errors, _) = shown.into_parts();
+            programs_page(&state, &ctx, &code, form, errors).await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct SessionForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub starts_at: String,
+    #[serde(default)]
+    pub ends_at: String,
+    #[serde(default)]
+    pub place: String,
+}
+
+pub async fn add_session(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(form): CsrfForm<SessionForm>,
+) -> Result<Response, PageError> {
+    let result = schools::add_session(
+        &state,
+        ctx.caller(),
+        id,
+        &form.title,
+        &form.starts_at,
+        &form.ends_at,
+        &form.place,
+    )
+    .await;
+    answer(&state, &ctx, id, result, "coop-notice-saved").await
 }
 
 #[derive(askama::Template)]

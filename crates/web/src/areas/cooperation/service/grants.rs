@@ -103,6 +103,109 @@ pub async fn view(state: &AppState, caller: Option<&Caller>, id: i64) -> Service
     })
 }
 
+/// A call as staff describe it; `criteria` has one `name: weight` per line.
+pub struct CallForm<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub budget: &'a str,
+    pub eligibility: &'a str,
+    pub opens: &'a str,
+    pub closes: &'a str,
+    pub criteria: &'a str,
+}
+
+/// Reads `name: weight` lines (a line without a weight weighs 1).
+pub fn parse_criteria(text: &str) -> Result<Vec<(String, i64)>, maeul_domain::account::FieldError> {
+    use maeul_domain::account::FieldError;
+    let mut out = vec![];
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (name, weight) = match line.rsplit_once(':') {
+            Some((n, w)) => (
+                n.trim(),
+                w.trim().parse::<i64>().map_err(|_| FieldError::Invalid)?,
+            ),
+            None => (line, 1),
+        };
+        let name = cooperation::parse_name(name)?;
+        if !(1..=100).contains(&weight) {
+            return Err(FieldError::Invalid);
+        }
+        out.push((name, weight));
+    }
+    if out.is_empty() || out.len() > 10 {
+        return Err(FieldError::Required);
+    }
+    Ok(out)
+}
+
+/// The platform's staff open a small-grants call.
+pub async fn open_call(
+    state: &AppState,
+    caller: Option<&Caller>,
+    code: &str,
+    f: &CallForm<'_>,
+) -> ServiceResult<i64> {
+    use maeul_domain::account::FieldError;
+    use maeul_domain::time::parse_local_date;
+    let me = signed_in(caller)?;
+    let scope = scope_by_code(state, code)?;
+    if !may_run(state, Some(me), scope.id) {
+        return Err(ServiceError::Forbidden);
+    }
+    let mut fields = Fields::default();
+    let title = fields.check("title", cooperation::parse_name(f.title));
+    let description = fields.check("description", cooperation::parse_text(f.description));
+    let budget = fields.check("budget", parse_number(f.budget, 1, 10_000_000_000));
+    let eligibility = fields.check(
+        "eligibility",
+        <cooperation::Eligibility as maeul_domain::Named>::parse(f.eligibility)
+            .ok_or(FieldError::Required),
+    );
+    let opens = fields.check("opens", parse_local_date(f.opens));
+    let closes = fields.check("closes", parse_local_date(f.closes));
+    if let (Some(o), Some(c)) = (opens, closes)
+        && c < o
+    {
+        fields.add("closes", FieldError::Invalid);
+    }
+    let criteria = fields.check("criteria", parse_criteria(f.criteria));
+    fields.finish()?;
+    let (
+        Some(title),
+        Some(description),
+        Some(budget),
+        Some(eligibility),
+        Some(opens),
+        Some(closes),
+        Some(criteria),
+    ) = (
+        title,
+        description,
+        budget,
+        eligibility,
+        opens,
+        closes,
+        criteria,
+    )
+    else {
+        unreachable!("checked above")
+    };
+    let criteria: Vec<(&str, i64)> = criteria.iter().map(|(n, w)| (n.as_str(), *w)).collect();
+    Ok(state
+        .db
+        .create_grant_call(&maeul_db::cooperation::NewGrantCall {
+            scope_id: scope.id,
+            title: &title,
+            description: &description,
+            budget,
+            eligibility,
+            opens_at: opens,
+            closes_at: closes + maeul_domain::time::DAY - 1,
+            criteria: &criteria,
+        })
+        .await?)
+}
+
 pub struct ApplicationForm<'a> {
     pub title: &'a str,
     pub plan: &'a str,

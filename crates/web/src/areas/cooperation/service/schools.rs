@@ -5,8 +5,9 @@ use maeul_db::cooperation::{EnrolmentRow, NewProgram, ProgramRow, SessionRow};
 use maeul_domain::Scope;
 use maeul_domain::cooperation::{EnrolmentState, ProgramKind};
 
-use super::{may_run, scope_by_code, within};
+use super::{may_run, parse_number, scope_by_code, within};
 use crate::AppState;
+use crate::areas::accounts::service::Fields;
 use crate::http::{Caller, ServiceError, ServiceResult, signed_in};
 
 pub struct ProgramsView {
@@ -66,17 +67,104 @@ pub async fn view(
     })
 }
 
-/// Staff add a program to a scope's school.
+/// A program as staff describe it.
+pub struct ProgramForm<'a> {
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub hours: &'a str,
+    pub capacity: &'a str,
+    pub sessions_required: &'a str,
+}
+
+/// The platform's staff add a program to the scope's school.
 pub async fn create(
     state: &AppState,
     caller: Option<&Caller>,
-    scope_id: i64,
-    p: &NewProgram<'_>,
+    code: &str,
+    f: &ProgramForm<'_>,
 ) -> ServiceResult<i64> {
-    if !may_run(state, caller, scope_id) {
+    use maeul_domain::account::FieldError;
+    use maeul_domain::cooperation::{parse_name, parse_text};
+    let me = signed_in(caller)?;
+    let scope = scope_by_code(state, code)?;
+    if !may_run(state, Some(me), scope.id) {
         return Err(ServiceError::Forbidden);
     }
-    Ok(state.db.create_program(p).await?)
+    let mut fields = Fields::default();
+    let kind = fields.check(
+        "kind",
+        ProgramKind::parse(f.kind).ok_or(FieldError::Required),
+    );
+    let title = fields.check("title", parse_name(f.title));
+    let description = fields.check("description", parse_text(f.description));
+    let hours = fields.check("hours", parse_number(f.hours, 1, 500));
+    let capacity = fields.check("capacity", parse_number(f.capacity, 0, 10_000));
+    let required = fields.check(
+        "sessions_required",
+        parse_number(f.sessions_required, 1, 100),
+    );
+    fields.finish()?;
+    let (Some(kind), Some(title), Some(description), Some(hours), Some(capacity), Some(required)) =
+        (kind, title, description, hours, capacity, required)
+    else {
+        unreachable!("checked above")
+    };
+    Ok(state
+        .db
+        .create_program(&NewProgram {
+            scope_id: scope.id,
+            organization_id: None,
+            kind,
+            title: &title,
+            description: &description,
+            hours,
+            capacity,
+            sessions_required: required,
+        })
+        .await?)
+}
+
+/// The platform's staff add a session (`starts`/`ends` as the form's local date-times).
+pub async fn add_session(
+    state: &AppState,
+    caller: Option<&Caller>,
+    program_id: i64,
+    title: &str,
+    starts: &str,
+    ends: &str,
+    place: &str,
+) -> ServiceResult<i64> {
+    use maeul_domain::account::FieldError;
+    use maeul_domain::cooperation::{parse_name, parse_text};
+    use maeul_domain::time::parse_local_datetime;
+    let me = signed_in(caller)?;
+    let program = state
+        .db
+        .program(program_id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if !may_run(state, Some(me), program.scope_id) {
+        return Err(ServiceError::Forbidden);
+    }
+    let mut fields = Fields::default();
+    let title = fields.check("title", parse_name(title));
+    let starts = fields.check("starts_at", parse_local_datetime(starts));
+    let ends = fields.check("ends_at", parse_local_datetime(ends));
+    let place = fields.check("place", parse_text(place));
+    if let (Some(s), Some(e)) = (starts, ends)
+        && e <= s
+    {
+        fields.add("ends_at", FieldError::Invalid);
+    }
+    fields.finish()?;
+    let (Some(title), Some(starts), Some(ends), Some(place)) = (title, starts, ends, place) else {
+        unreachable!("checked above")
+    };
+    Ok(state
+        .db
+        .add_session(program_id, &title, starts, ends, &place)
+        .await?)
 }
 
 pub async fn enrol(
