@@ -206,7 +206,7 @@ async fn concurrent_requests_and_approvals_leave_at_most_one_approved_booking_pe
             assert!(!a.overlaps(b), "{a:?} overlaps {b:?}");
         }
     }
-    // The database itself refuses an overlapping approval even when the rules are bypassed.
+    // An overlapping approval: the rules refuse it, and so does the database when they are bypassed.
     let pending = db
         .request_booking(
             room,
@@ -243,6 +243,13 @@ async fn concurrent_requests_and_approvals_leave_at_most_one_approved_booking_pe
         ),
         CooperationRefusal::Overlaps
     );
+    let raw = "UPDATE coop_bookings SET state = 'approved' WHERE id = $1";
+    let bypass = match &db {
+        Db::Sqlite(p) => sqlx::query(raw).bind(clash).execute(p).await.map(|_| ()),
+        Db::Postgres(p) => sqlx::query(raw).bind(clash).execute(p).await.map(|_| ()),
+    };
+    let error = bypass.expect_err("the trigger refuses an overlapping approval");
+    assert!(error.to_string().contains("booking_overlaps"), "{error}");
     // Only the owner decides; the requester may cancel, which frees the slot.
     assert_eq!(
         refusal(
