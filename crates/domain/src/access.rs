@@ -55,10 +55,13 @@ pub enum Action {
     ManageAgenda,
     /// Consult on, request adjustments to and approve the yearly plans submitted to the target scope.
     ConsultPlans,
+    /// Run the scope's platform for citizen cooperation: verify organizations, keep its consortium, run
+    /// its schools (attendance) and its small-grants calls.
+    RunCooperation,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Action::ParticipateAsResident,
         Action::VerifyResidency,
         Action::ImportResidentRegister,
@@ -73,6 +76,7 @@ impl Action {
         Action::ReviewBudgetProjects,
         Action::ManageAgenda,
         Action::ConsultPlans,
+        Action::RunCooperation,
     ];
 
     /// The roles whose grants (in the target scope or above) allow this action.
@@ -95,6 +99,7 @@ impl Action {
             Action::ReviewBudgetProjects => &[Official],
             Action::ManageAgenda => &[SupportStaff, Official, Administrator],
             Action::ConsultPlans => &[Official],
+            Action::RunCooperation => &[SupportStaff, Official, Administrator],
         }
     }
 }

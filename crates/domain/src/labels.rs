@@ -59,6 +59,17 @@ every_label![
     crate::plan::PlanState,
     crate::plan::SectionKind,
     crate::plan::BudgetSource,
+    crate::cooperation::OrgKind,
+    crate::cooperation::Field,
+    crate::cooperation::MemberRole,
+    crate::cooperation::VerificationMethod,
+    crate::cooperation::ConsortiumRole,
+    crate::cooperation::ResourceKind,
+    crate::cooperation::BookingState,
+    crate::cooperation::ProgramKind,
+    crate::cooperation::EnrolmentState,
+    crate::cooperation::GrantCallState,
+    crate::cooperation::Eligibility,
 ];
 
 #[cfg(test)]

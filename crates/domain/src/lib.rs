@@ -9,6 +9,7 @@ pub mod attachment;
 pub mod audit;
 pub mod budget;
 pub mod committee;
+pub mod cooperation;
 pub mod debate;
 pub mod labels;
 pub mod lang;

@@ -135,6 +135,7 @@ refusals! {
     Moderation(crate::moderation::ModerationRefusal),
     Budget(crate::budget::BudgetRefusal),
     Plan(crate::plan::PlanRefusal),
+    Cooperation(crate::cooperation::CooperationRefusal),
 }
 
 impl Refusal {

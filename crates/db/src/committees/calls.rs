@@ -73,6 +73,8 @@ pub struct ApplicationRow {
     /// Stored reason codes (see [`Ineligible::encode`]).
     pub ineligible_why: String,
     pub rank: Option<i64>,
+    /// Hours staff logged for this application plus the hours of the citizen-school programs the applicant
+    /// completed (`coop_enrolments`, read here: one record, not a copy).
     pub training_hours: i64,
     /// The applicant's residence, if declared, and its status.
     pub residence_scope_id: Option<i64>,
@@ -133,7 +135,9 @@ const SELECT_CALL: &str = "SELECT id, committee_id, title, description, state, s
 
 const SELECT_APPLICATION: &str = "SELECT a.id, a.call_id, a.user_id, u.display_name, a.pseudonym, a.age, a.strata_json, a.status,
         a.ineligible_why, a.rank,
-        CAST(COALESCE((SELECT SUM(t.hours) FROM committee_training t WHERE t.application_id = a.id), 0) AS BIGINT) AS training_hours,
+        CAST(COALESCE((SELECT SUM(t.hours) FROM committee_training t WHERE t.application_id = a.id), 0)
+           + COALESCE((SELECT SUM(p.hours) FROM coop_enrolments e JOIN coop_programs p ON p.id = e.program_id
+                       WHERE e.user_id = a.user_id AND e.state = 'completed'), 0) AS BIGINT) AS training_hours,
         r.scope_id AS residence_scope_id, r.status AS residence_status
      FROM committee_applications a JOIN users u ON u.id = a.user_id LEFT JOIN residencies r ON r.user_id = a.user_id";
 

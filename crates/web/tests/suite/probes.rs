@@ -126,6 +126,23 @@ const ROUTES: &[(&str, Access, bool)] = &[
     ("/plans/{id}/state", Access::Official, false),
     ("/plans/{id}/sections", Access::Official, false),
     ("/plans/{id}/projects", Access::Official, false),
+    ("/scopes/{code}/organizations", Access::Account, false),
+    ("/organizations/{id}", Access::Account, false),
+    ("/organizations/{id}/join", Access::Account, false),
+    ("/organizations/{id}/leave", Access::Account, false),
+    ("/organizations/{id}/verify", Access::Official, false),
+    ("/scopes/{code}/resources", Access::Official, false),
+    ("/resources/{id}/bookings", Access::Account, false),
+    ("/bookings/{id}/decision", Access::Account, false),
+    ("/programs/{id}/enrol", Access::Account, false),
+    ("/programs/{id}/withdraw", Access::Account, false),
+    ("/programs/{id}/attendance", Access::Official, false),
+    ("/grants/{id}/applications", Access::Account, false),
+    ("/grants/{id}/publish", Access::Official, false),
+    ("/grant-applications/{id}/scores", Access::Official, false),
+    ("/scopes/{code}/programs", Access::Official, false),
+    ("/programs/{id}/sessions", Access::Official, false),
+    ("/scopes/{code}/grants", Access::Official, false),
 ];
 
 /// The POST routes declared in the areas' route tables (`crates/web/src/areas/**`).

@@ -10,7 +10,7 @@ use crate::AppState;
 pub mod api;
 pub mod demo;
 pub mod draw;
-mod ical;
+pub mod ical;
 mod pages;
 pub mod service;
 pub mod views;
