@@ -218,6 +218,12 @@ impl Ids {
                 call = call.or(db.calls_of(c.id).await.unwrap().first().map(|c| c.id));
             }
         }
+        let resource = db.resources().await.unwrap().first().map(|r| r.id);
+        let booking = match resource {
+            Some(r) => db.bookings_of(r).await.unwrap().first().map(|b| b.id),
+            None => None,
+        };
+        let grant_call = db.grant_calls().await.unwrap().first().map(|c| c.id);
         let debate = db
             .proposals_in_scope(jongno, maeul_db::proposals::Kind::Debate, None, 1)
             .await
@@ -260,6 +266,18 @@ impl Ids {
             ),
             ("notifications", Some(1)),
             ("admin", Some(1)),
+            ("organizations", db.organizations().await.unwrap().first().map(|o| o.id)),
+            ("resources", resource),
+            ("bookings", booking),
+            ("programs", db.programs().await.unwrap().first().map(|p| p.id)),
+            ("grants", grant_call),
+            (
+                "grant-applications",
+                match grant_call {
+                    Some(call) => db.grant_applications(call).await.unwrap().first().map(|a| a.id),
+                    None => None,
+                },
+            ),
         ];
         let mut by_segment = std::collections::HashMap::new();
         for (segment, id) in found {
