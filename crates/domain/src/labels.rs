@@ -59,6 +59,14 @@ every_label![
     crate::plan::PlanState,
     crate::plan::SectionKind,
     crate::plan::BudgetSource,
+    crate::evaluation::ProjectStatus,
+    crate::evaluation::UpdateState,
+    crate::evaluation::IndicatorLevel,
+    crate::evaluation::IndicatorKind,
+    crate::evaluation::Better,
+    crate::evaluation::Aggregation,
+    crate::evaluation::CycleState,
+    crate::evaluation::GradeLetter,
 ];
 
 #[cfg(test)]

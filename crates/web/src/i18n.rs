@@ -42,9 +42,9 @@ macro_rules! catalogue {
     };
 }
 const KO: &[(&str, &str)] =
-    catalogue!("ko": "main", "participation", "committees", "errors", "admin", "budgeting", "plan");
+    catalogue!("ko": "main", "participation", "committees", "errors", "admin", "budgeting", "plan", "evaluation");
 const EN: &[(&str, &str)] =
-    catalogue!("en": "main", "participation", "committees", "errors", "admin", "budgeting", "plan");
+    catalogue!("en": "main", "participation", "committees", "errors", "admin", "budgeting", "plan", "evaluation");
 
 /// The message catalogues of both languages.
 pub struct I18n {
@@ -416,6 +416,20 @@ mod tests {
             maeul_domain::budget::refusal::samples()
                 .into_iter()
                 .map(Refusal::from),
+        );
+        use maeul_domain::evaluation::EvaluationRefusal as E;
+        all.extend(
+            [
+                E::NotAllowed {
+                    state: "evaluation-state-measuring",
+                    event: "evaluation-event-grade",
+                },
+                E::ScoreOutOfRange { max: 5 },
+                E::GradeOwnScope,
+                E::OwnUpdate,
+                E::EvaluatorCannotEditIndicators,
+            ]
+            .map(Refusal::from),
         );
         all
     }
