@@ -28,8 +28,10 @@ pub struct CycleRow {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CycleLogRow {
-    pub from_state: String,
-    pub to_state: String,
+    #[sqlx(try_from = "String")]
+    pub from_state: CycleState,
+    #[sqlx(try_from = "String")]
+    pub to_state: CycleState,
     pub actor_id: Option<i64>,
     pub at: i64,
 }

@@ -1,0 +1,38 @@
+//! Results-based evaluation: funded projects (budget winners, plan projects) tracked to their outcomes with
+//! milestones and verified updates, indicators with baselines and targets, the yearly evaluation cycle
+//! whose grade feeds the next budget's envelope formula, the trace from a resident's proposal to the
+//! grade, and each scope's dashboard and map.
+use axum::Router;
+use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+pub mod api;
+pub mod demo;
+mod pages;
+pub mod service;
+
+use pages::{cycles, projects, trace};
+
+pub fn pages() -> Router<AppState> {
+    Router::new()
+        .route("/scopes/{code}/tracked-projects", get(projects::list))
+        .route("/tracked-projects/{id}", get(projects::show))
+        .route("/tracked-projects/{id}/updates", post(projects::report))
+        .route("/tracked-updates/{id}/decision", post(projects::decide))
+        .route("/scopes/{code}/evaluations", get(cycles::list))
+        .route("/evaluation-cycles/{id}", get(cycles::show))
+        .route("/evaluation-cycles/{id}/state", post(cycles::step))
+        .route("/evaluation-cycles/{id}/scores", post(cycles::score))
+        .route("/evaluation-indicators/{id}/target", post(cycles::target))
+        .route("/evaluation-indicators/{id}/actual", post(cycles::actual))
+        .route("/trace", get(trace::show))
+}
+
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::tracked_projects))
+        .routes(routes!(api::trace))
+}
