@@ -126,6 +126,20 @@ const ROUTES: &[(&str, Access, bool)] = &[
     ("/plans/{id}/state", Access::Official, false),
     ("/plans/{id}/sections", Access::Official, false),
     ("/plans/{id}/projects", Access::Official, false),
+    ("/tracked-projects/{id}/updates", Access::Official, false),
+    ("/tracked-updates/{id}/decision", Access::Official, false),
+    ("/evaluation-cycles/{id}/state", Access::Official, false),
+    ("/evaluation-cycles/{id}/scores", Access::Account, false),
+    (
+        "/evaluation-indicators/{id}/target",
+        Access::Official,
+        false,
+    ),
+    (
+        "/evaluation-indicators/{id}/actual",
+        Access::Official,
+        false,
+    ),
 ];
 
 /// The POST routes declared in the areas' route tables (`crates/web/src/areas/**`).
