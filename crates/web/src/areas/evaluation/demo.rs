@@ -1,5 +1,5 @@
 //! The evaluation's part of the demo city: a finished 2026 cycle for Jongno-gu. A resident's proposal
-//! (shade and benches in the alleys) became an agenda item, adopted by a carried motion of the district's
+//! (the public sphere's demo proposal for public-bicycle stations) became an agenda item, adopted by a carried motion of the district's
 //! committee, a project of Jongno-gu's 2026 plan and a tracked project with milestones and verified
 //! updates; the cycle's indicators have baselines, targets and actuals; the district assessed itself, two
 //! evaluators scored it against the rubric, the city graded it, and the grade's figure entered the 2027
@@ -8,7 +8,7 @@
 //! Sajik-dong's counted 2027 winners are tracked too. So the trace and the pages are full on first visit.
 use maeul_db::evaluation::{Actual, NewIndicator, NewUpdate};
 use maeul_db::plan::{ItemAction, NewItem, NewProject, PlanAction};
-use maeul_db::proposals::{Kind, NewProposal};
+use maeul_db::proposals::Kind;
 use maeul_db::users::NewUser;
 use maeul_db::{Db, DbError};
 use maeul_domain::ScopeTree;
@@ -17,7 +17,6 @@ use maeul_domain::evaluation::{
     Aggregation, Better, CycleEvent, IndicatorKind, IndicatorLevel, Party, UpdateEvent,
 };
 use maeul_domain::plan::{BudgetSource, ProposerKind};
-use maeul_domain::proposal::{Category, Ladder, ProposalEvent};
 use maeul_domain::time::DAY;
 
 async fn person(db: &Db, email: &str) -> Result<Option<i64>, DbError> {
@@ -54,12 +53,10 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
     ) else {
         return Ok(());
     };
-    let (Some(resident), Some(staff), Some(official), Some(evaluator), Some(moderator)) = (
-        person(db, "resident@demo.maeul.kr").await?,
+    let (Some(staff), Some(official), Some(evaluator)) = (
         person(db, "staff@demo.maeul.kr").await?,
         person(db, "official@demo.maeul.kr").await?,
         person(db, "evaluator@demo.maeul.kr").await?,
-        person(db, "moderator@demo.maeul.kr").await?,
     ) else {
         return Ok(());
     };
@@ -69,36 +66,30 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
     let city_officer = seeded_person(db, "governance@seed.maeul.kr", "서울시 협치담당관").await?;
     let second_evaluator = seeded_person(db, "evaluator2@seed.maeul.kr", "김외부평가").await?;
 
-    // 1. From a resident's proposal to a project of Jongno-gu's 2026 plan.
-    let title =
-        "골목길 그늘 쉼터와 벤치를 늘려 주세요 (More shaded rest spots and benches in the alleys)";
-    let proposal = db
-        .create_proposal(&NewProposal {
-            scope_id: jongno.id,
-            author_id: resident,
-            title,
-            body: "여름이면 어르신들이 골목에서 쉴 곳이 없습니다. 동마다 그늘 쉼터를 만들어 주세요. \
-                   (In summer older residents have nowhere to rest in the alleys.)",
-            category: Category::Welfare,
-            location: "종로구 골목길",
-            submit: true,
-            kind: Kind::Proposal,
-        })
-        .await?;
-    db.transition_proposal(
-        proposal,
-        &ProposalEvent::Accept,
-        &Ladder::democracy_seoul(),
-        Some(moderator),
-    )
-    .await?;
+    // 1. From a resident's proposal (one of the public sphere's demo proposals not yet on the agenda)
+    //    to a project of Jongno-gu's 2026 plan.
+    let mut proposal = None;
+    for p in db
+        .proposals_in_scope(jongno.id, Kind::Proposal, None, 20)
+        .await?
+    {
+        if db.plan_item_for_proposal(p.id).await?.is_none() {
+            proposal = Some(p);
+            break;
+        }
+    }
+    let Some(proposal) = proposal else {
+        return Ok(());
+    };
+    let title = proposal.title.as_str();
+    let proposal = proposal.id;
     let item = db
         .create_plan_item(&NewItem {
             scope_id: jongno.id,
             title,
             body: "주민 제안에서 올라온 의제 (promoted from a resident's proposal)",
             proposer_kind: ProposerKind::Proposal,
-            proposed_by: Some(resident),
+            proposed_by: None,
             proposal_id: Some(proposal),
         })
         .await?;
@@ -122,17 +113,17 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
         .await?;
     db.add_plan_project(&NewProject {
         plan_id: plan,
-        title: "골목 그늘 쉼터 12곳 조성 (Twelve shaded rest spots in the alleys)",
-        objective: "동마다 걸어서 5분 안에 쉼터 (a rest spot within five minutes' walk in every dong)",
-        lead_department: "공원녹지과 (Parks and Greenery)",
-        partners: "동 주민자치회, 노인복지관 (dong councils, senior welfare centre)",
+        title: "주민센터 앞 공공자전거 정류소 12곳 신설 (Twelve public-bicycle stations at community centres)",
+        objective: "동마다 주민센터 앞 정류소 (a station in front of every dong's community centre)",
+        lead_department: "교통행정과 (Transport Administration)",
+        partners: "동 주민자치회, 서울시설공단 (dong councils, Seoul Facilities Corporation)",
         schedule: "2026-03 ~ 2026-11",
         item_ids: &[item],
         budget_lines: &[
             (BudgetSource::CityGrant, 60_000_000, ""),
             (BudgetSource::OwnFunds, 30_000_000, ""),
         ],
-        indicators: &["조성된 쉼터 수 (rest spots built)"],
+        indicators: &["신설 정류소 수 (stations built)"],
     })
     .await?;
     for (by, action) in [
@@ -224,8 +215,8 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
     let base = NewIndicator {
         cycle_id: cycle,
         project_id: Some(project),
-        code: "rest_spots",
-        name: "조성된 그늘 쉼터 수 (shaded rest spots built)",
+        code: "bicycle_stations",
+        name: "신설 공공자전거 정류소 수 (public-bicycle stations built)",
         level: IndicatorLevel::Output,
         kind: IndicatorKind::Number,
         better: Better::Higher,
@@ -238,8 +229,8 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
     let satisfaction = db
         .add_indicator(
             &NewIndicator {
-                code: "rest_spot_satisfaction",
-                name: "쉼터 이용 주민 만족 비율 (residents satisfied with the rest spots)",
+                code: "station_satisfaction",
+                name: "정류소 이용 주민 만족 비율 (users satisfied with the stations)",
                 level: IndicatorLevel::Outcome,
                 kind: IndicatorKind::Percentage,
                 aggregation: Aggregation::Average,
@@ -279,7 +270,7 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
     db.record_actual(
         spots,
         value(12.0),
-        "준공 사진 12건",
+        "설치 사진 12건 (photos of the twelve stations)",
         Party::Implementer,
         Some(staff),
     )
@@ -306,8 +297,8 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
     .await?;
     go(
         CycleEvent::SelfAssess {
-            narrative: "쉼터 12곳을 모두 조성했고, 이용 주민의 71%가 만족했습니다. 숙의 참여는 목표에 못 미쳐 \
-                        2027년에는 동별 원탁회의를 늘립니다. (All twelve spots were built and 71 % of users are \
+            narrative: "정류소 12곳을 모두 설치했고, 이용 주민의 71%가 만족했습니다. 숙의 참여는 목표에 못 미쳐 \
+                        2027년에는 동별 원탁회의를 늘립니다. (All twelve stations were built and 71 % of users are \
                         satisfied; deliberation fell short of its target, so 2027 adds round tables in every dong.)"
                 .into(),
         },
@@ -344,8 +335,8 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
     ) {
         let formula = Formula {
             own_permille: 400,
-            base: 45,
-            population: 45,
+            base: 50,
+            population: 40,
             need: 0,
             grade: 10,
         };
