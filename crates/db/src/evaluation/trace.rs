@@ -186,3 +186,21 @@ impl Db {
             .find(|c| c.year == year))
     }
 }
+
+/// Proposals of one scope: how many, and their supporters (the dashboard's participation).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ParticipationRow {
+    pub scope_id: i64,
+    pub proposals: i64,
+    pub supporters: i64,
+}
+
+impl Db {
+    /// Visible proposals and their supporters, by scope.
+    pub async fn participation_by_scope(&self) -> DbResult<Vec<ParticipationRow>> {
+        Ok(db_run!(self, pool => sqlx::query_as::<_, ParticipationRow>(
+            "SELECT scope_id, COUNT(*) AS proposals, CAST(COALESCE(SUM(support_count), 0) AS BIGINT) AS supporters FROM proposals
+             WHERE kind = 'proposal' AND hidden_at IS NULL GROUP BY scope_id")
+            .fetch_all(pool).await?))
+    }
+}

@@ -14,6 +14,7 @@ use serde_json::Value;
 app_tests!(
     the_demo_trace_reaches_the_proposal_and_the_grade_sets_the_envelope,
     implementers_report_others_verify_evaluators_score_and_the_level_above_grades,
+    the_dashboard_charts_and_map_are_svg_with_titles_and_downloads,
 );
 
 const JONGNO: &str = "11110";
@@ -303,4 +304,78 @@ async fn implementers_report_others_verify_evaluators_score_and_the_level_above_
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+async fn the_dashboard_charts_and_map_are_svg_with_titles_and_downloads(app: App) {
+    let mut b = app.browser();
+    let (status, page) = b.get(&format!("/scopes/{JONGNO}/dashboard")).await;
+    assert_eq!(status, StatusCode::OK);
+    // Four charts and the map, inline, each with a title; a data table beside them.
+    assert!(page.matches("<svg").count() >= 5, "charts and map inline");
+    for id in [
+        "chart-participation",
+        "chart-budget",
+        "chart-progress",
+        "chart-indicators",
+    ] {
+        assert!(page.contains(&format!("<title id=\"{id}-title\">")), "{id}");
+    }
+    assert!(page.contains("id=\"dashboard-table\""));
+    assert!(
+        page.contains("href=\"/scopes/1111053000\""),
+        "Sajik-dong on the map"
+    );
+    // The indicators of the demo's 2026 evaluation.
+    assert!(page.contains("id=\"dashboard-indicators\""));
+    let en = b
+        .get_lang(&format!("/scopes/{JONGNO}/dashboard"), "en")
+        .await;
+    assert!(en.contains("Indicator achievement"));
+
+    // The map of the city's districts, each linked to its page.
+    let r = reqwest::get(app.url("/scopes/11/map.svg")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("image/svg+xml")
+    );
+    let svg = r.text().await.unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("<title id=\"map-title\">"));
+    assert_eq!(svg.matches("<a href=\"/scopes/11").count(), 25);
+    let (status, _) = api(&app, "/scopes/nope/map.svg").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Every figure as JSON and CSV.
+    let (status, json) = api(&app, &format!("/scopes/{JONGNO}/dashboard.json")).await;
+    assert_eq!(status, StatusCode::OK);
+    let areas = json.as_array().unwrap();
+    assert_eq!(
+        areas.len(),
+        app.state
+            .scopes()
+            .children(app.state.scopes().by_code(JONGNO).unwrap().id)
+            .count()
+    );
+    assert!(
+        areas
+            .iter()
+            .any(|a| a["tracked_projects"].as_i64().unwrap() > 0)
+    );
+    let r = reqwest::get(app.url(&format!("/scopes/{JONGNO}/dashboard.csv")))
+        .await
+        .unwrap();
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = r.text().await.unwrap();
+    assert!(
+        csv.trim_start_matches('\u{feff}')
+            .starts_with("scope_code,proposals")
+    );
+    assert_eq!(csv.lines().count(), areas.len() + 1);
 }

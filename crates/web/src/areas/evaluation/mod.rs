@@ -10,11 +10,12 @@ use utoipa_axum::routes;
 use crate::AppState;
 
 pub mod api;
+mod charts;
 pub mod demo;
 mod pages;
 pub mod service;
 
-use pages::{cycles, projects, trace};
+use pages::{cycles, dashboard, projects, trace};
 
 pub fn pages() -> Router<AppState> {
     Router::new()
@@ -29,6 +30,10 @@ pub fn pages() -> Router<AppState> {
         .route("/evaluation-indicators/{id}/target", post(cycles::target))
         .route("/evaluation-indicators/{id}/actual", post(cycles::actual))
         .route("/trace", get(trace::show))
+        .route("/scopes/{code}/dashboard", get(dashboard::show))
+        .route("/scopes/{code}/dashboard.csv", get(dashboard::csv))
+        .route("/scopes/{code}/dashboard.json", get(dashboard::json))
+        .route("/scopes/{code}/map.svg", get(dashboard::map))
 }
 
 pub fn api() -> OpenApiRouter<AppState> {

@@ -1,5 +1,6 @@
 //! The evaluation's pages: tracked projects, evaluation cycles, the trace.
 pub mod cycles;
+pub mod dashboard;
 pub mod projects;
 pub mod trace;
 

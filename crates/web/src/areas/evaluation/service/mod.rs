@@ -3,6 +3,7 @@
 //! evaluators score; the level above opens the review, grades and publishes), the trace and the dashboard.
 //! Who acts as which party is decided here, from the caller's grants; the domain then says yes or no.
 pub mod cycles;
+pub mod dashboard;
 pub mod trace;
 pub mod tracking;
 
