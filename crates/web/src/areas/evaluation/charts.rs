@@ -57,8 +57,11 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
     svg
 }
 
+/// An area's outline: closed rings of points.
+type Rings = Vec<Vec<(i64, i64)>>;
+
 /// The rings of an area, by its scope code.
-fn rings(code: &str) -> Option<Vec<Vec<(i64, i64)>>> {
+fn rings(code: &str) -> Option<Rings> {
     let line = BOUNDARIES
         .lines()
         .find(|l| l.split('\t').next() == Some(code))?;
@@ -91,7 +94,7 @@ const SHADES: [&str; 5] = ["#eef3f9", "#c6d9ee", "#8fb4dc", "#4f87c3", "#1f5fa8"
 /// The choropleth of `areas` (those with a boundary), each linked to its scope page; `None` when none
 /// has a boundary. Shades are five equal steps of the largest value.
 pub fn choropleth(title: &str, desc: &str, areas: &[Area]) -> Option<String> {
-    let shapes: Vec<(&Area, Vec<Vec<(i64, i64)>>)> = areas
+    let shapes: Vec<(&Area, Rings)> = areas
         .iter()
         .filter_map(|a| Some((a, rings(&a.code)?)))
         .collect();

@@ -14,6 +14,7 @@ mod charts;
 pub mod demo;
 mod pages;
 pub mod service;
+pub mod views;
 
 use pages::{cycles, dashboard, projects, trace};
 

@@ -170,7 +170,7 @@ pub async fn report(
         },
     };
     let url = input.evidence_url.trim();
-    if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://"))
+    if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://"))
         || url.len() > 500
     {
         fields.add("evidence_url", FieldError::Invalid);
