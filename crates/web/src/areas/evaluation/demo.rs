@@ -320,6 +320,47 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
     go(CycleEvent::ApplyFeedback, Party::Implementer, staff).await?;
     go(CycleEvent::Publish, Party::LevelAbove, city_officer).await?;
 
+    // Sajik-dong's 2026 evaluation waits for the evaluators' scores: its district (Jongno-gu) opened the
+    // review, and will grade it.
+    let sajik_cycle = db.create_evaluation_cycle(sajik.id, 2026).await?;
+    let council = db
+        .add_indicator(
+            &NewIndicator {
+                cycle_id: sajik_cycle,
+                project_id: None,
+                code: "deliberation_participants",
+                name: "주민총회 참여 주민 수 (residents at the general assembly)",
+                level: IndicatorLevel::Process,
+                baseline: Some((2025, 90.0)),
+                target: Some(150.0),
+                ..base.clone()
+            },
+            Party::Implementer,
+        )
+        .await?;
+    let sajik_go = |event: CycleEvent, party: Party, by: i64| async move {
+        db.transition_evaluation_cycle(sajik_cycle, party, Some(by), &event)
+            .await
+    };
+    sajik_go(CycleEvent::StartMeasuring, Party::Implementer, staff).await?;
+    db.record_actual(
+        council,
+        value(132.0),
+        "주민총회 명부",
+        Party::Implementer,
+        Some(staff),
+    )
+    .await?;
+    sajik_go(
+        CycleEvent::SelfAssess {
+            narrative: "주민총회 참여가 크게 늘었습니다. (Many more residents came to the general assembly.)".into(),
+        },
+        Party::Implementer,
+        staff,
+    )
+    .await?;
+    sajik_go(CycleEvent::OpenReview, Party::LevelAbove, official).await?;
+
     // 4. The grade enters the 2027 envelope formula: every other district keeps 다 (2); the city's
     //    envelope is split again with a grade term, and Jongno-gu's among its neighbourhoods.
     let districts: Vec<i64> = tree.children(city.id).map(|s| s.id).collect();
