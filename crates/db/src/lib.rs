@@ -21,6 +21,7 @@ pub mod budget;
 pub mod comments;
 pub mod committees;
 pub mod cooperation;
+pub mod evaluation;
 pub mod identity;
 pub mod jobs;
 pub mod moderation;

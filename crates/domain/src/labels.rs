@@ -70,6 +70,14 @@ every_label![
     crate::cooperation::EnrolmentState,
     crate::cooperation::GrantCallState,
     crate::cooperation::Eligibility,
+    crate::evaluation::ProjectStatus,
+    crate::evaluation::UpdateState,
+    crate::evaluation::IndicatorLevel,
+    crate::evaluation::IndicatorKind,
+    crate::evaluation::Better,
+    crate::evaluation::Aggregation,
+    crate::evaluation::CycleState,
+    crate::evaluation::GradeLetter,
 ];
 
 #[cfg(test)]

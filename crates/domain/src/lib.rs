@@ -11,6 +11,7 @@ pub mod budget;
 pub mod committee;
 pub mod cooperation;
 pub mod debate;
+pub mod evaluation;
 pub mod labels;
 pub mod lang;
 pub mod moderation;

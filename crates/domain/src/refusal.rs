@@ -136,6 +136,7 @@ refusals! {
     Budget(crate::budget::BudgetRefusal),
     Plan(crate::plan::PlanRefusal),
     Cooperation(crate::cooperation::CooperationRefusal),
+    Evaluation(crate::evaluation::EvaluationRefusal),
 }
 
 impl Refusal {

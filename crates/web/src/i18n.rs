@@ -41,8 +41,8 @@ macro_rules! catalogue {
         &[$(($area, include_str!(concat!("../locales/", $lang, "/", $area, ".ftl")))),+]
     };
 }
-const KO: &[(&str, &str)] = catalogue!("ko": "main", "participation", "committees", "errors", "admin", "budgeting", "plan", "cooperation");
-const EN: &[(&str, &str)] = catalogue!("en": "main", "participation", "committees", "errors", "admin", "budgeting", "plan", "cooperation");
+const KO: &[(&str, &str)] = catalogue!("ko": "main", "participation", "committees", "errors", "admin", "budgeting", "plan", "cooperation", "evaluation");
+const EN: &[(&str, &str)] = catalogue!("en": "main", "participation", "committees", "errors", "admin", "budgeting", "plan", "cooperation", "evaluation");
 
 /// The message catalogues of both languages.
 pub struct I18n {
@@ -414,6 +414,20 @@ mod tests {
             maeul_domain::budget::refusal::samples()
                 .into_iter()
                 .map(Refusal::from),
+        );
+        use maeul_domain::evaluation::EvaluationRefusal as E;
+        all.extend(
+            [
+                E::NotAllowed {
+                    state: "evaluation-state-measuring",
+                    event: "evaluation-event-grade",
+                },
+                E::ScoreOutOfRange { max: 5 },
+                E::GradeOwnScope,
+                E::OwnUpdate,
+                E::EvaluatorCannotEditIndicators,
+            ]
+            .map(Refusal::from),
         );
         all
     }

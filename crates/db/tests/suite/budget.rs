@@ -33,7 +33,7 @@ async fn user(db: &Db, email: &str) -> i64 {
 }
 
 /// A neighbourhood's process (Sajik-dong) with its own envelope of 100,000,000 won.
-async fn process(db: &Db, kind: BallotKind, max: u32) -> (i64, i64) {
+pub(crate) async fn process(db: &Db, kind: BallotKind, max: u32) -> (i64, i64) {
     let tree = tree(db).await;
     let city = tree.by_code("11").unwrap().id;
     let (_, top) = db
@@ -77,14 +77,14 @@ async fn process(db: &Db, kind: BallotKind, max: u32) -> (i64, i64) {
     (id, dong)
 }
 
-async fn advance(db: &Db, id: i64) -> Phase {
+pub(crate) async fn advance(db: &Db, id: i64) -> Phase {
     db.transition_process(id, &PhaseEvent::Advance { shortlisted: 0 }, None)
         .await
         .unwrap()
 }
 
 /// Takes a fresh process to voting with `n` shortlisted projects of the given costs; returns their ids.
-async fn to_voting(db: &Db, id: i64, costs: &[u64]) -> Vec<i64> {
+pub(crate) async fn to_voting(db: &Db, id: i64, costs: &[u64]) -> Vec<i64> {
     assert_eq!(advance(db, id).await, Phase::ProposalsOpen);
     let mut ids = Vec::new();
     for (i, cost) in costs.iter().enumerate() {

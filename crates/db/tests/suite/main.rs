@@ -3,6 +3,7 @@
 mod budget;
 mod committees;
 mod cooperation;
+mod evaluation;
 mod hardening;
 mod plan;
 mod schema;
@@ -15,6 +16,7 @@ fn main() {
     trials.extend(budget::trials());
     trials.extend(plan::trials());
     trials.extend(cooperation::trials());
+    trials.extend(evaluation::trials());
     trials.extend(schema::trials());
     trials.extend(hardening::trials());
     maeul_testkit::run(trials);

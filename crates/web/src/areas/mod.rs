@@ -12,6 +12,7 @@ pub mod admin;
 pub mod budgeting;
 pub mod committees;
 pub mod cooperation;
+pub mod evaluation;
 pub mod moderation;
 pub mod notifications;
 pub mod plan;
@@ -31,6 +32,7 @@ pub fn pages() -> Router<AppState> {
         .merge(budgeting::pages())
         .merge(plan::pages())
         .merge(cooperation::pages())
+        .merge(evaluation::pages())
 }
 
 /// Every area's API operations (mounted under `/api/v1`); the OpenAPI document is built from them.
@@ -43,4 +45,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(budgeting::api())
         .merge(plan::api())
         .merge(cooperation::api())
+        .merge(evaluation::api())
 }

@@ -9,6 +9,7 @@ mod budgeting;
 mod committees;
 mod contract;
 mod cooperation;
+mod evaluation;
 mod hardening;
 mod identity;
 mod participation;
@@ -30,6 +31,7 @@ fn main() {
     trials.extend(budgeting::trials());
     trials.extend(plan::trials());
     trials.extend(cooperation::trials());
+    trials.extend(evaluation::trials());
     trials.extend(review::trials());
     trials.extend(contract::trials());
     trials.extend(hardening::trials());

@@ -525,6 +525,7 @@ async fn levels_act_only_on_what_they_hold_and_bad_input_changes_nothing(app: Ap
     );
 
     // Plans: bad year and title are refused field by field; residents cannot open one; the city has none.
+    let plans_before = app.db.plans_of(scope_id(&app, JONGNO)).await.unwrap().len();
     staff.get(&format!("/scopes/{JONGNO}/plans")).await;
     let (status, page, _) = staff
         .post(
@@ -536,7 +537,7 @@ async fn levels_act_only_on_what_they_hold_and_bad_input_changes_nothing(app: Ap
     assert!(page.contains("year-error") && page.contains("title-error"));
     assert_eq!(
         app.db.plans_of(scope_id(&app, JONGNO)).await.unwrap().len(),
-        1
+        plans_before
     );
     let (mut resident, _) = verified_resident(&app, "주민", "r@x.kr", SAJIK).await;
     resident.get(&format!("/scopes/{SAJIK}/plans")).await;

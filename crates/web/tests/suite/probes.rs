@@ -143,6 +143,20 @@ const ROUTES: &[(&str, Access, bool)] = &[
     ("/scopes/{code}/programs", Access::Official, false),
     ("/programs/{id}/sessions", Access::Official, false),
     ("/scopes/{code}/grants", Access::Official, false),
+    ("/tracked-projects/{id}/updates", Access::Official, false),
+    ("/tracked-updates/{id}/decision", Access::Official, false),
+    ("/evaluation-cycles/{id}/state", Access::Official, false),
+    ("/evaluation-cycles/{id}/scores", Access::Account, false),
+    (
+        "/evaluation-indicators/{id}/target",
+        Access::Official,
+        false,
+    ),
+    (
+        "/evaluation-indicators/{id}/actual",
+        Access::Official,
+        false,
+    ),
 ];
 
 /// The POST routes declared in the areas' route tables (`crates/web/src/areas/**`).
@@ -224,6 +238,27 @@ impl Ids {
             None => None,
         };
         let grant_call = db.grant_calls().await.unwrap().first().map(|c| c.id);
+        let jongno_and_below = app.state.scopes().subtree_ids(jongno);
+        let tracked = db.tracked_projects_in(&jongno_and_below).await.unwrap();
+        let mut tracked_update = None;
+        for t in &tracked {
+            tracked_update = tracked_update.or(db
+                .tracked_updates(t.id)
+                .await
+                .unwrap()
+                .first()
+                .map(|u| u.id));
+        }
+        let cycles = db.evaluation_cycles_in(&jongno_and_below).await.unwrap();
+        let mut indicator = None;
+        for c in &cycles {
+            indicator = indicator.or(db
+                .cycle_indicators(c.id)
+                .await
+                .unwrap()
+                .first()
+                .map(|(i, _)| i.id));
+        }
         let debate = db
             .proposals_in_scope(jongno, maeul_db::proposals::Kind::Debate, None, 1)
             .await
@@ -266,15 +301,30 @@ impl Ids {
             ),
             ("notifications", Some(1)),
             ("admin", Some(1)),
-            ("organizations", db.organizations().await.unwrap().first().map(|o| o.id)),
+            ("tracked-projects", tracked.first().map(|t| t.id)),
+            ("tracked-updates", tracked_update),
+            ("evaluation-cycles", cycles.first().map(|c| c.id)),
+            ("evaluation-indicators", indicator),
+            (
+                "organizations",
+                db.organizations().await.unwrap().first().map(|o| o.id),
+            ),
             ("resources", resource),
             ("bookings", booking),
-            ("programs", db.programs().await.unwrap().first().map(|p| p.id)),
+            (
+                "programs",
+                db.programs().await.unwrap().first().map(|p| p.id),
+            ),
             ("grants", grant_call),
             (
                 "grant-applications",
                 match grant_call {
-                    Some(call) => db.grant_applications(call).await.unwrap().first().map(|a| a.id),
+                    Some(call) => db
+                        .grant_applications(call)
+                        .await
+                        .unwrap()
+                        .first()
+                        .map(|a| a.id),
                     None => None,
                 },
             ),

@@ -83,12 +83,7 @@ pub async fn scope(
         budgeting::views::scope_section(&state, &ctx, scope).await?,
         crate::areas::plan::views::scope_section(&state, &ctx, scope).await?,
         crate::areas::cooperation::views::scope_section(&state, &ctx, scope).await?,
-        upcoming(
-            &ctx,
-            "evaluation",
-            "section-evaluation",
-            "section-evaluation-empty",
-        ),
+        crate::areas::evaluation::views::scope_section(&state, &ctx, scope).await?,
     ];
     render(&ScopePage {
         following: notifications::service::follows_scope(&state, ctx.caller(), scope.id).await?,
@@ -101,17 +96,6 @@ pub async fn scope(
         is_home,
         sections,
     })
-}
-
-/// The section of a capability that has not landed yet: its title and what it will hold.
-fn upcoming(ctx: &Ctx, id: &'static str, title: &'static str, empty: &'static str) -> ScopeSection {
-    ScopeSection {
-        id,
-        title: ctx.t(title),
-        items: vec![],
-        empty: ctx.t(empty),
-        links: vec![],
-    }
 }
 
 #[derive(askama::Template)]

@@ -1,0 +1,44 @@
+//! Results-based evaluation: funded projects (budget winners, plan projects) tracked to their outcomes with
+//! milestones and verified updates, indicators with baselines and targets, the yearly evaluation cycle
+//! whose grade feeds the next budget's envelope formula, the trace from a resident's proposal to the
+//! grade, and each scope's dashboard and map.
+use axum::Router;
+use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+pub mod api;
+mod charts;
+pub mod demo;
+mod pages;
+pub mod service;
+pub mod views;
+
+use pages::{cycles, dashboard, projects, trace};
+
+pub fn pages() -> Router<AppState> {
+    Router::new()
+        .route("/scopes/{code}/tracked-projects", get(projects::list))
+        .route("/tracked-projects/{id}", get(projects::show))
+        .route("/tracked-projects/{id}/updates", post(projects::report))
+        .route("/tracked-updates/{id}/decision", post(projects::decide))
+        .route("/scopes/{code}/evaluations", get(cycles::list))
+        .route("/evaluation-cycles/{id}", get(cycles::show))
+        .route("/evaluation-cycles/{id}/state", post(cycles::step))
+        .route("/evaluation-cycles/{id}/scores", post(cycles::score))
+        .route("/evaluation-indicators/{id}/target", post(cycles::target))
+        .route("/evaluation-indicators/{id}/actual", post(cycles::actual))
+        .route("/trace", get(trace::show))
+        .route("/scopes/{code}/dashboard", get(dashboard::show))
+        .route("/scopes/{code}/dashboard.csv", get(dashboard::csv))
+        .route("/scopes/{code}/dashboard.json", get(dashboard::json))
+        .route("/scopes/{code}/map.svg", get(dashboard::map))
+}
+
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::tracked_projects))
+        .routes(routes!(api::trace))
+}

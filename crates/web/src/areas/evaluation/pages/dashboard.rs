@@ -1,0 +1,225 @@
+//! A scope's dashboard (charts as inline SVG with a data table beside each), its figures as CSV and
+//! JSON, and the choropleth of its children.
+use axum::Json;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use super::{grouped, value};
+use crate::AppState;
+use crate::areas::evaluation::charts::{Area, Bar, bar_chart, choropleth};
+use crate::areas::evaluation::service::dashboard::{self, DashboardView};
+use crate::http::{Crumbs, Ctx, PageError, PagePath, render};
+
+#[derive(askama::Template)]
+#[template(path = "evaluation/dashboard.html")]
+struct DashboardPage<'a> {
+    ctx: &'a Ctx,
+    crumbs: Crumbs,
+    v: DashboardView,
+    participation: String,
+    budget: String,
+    progress: String,
+    indicators: String,
+    map: Option<String>,
+}
+
+impl DashboardPage<'_> {
+    fn won(&self, amount: &i64) -> String {
+        self.ctx.t1("evaluation-won", "amount", grouped(*amount))
+    }
+    fn value(&self, v: Option<f64>) -> String {
+        v.map(value).unwrap_or_else(|| "—".into())
+    }
+}
+
+fn map_of(ctx: &Ctx, v: &DashboardView) -> Option<String> {
+    let areas: Vec<Area> = v
+        .areas
+        .iter()
+        .map(|a| Area {
+            code: a.scope.code.clone(),
+            name: ctx.scope_name(&a.scope),
+            value: a.proposals,
+            shown: ctx.t1("dashboard-proposals-count", "count", a.proposals),
+        })
+        .collect();
+    choropleth(
+        &ctx.t1("dashboard-map-title", "scope", ctx.scope_name(&v.scope)),
+        &ctx.t("dashboard-map-desc"),
+        &areas,
+    )
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(code): PagePath<String>,
+) -> Result<Response, PageError> {
+    let v = dashboard::view(&state, &code).await?;
+    let bars = |f: &dyn Fn(&dashboard::AreaFigures) -> (f64, String)| -> Vec<Bar> {
+        v.areas
+            .iter()
+            .map(|a| {
+                let (value, shown) = f(a);
+                Bar {
+                    label: ctx.scope_name(&a.scope),
+                    value,
+                    shown,
+                }
+            })
+            .collect()
+    };
+    let participation = bar_chart(
+        "chart-participation",
+        &ctx.t("dashboard-participation"),
+        &ctx.t("dashboard-participation-desc"),
+        &bars(&|a| (a.proposals as f64, a.proposals.to_string())),
+    );
+    let budget = bar_chart(
+        "chart-budget",
+        &ctx.t("dashboard-budget"),
+        &ctx.t("dashboard-budget-desc"),
+        &bars(&|a| (a.envelope as f64, grouped(a.envelope))),
+    );
+    let progress = bar_chart(
+        "chart-progress",
+        &ctx.t("dashboard-progress"),
+        &ctx.t("dashboard-progress-desc"),
+        &bars(&|a| {
+            (
+                a.progress as f64,
+                format!("{} % ({})", a.progress, a.projects),
+            )
+        }),
+    );
+    let indicators = bar_chart(
+        "chart-indicators",
+        &ctx.t("dashboard-indicators"),
+        &ctx.t("dashboard-indicators-desc"),
+        &v.indicators
+            .iter()
+            .map(|i| Bar {
+                label: i.indicator.name.chars().take(24).collect(),
+                value: i.achievement.unwrap_or(0) as f64,
+                shown: i
+                    .achievement
+                    .map_or("—".into(), |a| format!("{}.{} %", a / 10, a % 10)),
+            })
+            .collect::<Vec<_>>(),
+    );
+    let map = map_of(&ctx, &v);
+    render(&DashboardPage {
+        crumbs: Crumbs::within(&ctx, &v.scope).current(ctx.t("dashboard-title")),
+        ctx: &ctx,
+        participation,
+        budget,
+        progress,
+        indicators,
+        map,
+        v,
+    })
+}
+
+pub async fn map(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(code): PagePath<String>,
+) -> Result<Response, PageError> {
+    let v = dashboard::view(&state, &code).await?;
+    let svg = map_of(&ctx, &v).ok_or(crate::http::ServiceError::NotFound)?;
+    Ok((
+        [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
+        svg,
+    )
+        .into_response())
+}
+
+#[derive(Serialize)]
+pub struct AreaJson {
+    pub scope_code: String,
+    pub proposals: i64,
+    pub supporters: i64,
+    pub envelope: i64,
+    pub awarded: i64,
+    pub tracked_projects: i64,
+    pub mean_progress: i64,
+    pub grade: Option<&'static str>,
+}
+
+fn rows(v: &DashboardView) -> Vec<AreaJson> {
+    v.areas
+        .iter()
+        .map(|a| AreaJson {
+            scope_code: a.scope.code.clone(),
+            proposals: a.proposals,
+            supporters: a.supporters,
+            envelope: a.envelope,
+            awarded: a.awarded,
+            tracked_projects: a.projects,
+            mean_progress: a.progress,
+            grade: a.grade.map(|g| g.as_str()),
+        })
+        .collect()
+}
+
+pub async fn json(
+    State(state): State<AppState>,
+    PagePath(code): PagePath<String>,
+) -> Result<Json<Vec<AreaJson>>, PageError> {
+    let v = dashboard::view(&state, &code).await?;
+    Ok(Json(rows(&v)))
+}
+
+pub async fn csv(
+    State(state): State<AppState>,
+    PagePath(code): PagePath<String>,
+) -> Result<Response, PageError> {
+    use crate::http::csv::{Cell, CsvWriter};
+    let v = dashboard::view(&state, &code).await?;
+    let written = (|| {
+        let mut w = CsvWriter::default();
+        w.row(
+            [
+                "scope_code",
+                "proposals",
+                "supporters",
+                "envelope_won",
+                "awarded_won",
+                "tracked_projects",
+                "mean_progress_percent",
+                "grade",
+            ]
+            .map(Cell::from),
+        )?;
+        for r in rows(&v) {
+            w.row([
+                Cell::from(&r.scope_code),
+                Cell::Number(r.proposals),
+                Cell::Number(r.supporters),
+                Cell::Number(r.envelope),
+                Cell::Number(r.awarded),
+                Cell::Number(r.tracked_projects),
+                Cell::Number(r.mean_progress),
+                Cell::from(r.grade.unwrap_or("")),
+            ])?;
+        }
+        w.finish()
+    })();
+    let body = written.map_err(|e| {
+        tracing::error!(error = %e, "dashboard CSV failed");
+        PageError::Internal
+    })?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"dashboard.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
