@@ -20,6 +20,7 @@ pub mod audit;
 pub mod budget;
 pub mod comments;
 pub mod committees;
+pub mod forums;
 pub mod identity;
 pub mod jobs;
 pub mod moderation;

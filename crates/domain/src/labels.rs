@@ -59,6 +59,11 @@ every_label![
     crate::plan::PlanState,
     crate::plan::SectionKind,
     crate::plan::BudgetSource,
+    crate::forum::ConversationState,
+    crate::forum::Participation,
+    crate::forum::ModerationMode,
+    crate::forum::StatementState,
+    crate::forum::VoteValue,
 ];
 
 #[cfg(test)]

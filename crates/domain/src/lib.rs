@@ -10,6 +10,7 @@ pub mod audit;
 pub mod budget;
 pub mod committee;
 pub mod debate;
+pub mod forum;
 pub mod labels;
 pub mod lang;
 pub mod moderation;

@@ -135,6 +135,7 @@ refusals! {
     Moderation(crate::moderation::ModerationRefusal),
     Budget(crate::budget::BudgetRefusal),
     Plan(crate::plan::PlanRefusal),
+    Forum(crate::forum::ForumRefusal),
 }
 
 impl Refusal {

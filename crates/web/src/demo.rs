@@ -123,6 +123,7 @@ pub async fn seed(db: &Db) -> Result<Option<Vec<DemoCredential>>, DbError> {
         crate::areas::committees::demo::seed(db).await?;
         crate::areas::budgeting::demo::seed(db).await?;
         crate::areas::plan::demo::seed(db).await?;
+        crate::areas::forums::demo::seed(db).await?;
     } else if db.user_by_email(ACCOUNTS[0].0).await?.is_none() {
         return Ok(None);
     }

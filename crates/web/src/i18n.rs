@@ -41,10 +41,8 @@ macro_rules! catalogue {
         &[$(($area, include_str!(concat!("../locales/", $lang, "/", $area, ".ftl")))),+]
     };
 }
-const KO: &[(&str, &str)] =
-    catalogue!("ko": "main", "participation", "committees", "errors", "admin", "budgeting", "plan");
-const EN: &[(&str, &str)] =
-    catalogue!("en": "main", "participation", "committees", "errors", "admin", "budgeting", "plan");
+const KO: &[(&str, &str)] = catalogue!("ko": "main", "participation", "committees", "errors", "admin", "budgeting", "plan", "forums");
+const EN: &[(&str, &str)] = catalogue!("en": "main", "participation", "committees", "errors", "admin", "budgeting", "plan", "forums");
 
 /// The message catalogues of both languages.
 pub struct I18n {

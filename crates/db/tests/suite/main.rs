@@ -2,6 +2,7 @@
 //! in its own module.
 mod budget;
 mod committees;
+mod forums;
 mod hardening;
 mod plan;
 mod schema;
@@ -13,6 +14,7 @@ fn main() {
     trials.extend(committees::trials());
     trials.extend(budget::trials());
     trials.extend(plan::trials());
+    trials.extend(forums::trials());
     trials.extend(schema::trials());
     trials.extend(hardening::trials());
     maeul_testkit::run(trials);

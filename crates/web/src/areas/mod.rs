@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod admin;
 pub mod budgeting;
 pub mod committees;
+pub mod forums;
 pub mod moderation;
 pub mod notifications;
 pub mod plan;
@@ -29,6 +30,7 @@ pub fn pages() -> Router<AppState> {
         .merge(committees::pages())
         .merge(budgeting::pages())
         .merge(plan::pages())
+        .merge(forums::pages())
 }
 
 /// Every area's API operations (mounted under `/api/v1`); the OpenAPI document is built from them.
@@ -40,4 +42,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(committees::api())
         .merge(budgeting::api())
         .merge(plan::api())
+        .merge(forums::api())
 }
