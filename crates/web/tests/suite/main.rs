@@ -8,6 +8,7 @@ mod api;
 mod budgeting;
 mod committees;
 mod contract;
+mod forums;
 mod hardening;
 mod identity;
 mod participation;
@@ -28,6 +29,7 @@ fn main() {
     trials.extend(committees::trials());
     trials.extend(budgeting::trials());
     trials.extend(plan::trials());
+    trials.extend(forums::trials());
     trials.extend(review::trials());
     trials.extend(contract::trials());
     trials.extend(hardening::trials());

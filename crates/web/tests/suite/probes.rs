@@ -126,6 +126,11 @@ const ROUTES: &[(&str, Access, bool)] = &[
     ("/plans/{id}/state", Access::Official, false),
     ("/plans/{id}/sections", Access::Official, false),
     ("/plans/{id}/projects", Access::Official, false),
+    ("/scopes/{code}/conversations", Access::Official, false),
+    ("/conversations/{id}/state", Access::Official, false),
+    ("/conversations/{id}/votes", Access::Account, false),
+    ("/conversations/{id}/statements", Access::Account, false),
+    ("/forum-statements/{id}/moderation", Access::Official, false),
 ];
 
 /// The POST routes declared in the areas' route tables (`crates/web/src/areas/**`).

@@ -103,10 +103,15 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
         .await?;
     db.transition_conversation(id, staff, &ConversationEvent::Open)
         .await?;
+    // The organiser writes the seed statements (pseudonym 0, as Pol.is numbers its owner).
+    let author = match staff {
+        Some(s) => Some((s, db.forum_participant(id, s).await?)),
+        None => None,
+    };
     let mut statements = Vec::with_capacity(STATEMENTS.len());
     for (text, _) in STATEMENTS {
         statements.push(
-            db.add_statement(id, None, text, StatementState::Accepted)
+            db.add_statement(id, author, text, StatementState::Accepted)
                 .await?,
         );
     }

@@ -162,7 +162,7 @@ pub async fn view(
                 });
             }
             groups.push(GroupView {
-                label: maeul_opinion::map_svg::group_label(i),
+                label: char::from(b'A' + (i % 26) as u8).to_string(),
                 size: g.members.len(),
                 statements: shown,
                 mine: pseudonym.is_some_and(|p| g.members.contains(&p.to_string())),
@@ -298,7 +298,8 @@ pub async fn export(state: &AppState, id: i64, file: ExportFile) -> ServiceResul
                         Cell::Number(s.created_at * 1000),
                         Cell::from(datetime(s.created_at).as_str()),
                         Cell::Number(s.id),
-                        Cell::Number(s.author_pseudonym.unwrap_or(-1)),
+                        // A statement without an author was seeded by the organiser (Pol.is's pid 0).
+                        Cell::Number(s.author_pseudonym.unwrap_or(0)),
                         Cell::Number(s.agrees),
                         Cell::Number(s.disagrees),
                         Cell::Number(moderated),
