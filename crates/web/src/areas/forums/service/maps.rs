@@ -240,6 +240,11 @@ impl ExportFile {
     }
 }
 
+/// Pol.is's columns (comma-separated).
+const VOTES_HEADER: &str = "timestamp,datetime,comment-id,voter-id,vote";
+const COMMENTS_HEADER: &str =
+    "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body";
+
 fn datetime(unix: i64) -> String {
     maeul_domain::time::format_local(unix)
 }
@@ -263,7 +268,7 @@ pub async fn export(state: &AppState, id: i64, file: ExportFile) -> ServiceResul
         let mut w = CsvWriter::new(false);
         match file {
             ExportFile::Votes => {
-                w.row(["timestamp", "datetime", "comment-id", "voter-id", "vote"].map(Cell::from))?;
+                w.row(VOTES_HEADER.split(',').map(Cell::from))?;
                 for v in &votes {
                     w.row([
                         Cell::Number(v.voted_at * 1000),
@@ -275,19 +280,7 @@ pub async fn export(state: &AppState, id: i64, file: ExportFile) -> ServiceResul
                 }
             }
             ExportFile::Comments => {
-                w.row(
-                    [
-                        "timestamp",
-                        "datetime",
-                        "comment-id",
-                        "author-id",
-                        "agrees",
-                        "disagrees",
-                        "moderated",
-                        "comment-body",
-                    ]
-                    .map(Cell::from),
-                )?;
+                w.row(COMMENTS_HEADER.split(',').map(Cell::from))?;
                 for s in &statements {
                     let moderated = if s.state == StatementState::Hidden {
                         -1
