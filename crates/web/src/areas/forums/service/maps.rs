@@ -92,7 +92,7 @@ pub struct MapView {
 }
 
 fn percent(n: u32, of: u32) -> u32 {
-    if of == 0 { 0 } else { (n * 100 + of / 2) / of }
+    (n * 100 + of / 2).checked_div(of).unwrap_or(0)
 }
 
 pub async fn view(
