@@ -245,6 +245,15 @@ impl Db {
         )
     }
 
+    /// A statement's conversation and moderation state (what a vote needs, without the vote counts).
+    pub async fn forum_statement_state(&self, id: i64) -> DbResult<Option<(i64, StatementState)>> {
+        let row: Option<(i64, String)> = db_run!(self, pool => sqlx::query_as(
+            "SELECT conversation_id, state FROM forum_statements WHERE id = $1")
+            .bind(id).fetch_optional(pool).await?);
+        row.map(|(c, s)| Ok((c, StatementState::try_from(s)?)))
+            .transpose()
+    }
+
     /// A conversation's statements, oldest first, with their current vote counts.
     pub async fn forum_statements(&self, conversation_id: i64) -> DbResult<Vec<StatementRow>> {
         let sql = format!("{SELECT_STATEMENT} WHERE s.conversation_id = $1 ORDER BY s.id");

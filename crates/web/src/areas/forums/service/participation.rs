@@ -19,17 +19,17 @@ pub async fn vote(
     let me = signed_in(caller)?;
     let value = VoteValue::parse(vote).ok_or(Refusal::field("vote", FieldError::Invalid))?;
     let (conversation, scope) = load(state, id).await?;
-    let statement = state
+    let (_, statement_state) = state
         .db
-        .forum_statement(statement_id)
+        .forum_statement_state(statement_id)
         .await?
-        .filter(|s| s.conversation_id == id)
+        .filter(|(c, _)| *c == id)
         .ok_or(Refusal::field("statement", FieldError::Invalid))?;
     forum::check_vote(
         conversation.state,
         conversation.participation,
         resident_of(state, me, scope.id),
-        statement.state,
+        statement_state,
     )
     .map_err(Refusal::from)?;
     let pseudonym = state.db.forum_participant(id, me.id()).await?;
