@@ -169,6 +169,11 @@ async fn the_demo_conversation_shows_its_map_on_first_visit(app: App) {
     let (status, page) = b.get(&format!("/scopes/{JONGNO}/conversations")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("통학로"));
+    // The scope page's section leads to it.
+    let (status, page) = b.get(&format!("/scopes/{JONGNO}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&format!("href=\"/conversations/{id}\"")));
+    assert!(page.contains("conversations-link"));
 }
 
 async fn the_served_map_equals_a_from_scratch_analysis_of_the_stored_votes(app: App) {

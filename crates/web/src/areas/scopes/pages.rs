@@ -82,6 +82,7 @@ pub async fn scope(
         committees::views::scope_section(&state, &ctx, scope).await?,
         budgeting::views::scope_section(&state, &ctx, scope).await?,
         crate::areas::plan::views::scope_section(&state, &ctx, scope).await?,
+        crate::areas::forums::views::scope_section(&state, &ctx, scope).await?,
         upcoming(
             &ctx,
             "evaluation",
