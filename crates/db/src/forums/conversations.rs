@@ -4,14 +4,14 @@ use maeul_domain::forum::{
 };
 use maeul_domain::{ObjectKind, ObjectRef, Refusal};
 
-use crate::{BeginWrite, Db, DbError, DbResult, db_run, now, refused};
+use crate::{BeginWrite, Db, DbError, DbResult, OptionalName, db_run, now, refused};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ConversationRow {
     pub id: i64,
     pub scope_id: i64,
     #[sqlx(try_from = "Option<String>")]
-    pub object_kind: OptionalKind,
+    pub object_kind: OptionalName<ObjectKind>,
     pub object_id: Option<i64>,
     pub topic: String,
     pub description: String,
@@ -25,17 +25,6 @@ pub struct ConversationRow {
     pub created_by: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
-}
-
-/// An optional object kind, decoded strictly (an unknown stored kind is an error).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OptionalKind(pub Option<ObjectKind>);
-
-impl TryFrom<Option<String>> for OptionalKind {
-    type Error = maeul_domain::named::UnknownValue;
-    fn try_from(s: Option<String>) -> Result<Self, Self::Error> {
-        s.map(ObjectKind::try_from).transpose().map(OptionalKind)
-    }
 }
 
 impl ConversationRow {
