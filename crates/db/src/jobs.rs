@@ -32,6 +32,8 @@ pub struct Job {
 pub enum JobKind {
     Event(EventKind),
     Digest,
+    /// A conversation's opinion map update (`crate::forums::KIND_FORUM_MAP`).
+    ForumMap,
 }
 
 impl JobKind {
@@ -40,6 +42,7 @@ impl JobKind {
         match self {
             JobKind::Event(kind) => kind.label_id(),
             JobKind::Digest => "job-kind-digest",
+            JobKind::ForumMap => "job-kind-forum-map",
         }
     }
 }
@@ -49,6 +52,8 @@ impl TryFrom<String> for JobKind {
     fn try_from(s: String) -> Result<Self, Self::Error> {
         if s == KIND_DIGEST {
             Ok(JobKind::Digest)
+        } else if s == crate::forums::KIND_FORUM_MAP {
+            Ok(JobKind::ForumMap)
         } else {
             EventKind::try_from(s).map(JobKind::Event)
         }

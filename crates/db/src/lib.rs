@@ -22,6 +22,7 @@ pub mod comments;
 pub mod committees;
 pub mod cooperation;
 pub mod evaluation;
+pub mod forums;
 pub mod identity;
 pub mod jobs;
 pub mod moderation;

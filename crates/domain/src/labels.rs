@@ -78,6 +78,11 @@ every_label![
     crate::evaluation::Aggregation,
     crate::evaluation::CycleState,
     crate::evaluation::GradeLetter,
+    crate::forum::ConversationState,
+    crate::forum::Participation,
+    crate::forum::ModerationMode,
+    crate::forum::StatementState,
+    crate::forum::VoteValue,
 ];
 
 #[cfg(test)]

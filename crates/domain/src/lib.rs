@@ -12,6 +12,7 @@ pub mod committee;
 pub mod cooperation;
 pub mod debate;
 pub mod evaluation;
+pub mod forum;
 pub mod labels;
 pub mod lang;
 pub mod moderation;

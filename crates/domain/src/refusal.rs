@@ -137,6 +137,7 @@ refusals! {
     Plan(crate::plan::PlanRefusal),
     Cooperation(crate::cooperation::CooperationRefusal),
     Evaluation(crate::evaluation::EvaluationRefusal),
+    Forum(crate::forum::ForumRefusal),
 }
 
 impl Refusal {

@@ -125,6 +125,7 @@ pub async fn seed(db: &Db) -> Result<Option<Vec<DemoCredential>>, DbError> {
         crate::areas::plan::demo::seed(db).await?;
         crate::areas::cooperation::demo::seed(db).await?;
         crate::areas::evaluation::demo::seed(db).await?;
+        crate::areas::forums::demo::seed(db).await?;
     } else if db.user_by_email(ACCOUNTS[0].0).await?.is_none() {
         return Ok(None);
     }

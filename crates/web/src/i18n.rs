@@ -41,8 +41,8 @@ macro_rules! catalogue {
         &[$(($area, include_str!(concat!("../locales/", $lang, "/", $area, ".ftl")))),+]
     };
 }
-const KO: &[(&str, &str)] = catalogue!("ko": "main", "participation", "committees", "errors", "admin", "budgeting", "plan", "cooperation", "evaluation");
-const EN: &[(&str, &str)] = catalogue!("en": "main", "participation", "committees", "errors", "admin", "budgeting", "plan", "cooperation", "evaluation");
+const KO: &[(&str, &str)] = catalogue!("ko": "main", "participation", "committees", "errors", "admin", "budgeting", "plan", "cooperation", "evaluation", "forums");
+const EN: &[(&str, &str)] = catalogue!("en": "main", "participation", "committees", "errors", "admin", "budgeting", "plan", "cooperation", "evaluation", "forums");
 
 /// The message catalogues of both languages.
 pub struct I18n {

@@ -67,6 +67,14 @@ async fn handle(state: &AppState, job: &Job) -> Result<(), DbError> {
         send_digests(state).await?;
         return state.db.complete_job(job.id).await;
     }
+    if job.kind == maeul_db::forums::KIND_FORUM_MAP {
+        let id = job
+            .detail
+            .parse::<i64>()
+            .map_err(|e| DbError::Corrupt(format!("map job {}: {e}", job.id)))?;
+        crate::areas::forums::service::maps::update_map(state, id).await?;
+        return state.db.complete_job(job.id).await;
+    }
     let kind = EventKind::try_from(job.kind.as_str())?;
     // People named by their @handle in the new text hear of it.
     let text = match (job.comment_id, job.proposal_id) {

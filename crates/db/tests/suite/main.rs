@@ -4,6 +4,7 @@ mod budget;
 mod committees;
 mod cooperation;
 mod evaluation;
+mod forums;
 mod hardening;
 mod plan;
 mod schema;
@@ -17,6 +18,7 @@ fn main() {
     trials.extend(plan::trials());
     trials.extend(cooperation::trials());
     trials.extend(evaluation::trials());
+    trials.extend(forums::trials());
     trials.extend(schema::trials());
     trials.extend(hardening::trials());
     maeul_testkit::run(trials);

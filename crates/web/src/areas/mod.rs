@@ -13,6 +13,7 @@ pub mod budgeting;
 pub mod committees;
 pub mod cooperation;
 pub mod evaluation;
+pub mod forums;
 pub mod moderation;
 pub mod notifications;
 pub mod plan;
@@ -33,6 +34,7 @@ pub fn pages() -> Router<AppState> {
         .merge(plan::pages())
         .merge(cooperation::pages())
         .merge(evaluation::pages())
+        .merge(forums::pages())
 }
 
 /// Every area's API operations (mounted under `/api/v1`); the OpenAPI document is built from them.
@@ -46,4 +48,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(plan::api())
         .merge(cooperation::api())
         .merge(evaluation::api())
+        .merge(forums::api())
 }

@@ -10,6 +10,7 @@ mod committees;
 mod contract;
 mod cooperation;
 mod evaluation;
+mod forums;
 mod hardening;
 mod identity;
 mod participation;
@@ -32,6 +33,7 @@ fn main() {
     trials.extend(plan::trials());
     trials.extend(cooperation::trials());
     trials.extend(evaluation::trials());
+    trials.extend(forums::trials());
     trials.extend(review::trials());
     trials.extend(contract::trials());
     trials.extend(hardening::trials());

@@ -157,6 +157,11 @@ const ROUTES: &[(&str, Access, bool)] = &[
         Access::Official,
         false,
     ),
+    ("/scopes/{code}/conversations", Access::Official, false),
+    ("/conversations/{id}/state", Access::Official, false),
+    ("/conversations/{id}/votes", Access::Account, false),
+    ("/conversations/{id}/statements", Access::Account, false),
+    ("/forum-statements/{id}/moderation", Access::Official, false),
 ];
 
 /// The POST routes declared in the areas' route tables (`crates/web/src/areas/**`).
@@ -259,6 +264,16 @@ impl Ids {
                 .first()
                 .map(|(i, _)| i.id));
         }
+        let conversation = db
+            .conversations_in(jongno)
+            .await
+            .unwrap()
+            .first()
+            .map(|c| c.id);
+        let statement = match conversation {
+            Some(c) => db.forum_statements(c).await.unwrap().first().map(|s| s.id),
+            None => None,
+        };
         let debate = db
             .proposals_in_scope(jongno, maeul_db::proposals::Kind::Debate, None, 1)
             .await
@@ -301,6 +316,8 @@ impl Ids {
             ),
             ("notifications", Some(1)),
             ("admin", Some(1)),
+            ("conversations", conversation),
+            ("forum-statements", statement),
             ("tracked-projects", tracked.first().map(|t| t.id)),
             ("tracked-updates", tracked_update),
             ("evaluation-cycles", cycles.first().map(|c| c.id)),

@@ -84,6 +84,7 @@ pub async fn scope(
         crate::areas::plan::views::scope_section(&state, &ctx, scope).await?,
         crate::areas::cooperation::views::scope_section(&state, &ctx, scope).await?,
         crate::areas::evaluation::views::scope_section(&state, &ctx, scope).await?,
+        crate::areas::forums::views::scope_section(&state, &ctx, scope).await?,
     ];
     render(&ScopePage {
         following: notifications::service::follows_scope(&state, ctx.caller(), scope.id).await?,
