@@ -69,6 +69,7 @@ for _ in $(seq 1 200); do
 done
 after_events=$(sqlite3 "$DB" "SELECT COUNT(*) FROM forum_vote_events")
 after_maps=$(sqlite3 "$DB" "SELECT COUNT(*) FROM forum_maps")
+grep -m3 -i "job failed\|map update" "$WORK/err" >&2 || true
 echo "stored vote events: $((after_events - before_events)); map snapshots written meanwhile: $((after_maps - before_maps)); map caught up with the last vote ${lag:-(not within 10 s)} s after wrk ended"
 log "map page: wrk GET /conversations/$CONV/map"
 wrk -c"$CONNECTIONS" -t"$THREADS" -d"$DURATION" --latency "$BASE/conversations/$CONV/map" | tee "$WORK/map.txt"
