@@ -242,7 +242,13 @@ impl Ids {
             Some(r) => db.bookings_of(r).await.unwrap().first().map(|b| b.id),
             None => None,
         };
-        let grant_call = db.grant_calls().await.unwrap().first().map(|c| c.id);
+        let grant_calls = db.grant_calls().await.unwrap();
+        let grant_call = grant_calls.first().map(|c| c.id);
+        let mut grant_application = None;
+        for c in &grant_calls {
+            let applications = db.grant_applications(c.id).await.unwrap();
+            grant_application = grant_application.or(applications.first().map(|a| a.id));
+        }
         let jongno_and_below = app.state.scopes().subtree_ids(jongno);
         let tracked = db.tracked_projects_in(&jongno_and_below).await.unwrap();
         let mut tracked_update = None;
@@ -333,18 +339,7 @@ impl Ids {
                 db.programs().await.unwrap().first().map(|p| p.id),
             ),
             ("grants", grant_call),
-            (
-                "grant-applications",
-                match grant_call {
-                    Some(call) => db
-                        .grant_applications(call)
-                        .await
-                        .unwrap()
-                        .first()
-                        .map(|a| a.id),
-                    None => None,
-                },
-            ),
+            ("grant-applications", grant_application),
         ];
         let mut by_segment = std::collections::HashMap::new();
         for (segment, id) in found {

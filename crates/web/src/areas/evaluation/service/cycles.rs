@@ -133,6 +133,8 @@ pub async fn step(
         .await?
         .ok_or(ServiceError::NotFound)?;
     let scope = scope_by_id(state, cycle.scope_id)?;
+    // Someone who is no party to the evaluation is refused before their input is read.
+    party_for(state, caller, &scope, Party::Implementer)?;
     let event = match event {
         "start_measuring" => CycleEvent::StartMeasuring,
         "self_assess" => CycleEvent::SelfAssess {

@@ -222,6 +222,10 @@ pub async fn decide(
         .tracked_project(update.project_id)
         .await?
         .ok_or(ServiceError::NotFound)?;
+    let staff = is_staff(state, caller, project.scope_id);
+    if !staff && me.id() != update.author_id {
+        return Err(ServiceError::Forbidden);
+    }
     let event = match decision {
         "verify" => UpdateEvent::Verify,
         "return" => UpdateEvent::Return {
@@ -229,10 +233,6 @@ pub async fn decide(
         },
         _ => return Err(maeul_domain::Refusal::field("decision", FieldError::Invalid).into()),
     };
-    let staff = is_staff(state, caller, project.scope_id);
-    if !staff && me.id() != update.author_id {
-        return Err(ServiceError::Forbidden);
-    }
     state
         .db
         .transition_update(update_id, me.id(), staff, &event)

@@ -290,6 +290,8 @@ pub async fn vote(
     PagePath(id): PagePath<i64>,
     CsrfForm(form): CsrfForm<VoteForm>,
 ) -> Result<Response, PageError> {
+    // Anonymous visitors are sent to sign in before their form is read.
+    ctx.caller().ok_or(PageError::Unauthorized)?;
     let result = match form.statement.trim().parse::<i64>() {
         Ok(statement) => participation::vote(&state, ctx.caller(), id, statement, &form.vote).await,
         Err(_) => Err(maeul_domain::Refusal::field(
