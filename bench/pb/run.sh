@@ -38,3 +38,14 @@ if [ "${PB_BENCH_SKIP_PABUTOOLS:-0}" != "1" ]; then
 fi
 [ "$pabutools_ok" = 1 ] || : > "$out/pabutools.jsonl"
 python3 "$repo/bench/pb/report.py" "$out/maeul.jsonl" "$out/pabutools.jsonl" "$pabutools_ok"
+
+# Every rule in one process on one parsed profile (what `maeul pb tally FILE --rule all` does), per file: the
+# issue-16 goal is Warsaw 2026 under 2 s for the whole process.
+echo "== every rule in one process (pb_bench --all-in-one; wall and CPU of the whole process)"
+for file in "${files[@]}"; do
+  start=$(date +%s.%N)
+  line=$( { /usr/bin/time -f "cpu %U+%S s" "$target/release/examples/pb_bench" "$file" --all-in-one | tail -1; } 2>&1 | tr '\n' ' ')
+  end=$(date +%s.%N)
+  printf '%s: wall %.3f s; %s\n' "$(basename "$file")" "$(echo "$end - $start" | bc)" "$line"
+done
+echo "(load average now: $(cut -d' ' -f1-3 /proc/loadavg))"

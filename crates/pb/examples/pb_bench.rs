@@ -1,14 +1,19 @@
 //! Times parsing and every applicable rule on each file given; one JSON object per line on stdout.
 //! Used by `bench/pb/run.sh`: `cargo run --release -p maeul-pb --example pb_bench -- FILE... [--rules r1,r2]`.
+//! `--all-in-one` runs every rule in one call of `rules::run_all` (as `maeul pb tally FILE --rule all` does: each
+//! iterated base computed once for a rule and its completion) and prints one line with the total time.
 use maeul_pb::{Rule, read_path_for_counting, rules};
 use std::time::Instant;
 
 fn main() {
     let mut files = Vec::new();
     let mut only: Option<Vec<String>> = None;
+    let mut all_in_one = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        if arg == "--rules" {
+        if arg == "--all-in-one" {
+            all_in_one = true;
+        } else if arg == "--rules" {
             only = Some(
                 args.next()
                     .expect("--rules needs a list")
@@ -39,6 +44,17 @@ fn main() {
             serde_json::json!({"file": file, "parse_seconds": parse_seconds, "voters": profile.num_voters,
                 "distinct_ballots": profile.ballots.len()})
         );
+        if all_in_one {
+            let started = Instant::now();
+            let results = rules::run_all(&profile, rules::RunOptions::default());
+            let seconds = started.elapsed().as_secs_f64();
+            let ran = results.iter().filter(|(_, r)| r.is_ok()).count();
+            println!(
+                "{}",
+                serde_json::json!({"file": file, "rule": "all", "seconds": seconds, "rules_run": ran})
+            );
+            continue;
+        }
         for rule in Rule::ALL {
             if !rule.accepts(profile.vote_type)
                 || only

@@ -133,19 +133,16 @@ impl ProfileBuilder {
                 (projects, Some(points))
             }
         };
-        let index = match self.seen.get(&key) {
-            Some(&index) => index,
-            None => {
-                let index = self.ballots.len() as u32;
-                self.seen.insert(key.clone(), index);
-                self.ballots.push(DistinctBallot {
-                    weight: 0,
-                    projects: key.0,
-                    points: key.1,
-                });
-                index
-            }
-        };
+        // The key is stored once, in the map; `finish` moves it into its distinct ballot.
+        let next = self.ballots.len() as u32;
+        let index = *self.seen.entry(key).or_insert(next);
+        if index == next {
+            self.ballots.push(DistinctBallot {
+                weight: 0,
+                projects: Vec::new(),
+                points: None,
+            });
+        }
         self.add_to(index, weight);
         Some(index)
     }
@@ -165,6 +162,11 @@ impl ProfileBuilder {
         budget: Q,
     ) -> Result<Profile, WeightError> {
         let num_voters = self.total.ok_or(WeightError::TooLarge)?;
+        let mut ballots = self.ballots;
+        for ((projects, points), index) in self.seen {
+            let ballot = &mut ballots[index as usize];
+            (ballot.projects, ballot.points) = (projects, points);
+        }
         let mut by_string: Vec<usize> = (0..ids.len()).collect();
         by_string.sort_by(|&a, &b| ids[a].as_bytes().cmp(ids[b].as_bytes()));
         let mut tie_rank = vec![0u32; ids.len()];
@@ -178,7 +180,7 @@ impl ProfileBuilder {
             budget,
             vote_type: self.vote_type,
             num_voters,
-            ballots: self.ballots,
+            ballots,
         })
     }
 }

@@ -64,6 +64,8 @@ pub(super) struct Builder {
     row_stamp: u32,
     warnings: Vec<ParseWarning>,
     seen_projects_section: bool,
+    /// Scratch: the entries of the vote being read (counting reader).
+    entries: Vec<(ProjectIndex, Option<Q>)>,
 }
 
 fn parse_number(text: &str) -> Result<Q, NumberError> {
@@ -121,6 +123,7 @@ impl Builder {
             row_stamp: 0,
             warnings: Vec::new(),
             seen_projects_section: false,
+            entries: Vec::new(),
         }
     }
 
@@ -372,9 +375,21 @@ impl Builder {
         line: usize,
         fields: &Fields<'_>,
     ) -> Result<Vec<(ProjectIndex, Option<Q>)>, ParseError> {
+        let mut entries = Vec::new();
+        self.vote_entries_into(line, fields, &mut entries)?;
+        Ok(entries)
+    }
+
+    /// [`Builder::vote_entries`] into a reused buffer (cleared first).
+    fn vote_entries_into(
+        &self,
+        line: usize,
+        fields: &Fields<'_>,
+        entries: &mut Vec<(ProjectIndex, Option<Q>)>,
+    ) -> Result<(), ParseError> {
         let voter_id = fields.get(0);
         let vote = fields.get(self.vote_column_of_vote);
-        let mut entries = Vec::new();
+        entries.clear();
         for id in pieces(vote) {
             let Some(&project) = self.project_index.get(id) else {
                 return Err(invalid(
@@ -408,7 +423,7 @@ impl Builder {
                 })?);
             }
         }
-        Ok(entries)
+        Ok(())
     }
 
     fn vote_row(&mut self, line: usize, fields: &Fields<'_>) -> Result<(), ParseError> {
@@ -449,16 +464,22 @@ impl Builder {
                 return Ok(());
             }
             let key: Box<[u8]> = text.into();
-            let entries = self.vote_entries(line, fields)?;
+            let mut entries = std::mem::take(&mut self.entries);
+            let read = self.vote_entries_into(line, fields, &mut entries);
+            if let Err(e) = read {
+                self.entries = entries;
+                return Err(e);
+            }
             let VoteRows::Profile { profile, known, .. } = &mut self.rows else {
                 unreachable!("matched above")
             };
             let index = profile
                 .as_mut()
                 .expect("made with the header")
-                .add(entries.into_iter(), 1)
+                .add(entries.drain(..), 1)
                 .expect("weight 1 adds a ballot");
             known.insert(key, index);
+            self.entries = entries;
             return Ok(());
         }
         self.check_width(line, "vote", fields.len(), expected)?;

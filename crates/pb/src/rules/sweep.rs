@@ -164,6 +164,50 @@ pub(crate) struct Sweeper<'a> {
     support: Vec<u64>,
 }
 
+/// A numbering of the distinct ballots for the sweep alone, so that each project's supporters lie in few runs of
+/// consecutive numbers: ballots sorted by their projects, ranked by decreasing support (the supporters of the most
+/// supported project come first and are consecutive, those of the second form two runs, …). The hot loops index the
+/// voters' classes by this number, and consecutive reads hit the same cache lines. The numbering only renames
+/// ballots: every decision is taken on classes and sums, never on a ballot's number.
+fn local_order(prepared: &MesPrepared, projects: usize, ballots: usize) -> Vec<u32> {
+    let mut by_support: Vec<usize> = (0..projects).collect();
+    let support = |p: usize| -> u64 {
+        prepared.supporters[p]
+            .iter()
+            .flat_map(|(_, list)| list)
+            .map(|&b| prepared.weights[b as usize])
+            .sum()
+    };
+    let supports: Vec<u64> = (0..projects).map(support).collect();
+    by_support.sort_by_key(|&p| (std::cmp::Reverse(supports[p]), p));
+    let mut rank = vec![0u32; projects];
+    for (r, &p) in by_support.iter().enumerate() {
+        rank[p] = r as u32;
+    }
+    let mut ranks_of: Vec<Vec<u32>> = vec![Vec::new(); ballots];
+    for (p, groups) in prepared.supporters.iter().enumerate() {
+        for (_, list) in groups {
+            for &b in list {
+                ranks_of[b as usize].push(rank[p]);
+            }
+        }
+    }
+    for ranks in &mut ranks_of {
+        ranks.sort_unstable();
+    }
+    let mut order: Vec<u32> = (0..ballots as u32).collect();
+    order.sort_by(|&a, &b| {
+        ranks_of[a as usize]
+            .cmp(&ranks_of[b as usize])
+            .then(a.cmp(&b))
+    });
+    let mut local = vec![0u32; ballots];
+    for (position, &b) in order.iter().enumerate() {
+        local[b as usize] = position as u32;
+    }
+    local
+}
+
 const ZERO_CLASS: u32 = 0;
 const UNCHANGED: u32 = u32::MAX;
 
@@ -182,16 +226,20 @@ impl<'a> Sweeper<'a> {
                 per_utility[p] = Approx::of(&(&Q::int(1) / utility));
             }
         }
-        // Each supporter with its multiplicity, side by side (the hottest loop reads both).
+        // Each supporter with its multiplicity, side by side (the hottest loop reads both), under the sweep's own
+        // ballot numbering (see `local_order`).
+        let local = local_order(prepared, m, profile.ballots.len());
         let supporters: Vec<Vec<(u32, u64)>> = (0..m)
             .map(|p| {
                 prepared.supporters[p]
                     .first()
                     .map_or(Vec::new(), |(_, ballots)| {
-                        ballots
+                        let mut list: Vec<(u32, u64)> = ballots
                             .iter()
-                            .map(|&b| (b, prepared.weights[b as usize]))
-                            .collect()
+                            .map(|&b| (local[b as usize], prepared.weights[b as usize]))
+                            .collect();
+                        list.sort_unstable_by_key(|&(b, _)| b);
+                        list
                     })
             })
             .collect();
@@ -250,11 +298,13 @@ impl<'a> Sweeper<'a> {
     /// Sums the supporters' multiplicities per class into `weight_in_class` / `touched`.
     fn gather(&mut self, project: ProjectIndex) {
         self.forget_gathered();
+        let (class_of, weight_in_class, touched) =
+            (&self.class_of, &mut self.weight_in_class, &mut self.touched);
         for &(b, weight) in &self.supporters[project as usize] {
-            let class = self.class_of[b as usize];
-            let slot = &mut self.weight_in_class[class as usize];
+            let class = class_of[b as usize];
+            let slot = &mut weight_in_class[class as usize];
             if *slot == 0 {
-                self.touched.push(class);
+                touched.push(class);
             }
             *slot += weight;
         }
@@ -485,7 +535,8 @@ impl<'a> Sweeper<'a> {
                             best = Some((p, price, payment, split, value * (1.0 + 1e-9)));
                             best_entries.clear();
                             if !first {
-                                best_entries.extend_from_slice(&self.entries);
+                                // The next pricing refills `self.entries` from scratch: swap, don't copy.
+                                std::mem::swap(&mut best_entries, &mut self.entries);
                             }
                         }
                     }
@@ -624,38 +675,41 @@ impl<'a> Sweeper<'a> {
         }
     }
 
-    /// Moves the supporters of `project` (gathered) to their new classes: `partial` ones to the zero class, the
-    /// others to a new class each, with `payment` less. New classes are made in the order of the old ones (not by
-    /// money), so a replay at other money makes the same classes with the same numbers.
+    /// Moves the supporters of `project` to their new classes: `partial` ones to the zero class, the others to a new
+    /// class each, with `payment` less. New classes are numbered in the order their first member appears in the
+    /// project's supporter list (not by money), so a replay at other money makes the same classes with the same
+    /// numbers.
     fn pay(&mut self, project: ProjectIndex, payment: Lin, partial: &[u32]) {
+        self.forget_gathered();
         self.mark(partial, true);
-        let mut touched = std::mem::take(&mut self.touched);
-        touched.sort_unstable();
-        for &class in &touched {
+        let mut moved = std::mem::take(&mut self.touched);
+        moved.clear();
+        for &(b, _) in &self.supporters[project as usize] {
+            let class = self.class_of[b as usize];
             if class == ZERO_CLASS {
                 continue;
             }
-            let target = if self.partial[class as usize] {
-                ZERO_CLASS
-            } else {
-                self.money.push(self.money[class as usize].sub(payment));
-                self.weight_in_class.push(0);
-                self.target.push(UNCHANGED);
-                self.partial.push(false);
-                (self.money.len() - 1) as u32
-            };
-            self.target[class as usize] = target;
+            let mut target = self.target[class as usize];
+            if target == UNCHANGED {
+                target = if self.partial[class as usize] {
+                    ZERO_CLASS
+                } else {
+                    self.money.push(self.money[class as usize].sub(payment));
+                    self.weight_in_class.push(0);
+                    self.target.push(UNCHANGED);
+                    self.partial.push(false);
+                    (self.money.len() - 1) as u32
+                };
+                self.target[class as usize] = target;
+                moved.push(class);
+            }
+            self.class_of[b as usize] = target;
         }
         self.mark(partial, false);
-        for &(b, _) in &self.supporters[project as usize] {
-            let target = self.target[self.class_of[b as usize] as usize];
-            if target != UNCHANGED {
-                self.class_of[b as usize] = target;
-            }
-        }
-        for &class in &touched {
+        for &class in &moved {
             self.target[class as usize] = UNCHANGED;
         }
-        self.touched = touched;
+        moved.clear();
+        self.touched = moved;
     }
 }
