@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::service::{trace as tracing, tracking};
 use crate::AppState;
+use crate::http::error::ErrorBody;
 use crate::http::{ApiError, ApiQuery};
 
 #[derive(Serialize, ToSchema)]
@@ -97,7 +98,8 @@ pub struct TraceQuery {
 #[utoipa::path(get, path = "/trace", tag = "evaluation", operation_id = "trace",
     params(TraceQuery),
     responses((status = 200, body = TraceJson, description = "the object's trace from its origin to its outcome"),
-        (status = 404, description = "no such object")))]
+        (status = 404, description = "no such object"),
+        (status = 422, description = "`kind` names no traceable kind (`fields` says so)", body = ErrorBody)))]
 pub async fn trace(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<TraceQuery>,
