@@ -24,6 +24,7 @@ pub mod cooperation;
 pub mod evaluation;
 pub mod forums;
 pub mod identity;
+pub mod integrity;
 pub mod jobs;
 pub mod moderation;
 pub mod notifications;

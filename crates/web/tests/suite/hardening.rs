@@ -1,11 +1,7 @@
 //! The hardening probes (issue 11) kept as regression tests: concurrent writers through the real server,
 //! hostile input at the edge, the Origin check of multipart forms and formula-safe CSV (accounts under
 //! attack are in `identity`).
-use std::sync::Arc;
-
 use crate::harness::*;
-use maeul_domain::ResidencyBasis;
-use maeul_domain::residency::ResidencyDecision;
 use reqwest::StatusCode;
 
 app_tests!(
@@ -18,48 +14,6 @@ app_tests!(
 );
 
 const CLIENTS: usize = 64;
-
-/// `n` accounts, each with a live session, as browsers ready to post (no password hashing: sessions are
-/// made in the database, the CSRF cookie is set by hand).
-async fn session_browsers(app: &App, prefix: &str, n: usize) -> Vec<(i64, Browser)> {
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        let email = format!("{prefix}{i}@example.kr");
-        let id = app
-            .db
-            .create_user(&new_user(&email, &format!("{prefix} {i}")))
-            .await
-            .unwrap();
-        let token = maeul_db::secrets::random_token();
-        app.db
-            .create_session(
-                id,
-                &maeul_db::secrets::token_hash(&token),
-                maeul_db::now() + 3600,
-            )
-            .await
-            .unwrap();
-        let csrf = maeul_db::secrets::random_token();
-        let jar = reqwest::cookie::Jar::default();
-        let url: reqwest::Url = app.base.parse().unwrap();
-        jar.add_cookie_str(&format!("maeul_session={token}; Path=/"), &url);
-        jar.add_cookie_str(&format!("maeul_csrf={csrf}; Path=/"), &url);
-        let http = reqwest::Client::builder()
-            .cookie_provider(Arc::new(jar))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        out.push((
-            id,
-            Browser {
-                http,
-                base: app.base.clone(),
-                csrf,
-            },
-        ));
-    }
-    out
-}
 
 /// Runs one POST per browser, all at once; returns the statuses.
 async fn all_at_once<F>(browsers: Vec<(i64, Browser)>, request: F) -> Vec<(i64, StatusCode)>
@@ -92,13 +46,6 @@ async fn concurrent_writes_never_fail(app: App) {
     let proposal = accepted_proposal(&app, &mut resident, "동시 쓰기 시험").await;
     let tree = maeul_domain::ScopeTree::new(app.db.load_scopes().await.unwrap()).unwrap();
     let cheongun = tree.by_code("1111051500").unwrap().id;
-    let official = app
-        .db
-        .user_by_email(official_email())
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
 
     // Residence declarations.
     let browsers = session_browsers(&app, "declare", CLIENTS).await;
@@ -173,16 +120,12 @@ async fn concurrent_writes_never_fail(app: App) {
 
     // Supports by verified residents of the proposal's district.
     let browsers = session_browsers(&app, "supporter", CLIENTS).await;
-    for (id, _) in &browsers {
-        app.db
-            .declare_residency(*id, cheongun, ResidencyBasis::Resident, None)
-            .await
-            .unwrap();
-        app.db
-            .decide_residency(*id, ResidencyDecision::Verify, official, None)
-            .await
-            .unwrap();
-    }
+    verify_residents(
+        &app,
+        browsers.iter().map(|(id, _)| *id).collect(),
+        "1111051500",
+    )
+    .await;
     let before = app
         .db
         .proposal(proposal)

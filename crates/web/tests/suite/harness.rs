@@ -360,3 +360,72 @@ pub async fn verified_resident(app: &App, name: &str, email: &str, dong: &str) -
         .unwrap();
     (b, user.id)
 }
+
+/// `n` accounts, each with a live session, as browsers ready to post (no password hashing: sessions are
+/// made in the database, the CSRF cookie is set by hand).
+pub async fn session_browsers(app: &App, prefix: &str, n: usize) -> Vec<(i64, Browser)> {
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let email = format!("{prefix}{i}@example.kr");
+        let id = app
+            .db
+            .create_user(&new_user(&email, &format!("{prefix} {i}")))
+            .await
+            .unwrap();
+        let token = maeul_db::secrets::random_token();
+        app.db
+            .create_session(
+                id,
+                &maeul_db::secrets::token_hash(&token),
+                maeul_db::now() + 3600,
+            )
+            .await
+            .unwrap();
+        let csrf = maeul_db::secrets::random_token();
+        let jar = reqwest::cookie::Jar::default();
+        let url: reqwest::Url = app.base.parse().unwrap();
+        jar.add_cookie_str(&format!("maeul_session={token}; Path=/"), &url);
+        jar.add_cookie_str(&format!("maeul_csrf={csrf}; Path=/"), &url);
+        let http = reqwest::Client::builder()
+            .cookie_provider(std::sync::Arc::new(jar))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        out.push((
+            id,
+            Browser {
+                http,
+                base: app.base.clone(),
+                csrf,
+            },
+        ));
+    }
+    out
+}
+
+/// Declares and verifies (by the demo's official) each of `users` as a resident of neighbourhood `code`.
+pub async fn verify_residents(app: &App, users: Vec<i64>, code: &str) {
+    let scope = app.state.scopes().by_code(code).unwrap().id;
+    let official = app
+        .db
+        .user_by_email(official_email())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    for id in users {
+        app.db
+            .declare_residency(id, scope, maeul_domain::ResidencyBasis::Resident, None)
+            .await
+            .unwrap();
+        app.db
+            .decide_residency(
+                id,
+                maeul_domain::residency::ResidencyDecision::Verify,
+                official,
+                None,
+            )
+            .await
+            .unwrap();
+    }
+}

@@ -1,15 +1,17 @@
 //! The standing probes (issue 11): every state-changing route, found in the route table itself (the areas'
 //! `.route(…)` calls, and the API's OpenAPI document), is tried anonymously, without the CSRF token, with
-//! a NUL byte in its fields, and — for officials' actions — by a plain resident. A route added without a
-//! row in [`ROUTES`] fails the suite, so no new action escapes the probes.
+//! a NUL byte in its fields, and — for officials' actions — by a plain resident and by an official, staff,
+//! moderator and evaluator of another district. A route added without a row in [`ROUTES`] fails the suite,
+//! so no new action escapes the probes (`concurrency` posts every one of them with 64 clients at once).
 use crate::harness::*;
+use maeul_domain::access::Role;
 use reqwest::StatusCode;
 
 app_tests!(every_form_route_is_probed, every_api_write_is_probed);
 
 /// Who may use a state-changing page route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Access {
+pub enum Access {
     /// Anyone, signed in or not (sign-in, registration, language, password reset, unsubscribe links).
     Public,
     /// Any signed-in account; the service decides by ownership, residence or state.
@@ -22,7 +24,7 @@ enum Access {
 }
 
 /// Every POST route of the pages, with who may use it, and whether it takes a multipart upload.
-const ROUTES: &[(&str, Access, bool)] = &[
+pub const ROUTES: &[(&str, Access, bool)] = &[
     ("/register", Access::Public, false),
     ("/login", Access::Public, false),
     ("/logout", Access::Account, false),
@@ -210,13 +212,13 @@ fn declared_post_routes() -> Vec<String> {
 
 /// Real objects of the demo city, by the first segment of a route (`/budgets/{id}/…` → a process), so
 /// every probe reaches the handler's authorization, not a 404 for a missing object.
-struct Ids {
+pub struct Ids {
     by_segment: std::collections::HashMap<&'static str, i64>,
     user: i64,
 }
 
 impl Ids {
-    async fn of_demo(app: &App, proposal: i64, comment: i64) -> Ids {
+    pub async fn of_demo(app: &App, proposal: i64, comment: i64) -> Ids {
         let db = &app.db;
         let jongno = app.state.scopes().by_code("11110").unwrap().id;
         let committee = committee_named(app, "11110", "Jongno-gu").await;
@@ -352,7 +354,7 @@ impl Ids {
     }
 
     /// A concrete path for a route template.
-    fn concrete(&self, template: &str) -> String {
+    pub fn concrete(&self, template: &str) -> String {
         let mut path = template
             .replace("{user_id}", &self.user.to_string())
             .replace("{member}", &self.user.to_string())
@@ -418,6 +420,19 @@ async fn every_form_route_is_probed(app: App) {
         .unwrap()
         .unwrap()
         .comment_count;
+    // An official, support staff, moderator and evaluator of another district (Gangnam-gu): an official's
+    // action on Jongno-gu's objects is refused to each (roles reach down the tree, never sideways).
+    let gangnam = app.state.scopes().by_code("11680").unwrap().id;
+    let mut outsiders = session_browsers(&app, "outsider", 4).await;
+    let outsider_roles = [
+        Role::Official,
+        Role::SupportStaff,
+        Role::Moderator,
+        Role::Evaluator,
+    ];
+    for ((id, _), role) in outsiders.iter().zip(outsider_roles) {
+        app.db.grant_role(*id, role, gangnam, None).await.unwrap();
+    }
     let mut attempts = 0;
     for &(template, access, multipart) in ROUTES {
         let path = ids.concrete(template);
@@ -498,9 +513,22 @@ async fn every_form_route_is_probed(app: App) {
                     || status == StatusCode::UNPROCESSABLE_ENTITY && path.starts_with("/admin"),
                 "a resident on {path}: {status}"
             );
+            for ((_, outsider), role) in outsiders.iter_mut().zip(outsider_roles) {
+                let (status, _, _) = outsider.post(&path, &[]).await;
+                attempts += 1;
+                assert!(
+                    matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND)
+                        || status == StatusCode::UNPROCESSABLE_ENTITY && path.starts_with("/admin"),
+                    "{role:?} of Gangnam-gu on {path}: {status}"
+                );
+            }
         }
     }
     assert!(attempts > 4 * ROUTES.len() / 2);
+    eprintln!(
+        "form probes: {attempts} attempts on {} routes, 0 failures",
+        ROUTES.len()
+    );
     // Only the one ordinary comment of this test was written by all of that.
     assert_eq!(
         app.db
