@@ -10,6 +10,7 @@ mod committees;
 mod contract;
 mod cooperation;
 mod evaluation;
+mod evaluation_surveys;
 mod forums;
 mod hardening;
 mod identity;
@@ -33,6 +34,7 @@ fn main() {
     trials.extend(plan::trials());
     trials.extend(cooperation::trials());
     trials.extend(evaluation::trials());
+    trials.extend(evaluation_surveys::trials());
     trials.extend(forums::trials());
     trials.extend(review::trials());
     trials.extend(contract::trials());
