@@ -240,3 +240,9 @@ evaluation-import-submit = Import
 evaluation-import-bad-header = The first line must be project_id,progress,spent,body,evidence_url,evidence_label.
 evaluation-import-too-many = At most 1,000 rows are imported at once.
 evaluation-import-cell-error = Line { $line }, column { $column }: { $problem }
+
+# The map's measure chooser
+dashboard-measure = Measure shown on the map
+dashboard-measure-submit = Show
+dashboard-map-title-measure = { $measure } by area of { $scope }
+dashboard-map-desc-measure = Darker areas have higher values. Each area links to its page.

@@ -240,3 +240,9 @@ evaluation-import-submit = 가져오기
 evaluation-import-bad-header = 첫 줄은 project_id,progress,spent,body,evidence_url,evidence_label이어야 합니다.
 evaluation-import-too-many = 한 번에 1,000줄까지 가져올 수 있습니다.
 evaluation-import-cell-error = { $line }번째 줄, { $column } 열: { $problem }
+
+# 지도에 보일 지표 선택
+dashboard-measure = 지도에 보일 지표
+dashboard-measure-submit = 보기
+dashboard-map-title-measure = { $scope } 지역별 { $measure }
+dashboard-map-desc-measure = 색이 진할수록 값이 큽니다. 각 지역은 해당 페이지로 연결됩니다.

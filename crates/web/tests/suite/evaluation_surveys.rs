@@ -11,6 +11,7 @@ app_tests!(
     residents_of_the_scope_answer_a_survey_once_and_its_results_feed_the_cycle,
     staff_open_surveys_cycles_and_indicators_others_are_refused,
     staff_import_updates_all_or_nothing_with_every_bad_row_named,
+    the_api_lists_updates_indicators_evaluations_and_surveys_and_takes_updates_from_staff,
 );
 
 const JONGNO: &str = "11110";
@@ -389,4 +390,104 @@ async fn staff_import_updates_all_or_nothing_with_every_bad_row_named(app: App) 
     let last = updates.last().unwrap();
     assert_eq!((last.progress, last.spent), (95, Some(1000)));
     assert_eq!(last.state, maeul_domain::evaluation::UpdateState::Submitted);
+}
+
+async fn the_api_lists_updates_indicators_evaluations_and_surveys_and_takes_updates_from_staff(
+    app: App,
+) {
+    let (status, list) = get_json(&app, "/api/v1/evaluations?scope=11110").await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let cycle = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["scope_code"] == JONGNO && c["year"] == 2026)
+        .expect("Jongno-gu's 2026 evaluation");
+    assert_eq!(cycle["grade"], "na", "{cycle}");
+    assert!(cycle["points_permille"].as_i64().unwrap() >= 750);
+    let scored = cycle["criteria"].as_array().unwrap();
+    assert!(
+        scored
+            .iter()
+            .all(|c| c["scores"].as_array().unwrap().len() == 2),
+        "{cycle}"
+    );
+    assert!(!cycle["survey_ids"].as_array().unwrap().is_empty());
+    let id = cycle["id"].as_i64().unwrap();
+    let (status, indicators) =
+        get_json(&app, &format!("/api/v1/evaluation-cycles/{id}/indicators")).await;
+    assert_eq!(status, StatusCode::OK);
+    let first = &indicators[0];
+    assert!(
+        first["baseline"].as_f64().is_some() && first["periods"][0]["year"] == 2026,
+        "{first}"
+    );
+    assert!(first["achievement_permille"].as_u64().is_some());
+    // The map shows the measure chosen by a plain form (no JavaScript), its SVG too.
+    let mut anon = app.browser();
+    let (status, page) = anon.get("/scopes/11110/dashboard?measure=envelope").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("measure-form") && page.contains("value=\"envelope\" selected"));
+    let (status, svg) = anon.get("/scopes/11/map.svg?measure=progress").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        svg.contains("<svg") && svg.contains("<title"),
+        "the chosen measure's map"
+    );
+    let (_, default) = anon.get("/scopes/11/map.svg?measure=nonsense").await;
+    let (_, proposals) = anon.get("/scopes/11/map.svg").await;
+    assert_eq!(
+        default, proposals,
+        "an unknown measure falls back to proposals"
+    );
+    assert_ne!(svg, proposals);
+    let (status, surveys) = get_json(&app, "/api/v1/surveys?scope=11110").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        surveys
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["responses"].as_i64().unwrap() > 0)
+    );
+
+    let jongno = app.state.scopes().by_code(JONGNO).unwrap().id;
+    let project = app
+        .db
+        .tracked_projects_in(&[jongno])
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.year == 2026)
+        .unwrap()
+        .id;
+    let path = format!("/api/v1/tracked-projects/{project}/updates");
+    let (status, updates) = get_json(&app, &path).await;
+    assert_eq!(status, StatusCode::OK);
+    let before = updates.as_array().unwrap().len();
+    assert!(
+        updates
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["state"] == "verified")
+    );
+    let update = json!({"body": "안내판 교체", "progress": 100, "spent": 1000, "evidence_url": "https://example.org/sign.jpg"});
+    let resident = token(&app, "resident@demo.maeul.kr").await;
+    let (status, _) = post_json(&app, &path, Some(&resident), update.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let staff = token(&app, "staff@demo.maeul.kr").await;
+    let (status, body) = post_json(
+        &app,
+        &path,
+        Some(&staff),
+        json!({"body": "x", "progress": 150}),
+    )
+    .await;
+    assert_eq!(status.as_u16(), 422, "{body}");
+    let (status, body) = post_json(&app, &path, Some(&staff), update).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["state"], "submitted");
+    let (_, updates) = get_json(&app, &path).await;
+    assert_eq!(updates.as_array().unwrap().len(), before + 1);
 }

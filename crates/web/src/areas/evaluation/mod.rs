@@ -10,6 +10,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 
 pub mod api;
+pub mod api_results;
 pub mod api_surveys;
 mod charts;
 pub mod demo;
@@ -69,4 +70,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(api_surveys::survey))
         .routes(routes!(api_surveys::results))
         .routes(routes!(api_surveys::respond))
+        .routes(routes!(api_results::updates, api_results::submit_update))
+        .routes(routes!(api_results::indicators))
+        .routes(routes!(api_results::evaluations))
+        .routes(routes!(api_results::surveys_of_scope))
 }
