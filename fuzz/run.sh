@@ -54,6 +54,11 @@ cargo build --quiet --profile "$profile" -p maeul-web --example fuzz_register &&
   run_target register_csv "$CARGO_TARGET_DIR/$out/examples/fuzz_register" "$seconds" ||
   failed+=(register_csv)
 
+# --- updates_csv: tracked-project updates staff import, maeul-web's evaluation import parser ---
+cargo build --quiet --profile "$profile" -p maeul-web --example fuzz_updates &&
+  run_target updates_csv "$CARGO_TARGET_DIR/$out/examples/fuzz_updates" "$seconds" ||
+  failed+=(updates_csv)
+
 if [ "${#failed[@]}" -gt 0 ]; then
   echo "fuzz targets FAILED: ${failed[*]}"
   exit 1

@@ -2,12 +2,18 @@
 //! winner or a plan project, once each), milestones, updates with evidence (only verified ones count; every
 //! step logged in the same transaction as the compare-and-set), yearly evaluation cycles, indicators and
 //! their periods, the rubric, evaluators' scores, and the grade, which writes the scope's figure the budget's
-//! envelope formula reads (`budget_scope_figures.grade`) in the same transaction.
+//! envelope formula reads (`budget_scope_figures.grade`) in the same transaction. Migration 0016 adds resident
+//! satisfaction surveys (`surveys`), later periods' targets, disaggregations and the updates' CSV import
+//! (`definitions`).
 mod cycles;
+mod definitions;
+mod surveys;
 mod trace;
 mod tracking;
 
 pub use cycles::*;
+pub use definitions::*;
+pub use surveys::*;
 pub use trace::*;
 pub use tracking::*;
 

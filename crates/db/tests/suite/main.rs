@@ -4,6 +4,7 @@ mod budget;
 mod committees;
 mod cooperation;
 mod evaluation;
+mod evaluation_surveys;
 mod forums;
 mod hardening;
 mod plan;
@@ -18,6 +19,7 @@ fn main() {
     trials.extend(plan::trials());
     trials.extend(cooperation::trials());
     trials.extend(evaluation::trials());
+    trials.extend(evaluation_surveys::trials());
     trials.extend(forums::trials());
     trials.extend(schema::trials());
     trials.extend(hardening::trials());

@@ -13,16 +13,22 @@
 //! ```
 
 mod cycle;
+mod definition;
 mod grading;
 mod indicator;
 mod refusal;
+mod survey;
 mod tracking;
 
 pub use cycle::*;
+pub use definition::*;
 pub use grading::*;
 pub use indicator::*;
 pub use refusal::*;
+pub use survey::*;
 pub use tracking::*;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_survey;

@@ -49,6 +49,12 @@ pub enum EvaluationRefusal {
     NotAggregable,
     #[error("a qualitative indicator has no numeric value")]
     Qualitative,
+    #[error("the survey is closed")]
+    SurveyClosed,
+    #[error("only verified residents of the survey's scope answer it")]
+    NotResidentOfScope,
+    #[error("you have already answered this survey")]
+    AlreadyResponded,
 }
 
 impl Explain for EvaluationRefusal {
@@ -75,6 +81,9 @@ impl Explain for EvaluationRefusal {
             R::NoScores => "no_scores",
             R::NotAggregable => "not_aggregable",
             R::Qualitative => "qualitative_indicator",
+            R::SurveyClosed => "survey_closed",
+            R::NotResidentOfScope => "not_resident_of_scope",
+            R::AlreadyResponded => "already_responded",
         }
     }
     fn message_id(&self) -> &'static str {
@@ -100,6 +109,9 @@ impl Explain for EvaluationRefusal {
             R::NoScores => "evaluation-refusal-no-scores",
             R::NotAggregable => "evaluation-refusal-not-aggregable",
             R::Qualitative => "evaluation-refusal-qualitative",
+            R::SurveyClosed => "evaluation-refusal-survey-closed",
+            R::NotResidentOfScope => "evaluation-refusal-not-resident-of-scope",
+            R::AlreadyResponded => "evaluation-refusal-already-responded",
         }
     }
     fn args(&self) -> Vec<(&'static str, Arg)> {
@@ -122,7 +134,8 @@ impl Explain for EvaluationRefusal {
             | R::NotImplementer
             | R::NotLevelAbove
             | R::EvaluatorCannotEditIndicators
-            | R::NotEvaluator => RefusalKind::Forbidden,
+            | R::NotEvaluator
+            | R::NotResidentOfScope => RefusalKind::Forbidden,
             R::CommentRequired
             | R::ScoreOutOfRange { .. }
             | R::ZeroDenominator

@@ -158,3 +158,91 @@ dashboard-proposals = Proposals
 dashboard-supporters = Supporters
 dashboard-envelope = Envelope
 dashboard-awarded = Awarded to winners
+
+# Resident satisfaction surveys (migration 0016)
+survey-subject-scope = The area as a whole
+survey-subject-tracked_project = A tracked project
+survey-subject-plan = A yearly plan
+survey-question-likert = Satisfaction (1–5)
+survey-question-short_answer = Short answer
+survey-state-open = Open
+survey-state-closed = Closed
+evaluation-refusal-survey-closed = This survey is closed.
+evaluation-refusal-not-resident-of-scope = Only verified residents of the survey's area answer it.
+evaluation-refusal-already-responded = You have already answered this survey: one response per person.
+survey-list-title = Satisfaction surveys
+survey-list-lede = Residents rate the projects, plans and governance of their area. The results are evidence in the area's evaluation of that year.
+survey-list-empty = No survey yet.
+survey-title = Title
+survey-subject = About
+survey-subject-id = Number of the project or plan (not for the area as a whole)
+survey-state = State
+survey-responses = Responses
+survey-new = Open a survey
+survey-intro = Introduction
+survey-questions = Questions (leave a row blank to skip it)
+survey-question-kind-n = Kind of question { $n }
+survey-question-n = Question { $n }
+survey-create = Open the survey
+survey-results = Results
+survey-response-count = { $count } responses
+survey-back = Back to the survey
+survey-subject-link = What it is about
+survey-method = Means with 95 % confidence intervals (Student's t); "satisfied" is the share answering 4 or 5, with its 95 % Wilson interval. No interval with fewer than two answers.
+survey-likert-caption = Answers from 1 (very dissatisfied) to 5 (very satisfied)
+survey-ci = 95 % interval
+survey-satisfied = Satisfied (4–5)
+survey-no-answers = No answer yet.
+survey-answer = Your answers
+survey-scale = 1 = very dissatisfied, 5 = very satisfied. You may skip a question; you answer once.
+survey-answer-submit = Send my answers
+survey-responded = Thank you: you have answered this survey.
+survey-closed = This survey is closed.
+survey-residents-only = Only verified residents of this area answer this survey.
+survey-sign-in = Sign in as a verified resident of this area to answer.
+survey-close = Close the survey
+evaluation-surveys-evidence = Residents' satisfaction (evidence)
+evaluation-surveys-evidence-empty = No satisfaction survey of this area for this year.
+evaluation-survey-headline = { $question }: mean { $mean } (95 % interval { $ci }), { $count } answers
+evaluation-surveys-link = Satisfaction surveys
+
+# Defining a cycle and its indicators
+indicator-dimension-gender = Gender
+indicator-dimension-age_band = Age band
+indicator-dimension-neighbourhood = Neighbourhood
+evaluation-open-cycle = Open an evaluation cycle
+evaluation-open-cycle-submit = Open the cycle
+evaluation-new-indicator = Define an indicator
+evaluation-indicator-code = Code (letters, digits, - _ .; the same code in several areas rolls up)
+evaluation-indicator-name = Name
+evaluation-indicator-level = Level
+evaluation-indicator-better = Direction
+evaluation-indicator-aggregation = Roll-up
+evaluation-indicator-unit = Unit
+evaluation-indicator-project = Tracked project number (optional)
+evaluation-baseline-year = Baseline year
+evaluation-baseline-value = Baseline value
+evaluation-target-cycle = Target for the cycle's year
+evaluation-periods = Later periods, one a line: year and target (e.g. 2027 150)
+evaluation-indicator-submit = Add the indicator
+evaluation-periods-title = Periods
+evaluation-disaggregation = Breakdown of the actual
+evaluation-dimension = Dimension
+evaluation-breakdown = One category a line with its value (e.g. women 62)
+evaluation-disaggregation-submit = Save the breakdown
+
+# Importing updates from CSV
+evaluation-notice-imported = The updates were imported and submitted for verification.
+evaluation-import-title = Import updates (CSV)
+evaluation-import-intro = Paste CSV with the header project_id,progress,spent,body,evidence_url,evidence_label. Everything is imported or nothing: every problem is listed by line and column. Imported updates wait for verification by someone else.
+evaluation-import-csv = CSV
+evaluation-import-submit = Import
+evaluation-import-bad-header = The first line must be project_id,progress,spent,body,evidence_url,evidence_label.
+evaluation-import-too-many = At most 1,000 rows are imported at once.
+evaluation-import-cell-error = Line { $line }, column { $column }: { $problem }
+
+# The map's measure chooser
+dashboard-measure = Measure shown on the map
+dashboard-measure-submit = Show
+dashboard-map-title-measure = { $measure } by area of { $scope }
+dashboard-map-desc-measure = Darker areas have higher values. Each area links to its page.

@@ -158,3 +158,91 @@ dashboard-proposals = 제안
 dashboard-supporters = 공감
 dashboard-envelope = 배분액
 dashboard-awarded = 선정 사업 예산
+
+# 주민 만족도 조사 (마이그레이션 0016)
+survey-subject-scope = 지역 전체
+survey-subject-tracked_project = 추진 사업
+survey-subject-plan = 연간 계획
+survey-question-likert = 만족도 (1–5)
+survey-question-short_answer = 단답형
+survey-state-open = 진행 중
+survey-state-closed = 마감
+evaluation-refusal-survey-closed = 마감된 조사입니다.
+evaluation-refusal-not-resident-of-scope = 이 지역의 인증된 주민만 응답할 수 있습니다.
+evaluation-refusal-already-responded = 이미 응답하셨습니다. 한 사람당 한 번만 응답할 수 있습니다.
+survey-list-title = 만족도 조사
+survey-list-lede = 주민이 지역의 사업, 계획, 협치를 평가합니다. 결과는 그해 지역 평가의 근거가 됩니다.
+survey-list-empty = 아직 조사가 없습니다.
+survey-title = 제목
+survey-subject = 대상
+survey-subject-id = 사업 또는 계획 번호 (지역 전체는 비워 두세요)
+survey-state = 상태
+survey-responses = 응답 수
+survey-new = 조사 열기
+survey-intro = 안내문
+survey-questions = 문항 (비워 둔 줄은 건너뜁니다)
+survey-question-kind-n = { $n }번 문항 유형
+survey-question-n = { $n }번 문항
+survey-create = 조사 열기
+survey-results = 결과
+survey-response-count = 응답 { $count }건
+survey-back = 조사로 돌아가기
+survey-subject-link = 조사 대상
+survey-method = 평균과 95% 신뢰구간(스튜던트 t 분포)입니다. "만족"은 4나 5로 답한 비율이며 95% 윌슨 구간을 함께 보입니다. 응답이 두 건 미만이면 구간이 없습니다.
+survey-likert-caption = 1(매우 불만족)부터 5(매우 만족)까지의 응답
+survey-ci = 95% 구간
+survey-satisfied = 만족 (4–5)
+survey-no-answers = 아직 응답이 없습니다.
+survey-answer = 응답하기
+survey-scale = 1 = 매우 불만족, 5 = 매우 만족. 문항을 건너뛸 수 있으며 한 번만 응답합니다.
+survey-answer-submit = 응답 제출
+survey-responded = 감사합니다. 이 조사에 응답하셨습니다.
+survey-closed = 마감된 조사입니다.
+survey-residents-only = 이 지역의 인증된 주민만 응답할 수 있습니다.
+survey-sign-in = 응답하려면 이 지역의 인증된 주민으로 로그인하세요.
+survey-close = 조사 마감
+evaluation-surveys-evidence = 주민 만족도 (근거)
+evaluation-surveys-evidence-empty = 이 지역의 올해 만족도 조사가 없습니다.
+evaluation-survey-headline = { $question }: 평균 { $mean } (95% 구간 { $ci }), 응답 { $count }건
+evaluation-surveys-link = 만족도 조사
+
+# 평가 주기와 지표 정의
+indicator-dimension-gender = 성별
+indicator-dimension-age_band = 연령대
+indicator-dimension-neighbourhood = 행정동
+evaluation-open-cycle = 평가 주기 열기
+evaluation-open-cycle-submit = 주기 열기
+evaluation-new-indicator = 지표 정의
+evaluation-indicator-code = 코드 (영문, 숫자, - _ .; 같은 코드는 지역 간에 합산됩니다)
+evaluation-indicator-name = 이름
+evaluation-indicator-level = 수준
+evaluation-indicator-better = 방향
+evaluation-indicator-aggregation = 합산 방식
+evaluation-indicator-unit = 단위
+evaluation-indicator-project = 추진 사업 번호 (선택)
+evaluation-baseline-year = 기준 연도
+evaluation-baseline-value = 기준값
+evaluation-target-cycle = 평가 연도 목표
+evaluation-periods = 이후 기간: 한 줄에 연도와 목표 (예: 2027 150)
+evaluation-indicator-submit = 지표 추가
+evaluation-periods-title = 기간
+evaluation-disaggregation = 실적 세부 분류
+evaluation-dimension = 분류 기준
+evaluation-breakdown = 한 줄에 분류와 값 (예: 여성 62)
+evaluation-disaggregation-submit = 세부 분류 저장
+
+# 진행 보고 CSV 가져오기
+evaluation-notice-imported = 진행 보고를 가져와 확인 요청했습니다.
+evaluation-import-title = 진행 보고 가져오기 (CSV)
+evaluation-import-intro = 머리글이 project_id,progress,spent,body,evidence_url,evidence_label인 CSV를 붙여 넣으세요. 모두 가져오거나 하나도 가져오지 않으며, 문제는 줄과 열로 모두 알려 드립니다. 가져온 보고는 다른 담당자의 확인을 기다립니다.
+evaluation-import-csv = CSV
+evaluation-import-submit = 가져오기
+evaluation-import-bad-header = 첫 줄은 project_id,progress,spent,body,evidence_url,evidence_label이어야 합니다.
+evaluation-import-too-many = 한 번에 1,000줄까지 가져올 수 있습니다.
+evaluation-import-cell-error = { $line }번째 줄, { $column } 열: { $problem }
+
+# 지도에 보일 지표 선택
+dashboard-measure = 지도에 보일 지표
+dashboard-measure-submit = 보기
+dashboard-map-title-measure = { $scope } 지역별 { $measure }
+dashboard-map-desc-measure = 색이 진할수록 값이 큽니다. 각 지역은 해당 페이지로 연결됩니다.

@@ -11,6 +11,7 @@ mod concurrency;
 mod contract;
 mod cooperation;
 mod evaluation;
+mod evaluation_surveys;
 mod forms;
 mod forums;
 mod hardening;
@@ -35,6 +36,7 @@ fn main() {
     trials.extend(plan::trials());
     trials.extend(cooperation::trials());
     trials.extend(evaluation::trials());
+    trials.extend(evaluation_surveys::trials());
     trials.extend(forums::trials());
     trials.extend(review::trials());
     trials.extend(contract::trials());

@@ -164,6 +164,25 @@ pub const ROUTES: &[(&str, Access, bool)] = &[
     ("/conversations/{id}/votes", Access::Account, false),
     ("/conversations/{id}/statements", Access::Account, false),
     ("/forum-statements/{id}/moderation", Access::Official, false),
+    ("/scopes/{code}/surveys", Access::Official, false),
+    ("/surveys/{id}/responses", Access::Account, false),
+    ("/surveys/{id}/close", Access::Official, false),
+    (
+        "/scopes/{code}/tracked-updates/import",
+        Access::Official,
+        false,
+    ),
+    ("/scopes/{code}/evaluations", Access::Official, false),
+    (
+        "/evaluation-cycles/{id}/indicators",
+        Access::Official,
+        false,
+    ),
+    (
+        "/evaluation-indicators/{id}/disaggregation",
+        Access::Official,
+        false,
+    ),
 ];
 
 /// The POST routes declared in the areas' route tables (`crates/web/src/areas/**`).
@@ -342,6 +361,14 @@ impl Ids {
             ),
             ("grants", grant_call),
             ("grant-applications", grant_application),
+            (
+                "surveys",
+                db.surveys_in(&jongno_and_below)
+                    .await
+                    .unwrap()
+                    .first()
+                    .map(|s| s.id),
+            ),
         ];
         let mut by_segment = std::collections::HashMap::new();
         for (segment, id) in found {

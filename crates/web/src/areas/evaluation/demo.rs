@@ -394,5 +394,77 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
             .await?;
         }
     }
+    seed_survey(db, jongno.id, project, staff).await?;
+    Ok(())
+}
+
+/// Jongno-gu's 2026 satisfaction survey on the bicycle project, answered by the demo's verified residents
+/// of Sajik-dong (deterministic, varied answers), so its results and the cycle's evidence are full; the
+/// demo resident (of Cheongun-dong, in Jongno-gu) has not answered yet and can.
+async fn seed_survey(db: &Db, jongno: i64, project: i64, staff: i64) -> Result<(), DbError> {
+    use maeul_db::evaluation::NewSurvey;
+    use maeul_domain::evaluation::{Answer, QuestionKind, SurveySubject};
+    let questions = [
+        (
+            QuestionKind::Likert,
+            "새 공공자전거 정류소에 전반적으로 만족하십니까? (Overall, are you satisfied with the new stations?)"
+                .to_owned(),
+        ),
+        (
+            QuestionKind::Likert,
+            "정류소 위치를 정하는 과정에 주민 의견이 반영되었습니까? (Were residents heard on where they went?)"
+                .to_owned(),
+        ),
+        (
+            QuestionKind::ShortAnswer,
+            "더 바라는 점이 있다면 적어 주세요. (Anything you would like more of?)".to_owned(),
+        ),
+    ];
+    let survey = db
+        .create_survey(&NewSurvey {
+            scope_id: jongno,
+            year: 2026,
+            subject: SurveySubject::TrackedProject,
+            subject_id: Some(project),
+            title: "공공자전거 정류소 주민 만족도 조사 2026 (Residents' satisfaction with the bicycle stations)",
+            intro: "종로구 2026년 평가의 근거가 됩니다. (Evidence in Jongno-gu's 2026 evaluation.)",
+            questions: &questions,
+            created_by: Some(staff),
+        })
+        .await?;
+    let ids: Vec<i64> = db
+        .survey_questions(survey)
+        .await?
+        .into_iter()
+        .map(|q| q.id)
+        .collect();
+    let wishes = [
+        "정류소를 마을버스 정류장 가까이에 더 두면 좋겠습니다.",
+        "어린이용 자전거도 있었으면 합니다.",
+        "밤에 조명이 더 밝으면 좋겠어요.",
+    ];
+    for i in 0..30usize {
+        let Some(user) = person(db, &format!("voter{i}.sajik@demo.maeul.kr")).await? else {
+            continue;
+        };
+        let overall = [5, 4, 4, 3, 5, 4, 2, 4, 5, 3][i % 10];
+        let heard = [4, 3, 5, 3, 4, 2, 4, 3, 4, 5][(i + 3) % 10];
+        let wish = if i % 4 == 0 {
+            Answer::Text(wishes[i / 4 % wishes.len()].to_owned())
+        } else {
+            Answer::Skipped
+        };
+        db.respond_to_survey(
+            survey,
+            user,
+            true,
+            &[
+                (ids[0], Answer::Likert(overall)),
+                (ids[1], Answer::Likert(heard)),
+                (ids[2], wish),
+            ],
+        )
+        .await?;
+    }
     Ok(())
 }

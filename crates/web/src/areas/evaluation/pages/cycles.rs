@@ -5,14 +5,19 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::surveys::Posted;
 use super::{NOTICES, NoticeQuery, value};
 use crate::AppState;
 use crate::areas::evaluation::service::cycles::{self, CycleView, CyclesView};
+use crate::areas::evaluation::service::definitions::{self, IndicatorInput};
 use crate::http::{
     Alert, Crumbs, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError, notice,
     page_status, render,
 };
-use maeul_domain::evaluation::Spread;
+use maeul_db::evaluation::DisaggregationRow;
+use maeul_domain::evaluation::{
+    Aggregation, Better, Dimension, IndicatorKind, IndicatorLevel, LikertSummary, Spread,
+};
 
 #[derive(askama::Template)]
 #[template(path = "evaluation/cycles.html")]
@@ -20,6 +25,27 @@ struct CyclesPage<'a> {
     ctx: &'a Ctx,
     crumbs: Crumbs,
     v: CyclesView,
+    errors: FormErrors,
+    year: String,
+}
+
+async fn cycles_page(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    errors: FormErrors,
+    year: String,
+) -> Result<Response, PageError> {
+    let v = cycles::list(state, ctx.caller(), code).await?;
+    let status = page_status(&errors, None);
+    let page = render(&CyclesPage {
+        crumbs: Crumbs::within(ctx, &v.scope).current(ctx.t("evaluation-cycles-title")),
+        ctx,
+        v,
+        errors,
+        year,
+    })?;
+    Ok((status, page).into_response())
 }
 
 pub async fn list(
@@ -27,12 +53,33 @@ pub async fn list(
     ctx: Ctx,
     PagePath(code): PagePath<String>,
 ) -> Result<Response, PageError> {
-    let v = cycles::list(&state, &code).await?;
-    render(&CyclesPage {
-        crumbs: Crumbs::within(&ctx, &v.scope).current(ctx.t("evaluation-cycles-title")),
-        ctx: &ctx,
-        v,
-    })
+    cycles_page(&state, &ctx, &code, FormErrors::default(), String::new()).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct OpenForm {
+    #[serde(default)]
+    pub year: String,
+}
+
+/// Opens a cycle of the scope (its staff).
+pub async fn open(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(code): PagePath<String>,
+    CsrfForm(form): CsrfForm<OpenForm>,
+) -> Result<Response, PageError> {
+    match definitions::open_cycle(&state, ctx.caller(), &code, &form.year).await {
+        Ok(id) => Ok(Redirect::to(&format!(
+            "/evaluation-cycles/{id}?notice=evaluation-notice-saved"
+        ))
+        .into_response()),
+        Err(ServiceError::Refused(r)) => {
+            let errors = FormErrors::from_refusal(&ctx, &r, "year");
+            cycles_page(&state, &ctx, &code, errors, form.year).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(askama::Template)]
@@ -44,9 +91,61 @@ struct CyclePage<'a> {
     notice: Option<String>,
     alert: Option<Alert>,
     errors: FormErrors,
+    form: Posted,
 }
 
 impl CyclePage<'_> {
+    fn levels(&self) -> &'static [IndicatorLevel] {
+        &IndicatorLevel::ALL
+    }
+    fn kinds(&self) -> &'static [IndicatorKind] {
+        &IndicatorKind::ALL
+    }
+    fn directions(&self) -> &'static [Better] {
+        &Better::ALL
+    }
+    fn aggregations(&self) -> &'static [Aggregation] {
+        &Aggregation::ALL
+    }
+    fn dimensions(&self) -> &'static [Dimension] {
+        &Dimension::ALL
+    }
+    fn breakdown_of(&self, indicator: &i64) -> Vec<&DisaggregationRow> {
+        self.v
+            .disaggregations
+            .iter()
+            .filter(|d| d.indicator_id == *indicator)
+            .collect()
+    }
+    fn periods_of(&self, indicator: &i64) -> String {
+        self.v
+            .periods
+            .iter()
+            .filter(|p| p.0 == *indicator)
+            .map(|p| format!("{}: {}", p.1, self.value(p.2)))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+    fn headline(&self, question: &str, s: &LikertSummary) -> String {
+        let ci = s
+            .mean_ci
+            .map(|i| format!("{:.2}–{:.2}", i.low, i.high))
+            .unwrap_or_else(|| "—".into());
+        let mean = s
+            .mean
+            .map(|m| format!("{m:.2}"))
+            .unwrap_or_else(|| "—".into());
+        self.ctx.i18n.tr(
+            self.ctx.lang,
+            "evaluation-survey-headline",
+            &[
+                ("question", question.to_owned().into()),
+                ("mean", mean.into()),
+                ("ci", ci.into()),
+                ("count", s.n.into()),
+            ],
+        )
+    }
     fn value(&self, v: Option<f64>) -> String {
         v.map(value).unwrap_or_else(|| "—".into())
     }
@@ -69,6 +168,7 @@ async fn cycle_page(
     notice_key: Option<&str>,
     alert: Option<Alert>,
     errors: FormErrors,
+    form: Posted,
 ) -> Result<Response, PageError> {
     let v = cycles::view(state, ctx.caller(), id).await?;
     let status = page_status(&errors, alert.as_ref());
@@ -83,6 +183,7 @@ async fn cycle_page(
         notice: notice(ctx, notice_key, NOTICES),
         alert,
         errors,
+        form,
         v,
     })?;
     Ok((status, page).into_response())
@@ -101,6 +202,7 @@ pub async fn show(
         q.notice.as_deref(),
         None,
         FormErrors::default(),
+        Posted::default(),
     )
     .await
 }
@@ -112,6 +214,17 @@ async fn after<T>(
     result: Result<T, ServiceError>,
     general: &'static str,
 ) -> Result<Response, PageError> {
+    after_with(state, ctx, id, result, general, Posted::default()).await
+}
+
+async fn after_with<T>(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Option<i64>,
+    result: Result<T, ServiceError>,
+    general: &'static str,
+    form: Posted,
+) -> Result<Response, PageError> {
     let Some(id) = id else {
         return Err(ServiceError::NotFound.into());
     };
@@ -122,11 +235,11 @@ async fn after<T>(
         .into_response()),
         Err(ServiceError::Refused(r)) if !r.fields().is_empty() => {
             let errors = FormErrors::from_refusal(ctx, &r, general);
-            cycle_page(state, ctx, id, None, None, errors).await
+            cycle_page(state, ctx, id, None, None, errors, form).await
         }
         Err(ServiceError::Refused(r)) => {
             let alert = Some(Alert::refusal(ctx, &r));
-            cycle_page(state, ctx, id, None, alert, FormErrors::default()).await
+            cycle_page(state, ctx, id, None, alert, FormErrors::default(), form).await
         }
         Err(e) => Err(e.into()),
     }
@@ -212,4 +325,50 @@ pub async fn actual(
     )
     .await;
     after(&state, &ctx, Some(cycle), result, "value").await
+}
+
+/// Defines an indicator of a cycle (its implementers, while indicators are defined).
+pub async fn indicator(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let form = Posted(form);
+    let input = IndicatorInput {
+        code: form.get("code"),
+        name: form.get("name"),
+        level: form.get("level"),
+        kind: form.get("kind"),
+        better: form.get("better"),
+        aggregation: form.get("aggregation"),
+        unit: form.get("unit"),
+        project_id: form.get("project_id"),
+        baseline_year: form.get("baseline_year"),
+        baseline: form.get("baseline"),
+        target: form.get("target"),
+        periods: form.get("periods"),
+    };
+    let result = definitions::add_indicator(&state, ctx.caller(), id, &input).await;
+    after_with(&state, &ctx, Some(id), result, "code", form).await
+}
+
+/// Records the breakdown of an indicator's actual (its implementers, while measuring).
+pub async fn disaggregate(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(form): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let cycle = cycles::cycle_of_indicator(&state, id).await?;
+    let form = Posted(form);
+    let result = definitions::disaggregate(
+        &state,
+        ctx.caller(),
+        id,
+        form.get("dimension"),
+        form.get("breakdown"),
+    )
+    .await;
+    after_with(&state, &ctx, Some(cycle), result, "breakdown", form).await
 }

@@ -4,13 +4,13 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{grouped, value};
 use crate::AppState;
 use crate::areas::evaluation::charts::{Area, Bar, bar_chart, choropleth};
 use crate::areas::evaluation::service::dashboard::{self, DashboardView};
-use crate::http::{Crumbs, Ctx, PageError, PagePath, render};
+use crate::http::{Crumbs, Ctx, PageError, PagePath, PageQuery, render};
 
 #[derive(askama::Template)]
 #[template(path = "evaluation/dashboard.html")]
@@ -23,9 +23,15 @@ struct DashboardPage<'a> {
     progress: String,
     indicators: String,
     map: Option<String>,
+    /// The map's measure (stored name) and every measure (name, label id) for the chooser.
+    measure: &'static str,
+    measures: &'static [(&'static str, &'static str)],
 }
 
 impl DashboardPage<'_> {
+    fn is_chosen(&self, name: &str) -> bool {
+        name == self.measure
+    }
     fn won(&self, amount: &i64) -> String {
         self.ctx.t1("evaluation-won", "amount", grouped(*amount))
     }
@@ -34,29 +40,84 @@ impl DashboardPage<'_> {
     }
 }
 
-fn map_of(ctx: &Ctx, v: &DashboardView) -> Option<String> {
+/// The measures the map can show (`?measure=`, proposals when absent or unknown), with their label ids.
+pub const MEASURES: [(&str, &str); 5] = [
+    ("proposals", "dashboard-proposals"),
+    ("supporters", "dashboard-supporters"),
+    ("envelope", "dashboard-envelope"),
+    ("awarded", "dashboard-awarded"),
+    ("progress", "dashboard-progress"),
+];
+
+#[derive(Deserialize, Default)]
+pub struct MeasureQuery {
+    pub measure: Option<String>,
+}
+
+/// The chosen measure's name (one of [`MEASURES`]).
+fn chosen(q: &MeasureQuery) -> &'static str {
+    MEASURES
+        .iter()
+        .map(|m| m.0)
+        .find(|m| q.measure.as_deref() == Some(*m))
+        .unwrap_or("proposals")
+}
+
+fn map_of(ctx: &Ctx, v: &DashboardView, measure: &str) -> Option<String> {
     let areas: Vec<Area> = v
         .areas
         .iter()
-        .map(|a| Area {
-            code: a.scope.code.clone(),
-            name: ctx.scope_name(&a.scope),
-            value: a.proposals,
-            shown: ctx.t1("dashboard-proposals-count", "count", a.proposals),
+        .map(|a| {
+            let (value, shown) = match measure {
+                "supporters" => (a.supporters, a.supporters.to_string()),
+                "envelope" => (a.envelope, grouped(a.envelope)),
+                "awarded" => (a.awarded, grouped(a.awarded)),
+                "progress" => (a.progress, format!("{} %", a.progress)),
+                _ => (
+                    a.proposals,
+                    ctx.t1("dashboard-proposals-count", "count", a.proposals),
+                ),
+            };
+            Area {
+                code: a.scope.code.clone(),
+                name: ctx.scope_name(&a.scope),
+                value,
+                shown,
+            }
         })
         .collect();
-    choropleth(
-        &ctx.t1("dashboard-map-title", "scope", ctx.scope_name(&v.scope)),
-        &ctx.t("dashboard-map-desc"),
-        &areas,
-    )
+    let label = MEASURES
+        .iter()
+        .find(|m| m.0 == measure)
+        .map_or("dashboard-proposals", |m| m.1);
+    let (title, desc) = if measure == "proposals" {
+        (
+            ctx.t1("dashboard-map-title", "scope", ctx.scope_name(&v.scope)),
+            ctx.t("dashboard-map-desc"),
+        )
+    } else {
+        (
+            ctx.i18n.tr(
+                ctx.lang,
+                "dashboard-map-title-measure",
+                &[
+                    ("measure", ctx.t(label).into()),
+                    ("scope", ctx.scope_name(&v.scope).into()),
+                ],
+            ),
+            ctx.t("dashboard-map-desc-measure"),
+        )
+    };
+    choropleth(&title, &desc, &areas)
 }
 
 pub async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath(code): PagePath<String>,
+    PageQuery(q): PageQuery<MeasureQuery>,
 ) -> Result<Response, PageError> {
+    let measure = chosen(&q);
     let v = dashboard::view(&state, &code).await?;
     let bars = |f: &dyn Fn(&dashboard::AreaFigures) -> (f64, String)| -> Vec<Bar> {
         v.areas
@@ -109,8 +170,10 @@ pub async fn show(
             })
             .collect::<Vec<_>>(),
     );
-    let map = map_of(&ctx, &v);
+    let map = map_of(&ctx, &v, measure);
     render(&DashboardPage {
+        measure,
+        measures: &MEASURES,
         crumbs: Crumbs::within(&ctx, &v.scope).current(ctx.t("dashboard-title")),
         ctx: &ctx,
         participation,
@@ -126,9 +189,10 @@ pub async fn map(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath(code): PagePath<String>,
+    PageQuery(q): PageQuery<MeasureQuery>,
 ) -> Result<Response, PageError> {
     let v = dashboard::view(&state, &code).await?;
-    let svg = map_of(&ctx, &v).ok_or(crate::http::ServiceError::NotFound)?;
+    let svg = map_of(&ctx, &v, chosen(&q)).ok_or(crate::http::ServiceError::NotFound)?;
     Ok((
         [(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
         svg,

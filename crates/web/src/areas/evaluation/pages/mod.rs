@@ -2,12 +2,13 @@
 pub mod cycles;
 pub mod dashboard;
 pub mod projects;
+pub mod surveys;
 pub mod trace;
 
 use serde::Deserialize;
 
 /// The notices the evaluation's redirects may name.
-pub const NOTICES: &[&str] = &["evaluation-notice-saved"];
+pub const NOTICES: &[&str] = &["evaluation-notice-saved", "evaluation-notice-imported"];
 
 #[derive(Deserialize, Default)]
 pub struct NoticeQuery {

@@ -6,11 +6,15 @@ use serde::Deserialize;
 
 use super::{NOTICES, NoticeQuery, grouped, value};
 use crate::AppState;
+use crate::areas::evaluation::import::ImportProblem;
+use crate::areas::evaluation::service::definitions;
 use crate::areas::evaluation::service::tracking::{self, ProjectView, ProjectsView, ReportInput};
 use crate::http::{
     Alert, Crumbs, CsrfForm, Ctx, FormErrors, PageError, PagePath, PageQuery, ServiceError, notice,
     page_status, render,
 };
+use crate::i18n::Message;
+use axum::http::StatusCode;
 
 #[derive(askama::Template)]
 #[template(path = "evaluation/projects.html")]
@@ -18,6 +22,11 @@ struct ProjectsPage<'a> {
     ctx: &'a Ctx,
     crumbs: Crumbs,
     v: ProjectsView,
+    may_import: bool,
+    /// The import's problems, each as a sentence (line, column, what is wrong).
+    problems: Vec<String>,
+    csv: String,
+    notice: Option<String>,
 }
 
 impl ProjectsPage<'_> {
@@ -26,17 +35,101 @@ impl ProjectsPage<'_> {
     }
 }
 
+async fn projects_page(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    problems: Vec<String>,
+    csv: String,
+    notice_key: Option<&str>,
+) -> Result<Response, PageError> {
+    let v = tracking::list(state, code).await?;
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = render(&ProjectsPage {
+        crumbs: Crumbs::within(ctx, &v.scope).current(ctx.t("evaluation-projects-title")),
+        may_import: definitions::may_import(state, ctx.caller(), v.scope.id),
+        ctx,
+        v,
+        problems,
+        csv,
+        notice: notice(ctx, notice_key, NOTICES),
+    })?;
+    Ok((status, page).into_response())
+}
+
 pub async fn list(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath(code): PagePath<String>,
+    PageQuery(q): PageQuery<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    let v = tracking::list(&state, &code).await?;
-    render(&ProjectsPage {
-        crumbs: Crumbs::within(&ctx, &v.scope).current(ctx.t("evaluation-projects-title")),
-        ctx: &ctx,
-        v,
-    })
+    projects_page(
+        &state,
+        &ctx,
+        &code,
+        vec![],
+        String::new(),
+        q.notice.as_deref(),
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+pub struct ImportForm {
+    #[serde(default)]
+    pub csv: String,
+}
+
+/// Imports updates from CSV text (staff of the scope): all or nothing, every bad row named.
+pub async fn import(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(code): PagePath<String>,
+    CsrfForm(form): CsrfForm<ImportForm>,
+) -> Result<Response, PageError> {
+    match definitions::import_updates(&state, ctx.caller(), &code, form.csv.as_bytes()).await? {
+        Ok(_) => Ok(Redirect::to(&format!(
+            "/scopes/{code}/tracked-projects?notice=evaluation-notice-imported"
+        ))
+        .into_response()),
+        Err(problems) => {
+            let texts = problems.iter().map(|p| problem_text(&ctx, p)).collect();
+            projects_page(&state, &ctx, &code, texts, form.csv, None).await
+        }
+    }
+}
+
+fn problem_text(ctx: &Ctx, p: &ImportProblem) -> String {
+    match p {
+        ImportProblem::BadHeader => ctx.t("evaluation-import-bad-header"),
+        ImportProblem::Empty => ctx.t("import-empty"),
+        ImportProblem::TooManyRows => ctx.t("evaluation-import-too-many"),
+        ImportProblem::Unreadable { line } => ctx.i18n.tr(
+            ctx.lang,
+            "import-line-error",
+            &[
+                ("line", (*line).into()),
+                ("problem", ctx.t("import-unreadable").into()),
+            ],
+        ),
+        ImportProblem::Field {
+            line,
+            column,
+            error,
+        } => ctx.i18n.tr(
+            ctx.lang,
+            "evaluation-import-cell-error",
+            &[
+                ("line", (*line).into()),
+                ("column", (*column).into()),
+                ("problem", ctx.message(&Message::refusal(error)).into()),
+            ],
+        ),
+    }
 }
 
 #[derive(Deserialize, Default)]

@@ -1,11 +1,14 @@
 //! Evaluation cycles: a scope's cycles, a cycle with its indicators (target against actual), the
 //! self-assessment, the rubric with every evaluator's scores and their spread, the grade; the steps of
 //! each party, evaluators' scoring and the implementers' targets and actuals.
-use maeul_db::evaluation::{Actual, CriterionRow, CycleLogRow, CycleRow, ScoreRow};
+use maeul_db::evaluation::{
+    Actual, CriterionRow, CycleLogRow, CycleRow, DisaggregationRow, ScoreRow,
+};
 use maeul_domain::account::FieldError;
 use maeul_domain::evaluation::{CriterionScores, CycleEvent, CycleState, Party, Spread};
 use maeul_domain::{Refusal, Scope};
 
+use super::surveys::SurveyEvidence;
 use super::tracking::IndicatorView;
 use super::{is_evaluator, is_level_above, is_staff, party_for, scope_by_code, scope_by_id};
 use crate::AppState;
@@ -14,14 +17,21 @@ use crate::http::{Caller, ServiceError, ServiceResult, signed_in};
 pub struct CyclesView {
     pub scope: Scope,
     pub cycles: Vec<CycleRow>,
+    /// The caller may open a cycle of this scope (its staff).
+    pub may_open: bool,
 }
 
 /// The cycles of a scope and the scopes below it.
-pub async fn list(state: &AppState, code: &str) -> ServiceResult<CyclesView> {
+pub async fn list(
+    state: &AppState,
+    caller: Option<&Caller>,
+    code: &str,
+) -> ServiceResult<CyclesView> {
     let scope = scope_by_code(state, code)?;
     let ids = state.scopes().subtree_ids(scope.id);
     Ok(CyclesView {
         cycles: state.db.evaluation_cycles_in(&ids).await?,
+        may_open: is_staff(state, caller, scope.id),
         scope,
     })
 }
@@ -43,6 +53,12 @@ pub struct CycleView {
     pub may_score: bool,
     pub may_measure: bool,
     pub may_edit_indicators: bool,
+    /// Residents' satisfaction surveys of the scope and year: evidence.
+    pub surveys: Vec<SurveyEvidence>,
+    /// Breakdowns of the indicators' actuals.
+    pub disaggregations: Vec<DisaggregationRow>,
+    /// Every period of each indicator: (indicator id, year, target, actual).
+    pub periods: Vec<(i64, i64, Option<f64>, Option<f64>)>,
 }
 
 pub async fn view(state: &AppState, caller: Option<&Caller>, id: i64) -> ServiceResult<CycleView> {
@@ -98,14 +114,24 @@ pub async fn view(state: &AppState, caller: Option<&Caller>, id: i64) -> Service
             _ => {}
         }
     }
+    let indicators: Vec<IndicatorView> = state
+        .db
+        .cycle_indicators(id)
+        .await?
+        .into_iter()
+        .map(|(i, p)| IndicatorView::new(i, p))
+        .collect();
+    let mut periods = Vec::new();
+    for i in &indicators {
+        for (year, target, actual) in state.db.indicator_periods(i.indicator.id).await? {
+            periods.push((i.indicator.id, year, target, actual));
+        }
+    }
     Ok(CycleView {
-        indicators: state
-            .db
-            .cycle_indicators(id)
-            .await?
-            .into_iter()
-            .map(|(i, p)| IndicatorView::new(i, p))
-            .collect(),
+        indicators,
+        surveys: super::surveys::evidence(state, scope.id, cycle.year).await?,
+        disaggregations: state.db.cycle_disaggregations(id).await?,
+        periods,
         criteria,
         log: state.db.evaluation_cycle_log(id).await?,
         steps,

@@ -4,6 +4,8 @@
 //! Who acts as which party is decided here, from the caller's grants; the domain then says yes or no.
 pub mod cycles;
 pub mod dashboard;
+pub mod definitions;
+pub mod surveys;
 pub mod trace;
 pub mod tracking;
 
