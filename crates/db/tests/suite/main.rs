@@ -3,6 +3,7 @@
 mod budget;
 mod committees;
 mod cooperation;
+mod cooperation_network;
 mod evaluation;
 mod forums;
 mod hardening;
@@ -17,6 +18,7 @@ fn main() {
     trials.extend(budget::trials());
     trials.extend(plan::trials());
     trials.extend(cooperation::trials());
+    trials.extend(cooperation_network::trials());
     trials.extend(evaluation::trials());
     trials.extend(forums::trials());
     trials.extend(schema::trials());

@@ -11,11 +11,12 @@ use crate::AppState;
 
 pub mod api;
 pub mod demo;
+mod demo_network;
 mod pages;
 pub mod service;
 pub mod views;
 
-use pages::{grants, organizations, platform, resources, schools};
+use pages::{grants, network, organizations, platform, resources, schools};
 
 pub fn pages() -> Router<AppState> {
     Router::new()
@@ -32,6 +33,23 @@ pub fn pages() -> Router<AppState> {
         .route("/organizations/{id}/join", post(organizations::join))
         .route("/organizations/{id}/leave", post(organizations::leave))
         .route("/organizations/{id}/verify", post(organizations::verify))
+        .route("/organizations/{id}/links", post(organizations::link))
+        .route(
+            "/scopes/{code}/events",
+            get(network::list).post(network::announce),
+        )
+        .route(
+            "/scopes/{code}/cooperation/figures.csv",
+            get(network::figures_csv),
+        )
+        .route(
+            "/scopes/{code}/cooperation/figures.json",
+            get(network::figures_json),
+        )
+        .route(
+            "/grant-applications/{id}/progress",
+            post(grants::report),
+        )
         .route(
             "/scopes/{code}/resources",
             get(resources::list).post(resources::create),
