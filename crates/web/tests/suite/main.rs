@@ -9,6 +9,7 @@ mod budgeting;
 mod committees;
 mod contract;
 mod cooperation;
+mod cooperation_network;
 mod evaluation;
 mod forums;
 mod hardening;
@@ -32,6 +33,7 @@ fn main() {
     trials.extend(budgeting::trials());
     trials.extend(plan::trials());
     trials.extend(cooperation::trials());
+    trials.extend(cooperation_network::trials());
     trials.extend(evaluation::trials());
     trials.extend(forums::trials());
     trials.extend(review::trials());

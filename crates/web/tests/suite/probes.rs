@@ -162,6 +162,9 @@ const ROUTES: &[(&str, Access, bool)] = &[
     ("/conversations/{id}/votes", Access::Account, false),
     ("/conversations/{id}/statements", Access::Account, false),
     ("/forum-statements/{id}/moderation", Access::Official, false),
+    ("/organizations/{id}/links", Access::Account, false),
+    ("/scopes/{code}/events", Access::Account, false),
+    ("/grant-applications/{id}/progress", Access::Account, false),
 ];
 
 /// The POST routes declared in the areas' route tables (`crates/web/src/areas/**`).

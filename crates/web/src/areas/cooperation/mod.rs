@@ -10,6 +10,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 
 pub mod api;
+pub mod api_network;
 pub mod demo;
 mod demo_network;
 mod pages;
@@ -91,4 +92,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(api::decide_booking))
         .routes(routes!(api::list_programs))
         .routes(routes!(api::list_grant_calls))
+        .routes(routes!(api_network::enrol, api_network::withdraw))
+        .routes(routes!(api_network::organization))
+        .routes(routes!(api_network::events))
+        .routes(routes!(api_network::network_figures))
 }

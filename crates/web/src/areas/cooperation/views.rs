@@ -6,7 +6,7 @@ use maeul_domain::cooperation::{BookingState, EnrolmentState};
 use super::service::within;
 use crate::AppState;
 use crate::http::section::{ScopeSection, SectionItem, SectionLink};
-use crate::http::{Ctx, PageError};
+use crate::http::{Ctx, PageError, ServiceResult};
 
 /// The notices the area's redirects may name.
 pub const NOTICES: &[&str] = &[
@@ -69,7 +69,7 @@ impl Figures {
     }
 }
 
-pub async fn figures(state: &AppState, scope_id: i64) -> Result<Figures, PageError> {
+pub async fn figures(state: &AppState, scope_id: i64) -> ServiceResult<Figures> {
     let ids = within(state, scope_id);
     let mut f = Figures::default();
     let activity: Vec<(i64, i64)> = state
