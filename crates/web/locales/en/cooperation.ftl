@@ -252,3 +252,4 @@ coop-refusal-proposer-only-of-proposals = An organization is a proposer only of 
 coop-refusal-already-linked = The organization is already recorded there.
 coop-refusal-event-too-long = An event lasts at most a week.
 coop-refusal-not-the-resource-owner = Only the owner organization's representatives and staff edit the resource.
+coop-resource-edit = Edit capacity, opening hours and rules

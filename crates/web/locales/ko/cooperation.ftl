@@ -252,3 +252,4 @@ coop-refusal-proposer-only-of-proposals = 단체는 제안에만 제안 단체�
 coop-refusal-already-linked = 이미 기록된 단체입니다.
 coop-refusal-event-too-long = 행사는 최대 일주일까지입니다.
 coop-refusal-not-the-resource-owner = 소유 단체의 대표와 실무자만 자원을 고칠 수 있습니다.
+coop-resource-edit = 수용 인원, 이용 시간, 이용 규칙 고치기

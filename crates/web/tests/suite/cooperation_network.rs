@@ -12,6 +12,7 @@ app_tests!(
     events_are_announced_by_staff_or_members_for_their_organization,
     an_award_holder_reports_progress_that_staff_verify,
     programs_are_joined_and_left_over_the_api,
+    only_the_owner_edits_a_resource,
 );
 
 const JONGNO: &str = "11110";
@@ -410,4 +411,56 @@ async fn programs_are_joined_and_left_over_the_api(app: App) {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+async fn only_the_owner_edits_a_resource(app: App) {
+    let room = app
+        .db
+        .resources()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.name == "시민협력플랫폼 공유회의실")
+        .unwrap();
+    let path = format!("/resources/{}", room.id);
+    let edit = [
+        ("capacity", "24"),
+        ("opening_hours", "08:00-21:00"),
+        ("rules", "사용 후 원상복구."),
+    ];
+    // A resident, and a representative of another organization, are refused; nothing changes.
+    let mut resident = app.signed_in(RESIDENT).await;
+    resident.get(&path).await;
+    let (status, _, _) = resident.post(&path, &edit).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (mut other, _) = founder(&app, "other@rooms.kr", "무악 이웃모임").await;
+    let (status, _, _) = other.post(&path, &edit).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let mut anon = app.browser();
+    let (status, _, _) = anon.post(&path, &edit).await;
+    assert!(status == StatusCode::SEE_OTHER || status == StatusCode::UNAUTHORIZED);
+    let same = app.db.resource(room.id).await.unwrap().unwrap();
+    assert_eq!((same.capacity, same.opening_hours.as_str()), (20, "09:00-22:00"));
+    // The owner's staff edit it; bad hours name their field and change nothing.
+    let mut staff = app.signed_in(STAFF).await;
+    let (_, page) = staff.get(&path).await;
+    assert!(page.contains("id=\"resource-save\""));
+    let (status, page, _) = staff
+        .post(
+            &path,
+            &[("capacity", "24"), ("opening_hours", "25:00-26:00"), ("rules", "")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("edit-hours-error"), "{page}");
+    assert_eq!(
+        app.db.resource(room.id).await.unwrap().unwrap().capacity,
+        20
+    );
+    let (status, _, _) = staff.post(&path, &edit).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let edited = app.db.resource(room.id).await.unwrap().unwrap();
+    assert_eq!(edited.capacity, 24);
+    assert_eq!(edited.opening_hours, "08:00-21:00");
+    assert_eq!(edited.rules, "사용 후 원상복구.");
 }

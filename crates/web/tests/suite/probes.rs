@@ -165,6 +165,7 @@ const ROUTES: &[(&str, Access, bool)] = &[
     ("/organizations/{id}/links", Access::Account, false),
     ("/scopes/{code}/events", Access::Account, false),
     ("/grant-applications/{id}/progress", Access::Account, false),
+    ("/resources/{id}", Access::Account, false),
 ];
 
 /// The POST routes declared in the areas' route tables (`crates/web/src/areas/**`).

@@ -56,7 +56,7 @@ pub fn pages() -> Router<AppState> {
             get(resources::list).post(resources::create),
         )
         .route("/scopes/{code}/resources.ics", get(resources::scope_ics))
-        .route("/resources/{id}", get(resources::show))
+        .route("/resources/{id}", get(resources::show).post(resources::edit))
         .route("/resources/{id}/bookings", post(resources::request))
         .route("/resources/{id}/calendar.ics", get(resources::resource_ics))
         .route("/bookings/{id}/decision", post(resources::decide))
