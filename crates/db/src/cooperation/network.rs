@@ -85,7 +85,8 @@ pub struct GraduateRow {
     pub completed_at: i64,
 }
 
-const SELECT_EVENT: &str = "SELECT e.id, e.scope_id, e.organization_id, o.name AS organization_name, e.kind, e.title,
+const SELECT_EVENT: &str =
+    "SELECT e.id, e.scope_id, e.organization_id, o.name AS organization_name, e.kind, e.title,
         e.description, e.place, e.starts_at, e.ends_at, e.created_at
      FROM coop_events e LEFT JOIN coop_organizations o ON o.id = e.organization_id";
 
@@ -142,7 +143,9 @@ impl Db {
 
     pub async fn event(&self, id: i64) -> DbResult<Option<EventRow>> {
         let sql = format!("{SELECT_EVENT} WHERE e.id = $1");
-        Ok(db_run!(self, pool => sqlx::query_as::<_, EventRow>(&sql).bind(id).fetch_optional(pool).await?))
+        Ok(
+            db_run!(self, pool => sqlx::query_as::<_, EventRow>(&sql).bind(id).fetch_optional(pool).await?),
+        )
     }
 
     /// Every event, by start (lists filter by scope).
@@ -193,13 +196,19 @@ impl Db {
 
     /// What an organization is recorded on, newest first.
     pub async fn links_of_organization(&self, org: i64) -> DbResult<Vec<LinkRow>> {
-        let sql = format!("{SELECT_LINK} WHERE l.organization_id = $1 ORDER BY l.recorded_at DESC, l.object_id DESC");
-        Ok(db_run!(self, pool => sqlx::query_as::<_, LinkRow>(&sql).bind(org).fetch_all(pool).await?))
+        let sql = format!(
+            "{SELECT_LINK} WHERE l.organization_id = $1 ORDER BY l.recorded_at DESC, l.object_id DESC"
+        );
+        Ok(
+            db_run!(self, pool => sqlx::query_as::<_, LinkRow>(&sql).bind(org).fetch_all(pool).await?),
+        )
     }
 
     /// The organizations recorded on an object (a proposal's proposer, its partners).
     pub async fn links_to_object(&self, kind: ObjectKind, id: i64) -> DbResult<Vec<LinkRow>> {
-        let sql = format!("{SELECT_LINK} WHERE l.object_kind = $1 AND l.object_id = $2 ORDER BY l.recorded_at, o.name");
+        let sql = format!(
+            "{SELECT_LINK} WHERE l.object_kind = $1 AND l.object_id = $2 ORDER BY l.recorded_at, o.name"
+        );
         Ok(db_run!(self, pool => sqlx::query_as::<_, LinkRow>(&sql)
             .bind(kind.as_str()).bind(id).fetch_all(pool).await?))
     }
@@ -224,7 +233,8 @@ impl Db {
             .fetch_all(pool).await?);
         let mut out: Vec<GraduateRow> = Vec::new();
         for r in rows {
-            if scope_ids.contains(&r.scope_id) && out.last().is_none_or(|l| l.user_id != r.user_id) {
+            if scope_ids.contains(&r.scope_id) && out.last().is_none_or(|l| l.user_id != r.user_id)
+            {
                 out.push(r);
             }
         }

@@ -101,16 +101,34 @@ async fn events_and_partner_links_are_checked_and_feed_the_activity(db: Db) {
     };
     let submitted = db.create_proposal(&proposal(true)).await.unwrap();
     let draft = db.create_proposal(&proposal(false)).await.unwrap();
-    db.link_organization(org, ObjectKind::Proposal, submitted, LinkCapacity::Proposer, rep)
-        .await
-        .unwrap();
-    db.link_organization(org, ObjectKind::Proposal, draft, LinkCapacity::Proposer, rep)
-        .await
-        .unwrap();
+    db.link_organization(
+        org,
+        ObjectKind::Proposal,
+        submitted,
+        LinkCapacity::Proposer,
+        rep,
+    )
+    .await
+    .unwrap();
+    db.link_organization(
+        org,
+        ObjectKind::Proposal,
+        draft,
+        LinkCapacity::Proposer,
+        rep,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         refusal(
-            db.link_organization(org, ObjectKind::Proposal, submitted, LinkCapacity::Partner, rep)
-                .await
+            db.link_organization(
+                org,
+                ObjectKind::Proposal,
+                submitted,
+                LinkCapacity::Partner,
+                rep
+            )
+            .await
         ),
         CooperationRefusal::AlreadyLinked
     );

@@ -41,7 +41,9 @@ pub enum CooperationRefusal {
     AmountOverBudget,
     #[error("criteria weights must be positive")]
     BadWeights,
-    #[error("an organization is recorded only on proposals, agenda items, budget projects and meetings")]
+    #[error(
+        "an organization is recorded only on proposals, agenda items, budget projects and meetings"
+    )]
     NotLinkable,
     #[error("an organization is a proposer only of a proposal")]
     ProposerOnlyOfProposals,

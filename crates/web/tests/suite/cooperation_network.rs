@@ -64,15 +64,20 @@ async fn the_network_shows_events_feed_and_figures_in_pages_csv_json_and_api(app
     let (status, page) = b.get(&format!("/scopes/{JONGNO}/events")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("종로 시민사회 네트워킹 데이") && page.contains("2026 종로 협치 포럼"));
-    assert!(!page.contains("id=\"event-submit\""), "no form for visitors");
-    let en = b
-        .get_lang(&format!("/scopes/{JONGNO}/events"), "en")
-        .await;
+    assert!(
+        !page.contains("id=\"event-submit\""),
+        "no form for visitors"
+    );
+    let en = b.get_lang(&format!("/scopes/{JONGNO}/events"), "en").await;
     assert!(en.contains("Network events") && en.contains("Networking meeting"));
 
     let (status, figures) = api(&app, &format!("/scopes/{JONGNO}/cooperation/figures.json")).await;
     assert_eq!(status, StatusCode::OK);
-    let n = |k: &str| figures[k].as_i64().unwrap_or_else(|| panic!("{k}: {figures}"));
+    let n = |k: &str| {
+        figures[k]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{k}: {figures}"))
+    };
     assert!(n("organizations") >= 5);
     assert!(n("organizations_active") >= 1 && n("organizations_active") <= n("organizations"));
     assert!(n("residents_trained") >= 1 && n("training_hours") >= 12);
@@ -110,7 +115,10 @@ async fn the_network_shows_events_feed_and_figures_in_pages_csv_json_and_api(app
             .starts_with("text/csv")
     );
     let csv = r.text().await.unwrap();
-    assert!(csv.contains(&format!("{JONGNO},grants_completed,{}", n("grants_completed"))));
+    assert!(csv.contains(&format!(
+        "{JONGNO},grants_completed,{}",
+        n("grants_completed")
+    )));
     assert!(csv.contains(&format!("{JONGNO},events,{}", n("events"))));
 
     let (_, events) = api(&app, &format!("/api/v1/events?scope={JONGNO}")).await;
@@ -136,9 +144,15 @@ async fn the_network_shows_events_feed_and_figures_in_pages_csv_json_and_api(app
 
     // The residents' group that proposed shows it on its page and in the API.
     let orgs = app.db.organizations().await.unwrap();
-    let sai = orgs.iter().find(|o| o.name == "사직동 주민모임 사이").unwrap();
+    let sai = orgs
+        .iter()
+        .find(|o| o.name == "사직동 주민모임 사이")
+        .unwrap();
     let (_, page) = b.get(&format!("/organizations/{}", sai.id)).await;
-    assert!(page.contains("보행 안전 펜스") && page.contains("제안 단체"), "{page}");
+    assert!(
+        page.contains("보행 안전 펜스") && page.contains("제안 단체"),
+        "{page}"
+    );
     let (status, detail) = api(&app, &format!("/api/v1/organizations/{}", sai.id)).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(detail["activity"][0]["object_kind"], json!("proposal"));
@@ -148,7 +162,12 @@ async fn the_network_shows_events_feed_and_figures_in_pages_csv_json_and_api(app
 async fn a_member_of_one_organization_cannot_act_for_another(app: App) {
     let (mut a, org_a) = founder(&app, "a@net.kr", "사직 골목 지킴이").await;
     let (mut b, org_b) = founder(&app, "b@net.kr", "무악 이웃모임").await;
-    let item = app.db.plan_items_touching(jongno(&app).await).await.unwrap()[0].id;
+    let item = app
+        .db
+        .plan_items_touching(jongno(&app).await)
+        .await
+        .unwrap()[0]
+        .id;
     let item = item.to_string();
     fn partner(id: &str) -> [(&'static str, &str); 2] {
         [("object_kind", "agenda_item"), ("object_id", id)]
@@ -160,7 +179,13 @@ async fn a_member_of_one_organization_cannot_act_for_another(app: App) {
         .post(&format!("/organizations/{org_a}/links"), &partner(&item))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{page}");
-    assert!(app.db.links_of_organization(org_a).await.unwrap().is_empty());
+    assert!(
+        app.db
+            .links_of_organization(org_a)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // Anonymous: sent to sign in.
     let mut anon = app.browser();
     let (status, _, location) = anon
@@ -197,7 +222,13 @@ async fn a_member_of_one_organization_cannot_act_for_another(app: App) {
     let links = app.db.links_of_organization(org_a).await.unwrap();
     assert_eq!(links.len(), 1);
     assert_eq!(links[0].capacity.as_str(), "partner");
-    assert!(app.db.links_of_organization(org_b).await.unwrap().is_empty());
+    assert!(
+        app.db
+            .links_of_organization(org_b)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let (_, page) = a.get(&format!("/organizations/{org_a}")).await;
     assert!(page.contains("협력 단체"));
 
@@ -208,7 +239,9 @@ async fn a_member_of_one_organization_cannot_act_for_another(app: App) {
         .post(&format!("/organizations/{org_a}/join"), &[])
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (_, form) = resident.get(&format!("/scopes/{JONGNO}/proposals/new")).await;
+    let (_, form) = resident
+        .get(&format!("/scopes/{JONGNO}/proposals/new"))
+        .await;
     assert!(form.contains("사직 골목 지킴이") && !form.contains("무악 이웃모임"));
     let proposal = |org: String| {
         vec![
@@ -224,24 +257,38 @@ async fn a_member_of_one_organization_cannot_act_for_another(app: App) {
     };
     let before = app
         .db
-        .proposals_in_scope(jongno(&app).await, maeul_db::proposals::Kind::Proposal, None, 100)
+        .proposals_in_scope(
+            jongno(&app).await,
+            maeul_db::proposals::Kind::Proposal,
+            None,
+            100,
+        )
         .await
         .unwrap()
         .len();
     let fields = proposal(org_b.to_string());
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (status, _, _) = resident.post(&format!("/scopes/{JONGNO}/proposals"), &fields).await;
+    let (status, _, _) = resident
+        .post(&format!("/scopes/{JONGNO}/proposals"), &fields)
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let after = app
         .db
-        .proposals_in_scope(jongno(&app).await, maeul_db::proposals::Kind::Proposal, None, 100)
+        .proposals_in_scope(
+            jongno(&app).await,
+            maeul_db::proposals::Kind::Proposal,
+            None,
+            100,
+        )
         .await
         .unwrap()
         .len();
     assert_eq!(before, after, "no proposal written for B");
     let fields = proposal(org_a.to_string());
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (status, _, location) = resident.post(&format!("/scopes/{JONGNO}/proposals"), &fields).await;
+    let (status, _, location) = resident
+        .post(&format!("/scopes/{JONGNO}/proposals"), &fields)
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let id = id_after(&location, "/proposals/");
     let on = app
@@ -254,7 +301,10 @@ async fn a_member_of_one_organization_cannot_act_for_another(app: App) {
     assert_eq!(on[0].capacity.as_str(), "proposer");
 }
 
-async fn announce(b: &mut Browser, fields: &[(&str, String)]) -> (StatusCode, String, Option<String>) {
+async fn announce(
+    b: &mut Browser,
+    fields: &[(&str, String)],
+) -> (StatusCode, String, Option<String>) {
     let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     b.post(&format!("/scopes/{JONGNO}/events"), &f).await
 }
@@ -293,7 +343,11 @@ async fn events_are_announced_by_staff_or_members_for_their_organization(app: Ap
     bad[3].1 = "2031-05-02T17:00".to_owned();
     let (status, _, _) = announce(&mut b, &bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(app.db.events().await.unwrap().len(), before, "nothing written");
+    assert_eq!(
+        app.db.events().await.unwrap().len(),
+        before,
+        "nothing written"
+    );
     let (status, _, location) = announce(&mut b, &event(org_b.to_string(), "무악 이웃 모임")).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(location.unwrap().contains("coop-notice-announced"));
@@ -347,10 +401,15 @@ async fn an_award_holder_reports_progress_that_staff_verify(app: App) {
     assert_eq!(app.db.tracked_updates(project).await.unwrap().len(), before);
     // Once a member of the organization, they report; bad input names its field.
     holder.get(&format!("/organizations/{org}")).await;
-    let (status, _, _) = holder.post(&format!("/organizations/{org}/join"), &[]).await;
+    let (status, _, _) = holder
+        .post(&format!("/organizations/{org}/join"), &[])
+        .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (status, page, _) = holder
-        .post(&path, &[("body", "보고"), ("progress", "150"), ("spent", "")])
+        .post(
+            &path,
+            &[("body", "보고"), ("progress", "150"), ("spent", "")],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
     let (status, _, location) = holder.post(&path, &report).await;
@@ -440,7 +499,10 @@ async fn only_the_owner_edits_a_resource(app: App) {
     let (status, _, _) = anon.post(&path, &edit).await;
     assert!(status == StatusCode::SEE_OTHER || status == StatusCode::UNAUTHORIZED);
     let same = app.db.resource(room.id).await.unwrap().unwrap();
-    assert_eq!((same.capacity, same.opening_hours.as_str()), (20, "09:00-22:00"));
+    assert_eq!(
+        (same.capacity, same.opening_hours.as_str()),
+        (20, "09:00-22:00")
+    );
     // The owner's staff edit it; bad hours name their field and change nothing.
     let mut staff = app.signed_in(STAFF).await;
     let (_, page) = staff.get(&path).await;
@@ -448,7 +510,11 @@ async fn only_the_owner_edits_a_resource(app: App) {
     let (status, page, _) = staff
         .post(
             &path,
-            &[("capacity", "24"), ("opening_hours", "25:00-26:00"), ("rules", "")],
+            &[
+                ("capacity", "24"),
+                ("opening_hours", "25:00-26:00"),
+                ("rules", ""),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::api::ScopeQuery;
 use super::service::network;
-use super::service::{organizations, scope_by_code, schools};
+use super::service::{organizations, schools, scope_by_code};
 use super::views::figures;
 use crate::AppState;
 use crate::http::{ApiCaller, ApiError, ApiPath, ApiQuery};

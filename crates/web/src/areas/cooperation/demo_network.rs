@@ -13,6 +13,17 @@ use maeul_domain::object::ObjectKind;
 use maeul_domain::proposal::Category;
 use maeul_domain::time::{DAY, HOUR};
 
+/// (kind, organizer's index or the platform, title, description, place, day from today, hour).
+type EventSpec = (
+    EventKind,
+    Option<usize>,
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    i64,
+);
+
 /// Events and proposer / partner records.
 pub async fn seed(
     db: &Db,
@@ -26,7 +37,7 @@ pub async fn seed(
         .by_code("11110")
         .map(|s| s.id)
         .ok_or_else(|| DbError::Corrupt("scope 11110 missing".into()))?;
-    let events: [(EventKind, Option<usize>, &str, &str, &str, i64, i64); 4] = [
+    let events: [EventSpec; 4] = [
         (
             EventKind::Forum,
             None,

@@ -47,16 +47,16 @@ pub fn pages() -> Router<AppState> {
             "/scopes/{code}/cooperation/figures.json",
             get(network::figures_json),
         )
-        .route(
-            "/grant-applications/{id}/progress",
-            post(grants::report),
-        )
+        .route("/grant-applications/{id}/progress", post(grants::report))
         .route(
             "/scopes/{code}/resources",
             get(resources::list).post(resources::create),
         )
         .route("/scopes/{code}/resources.ics", get(resources::scope_ics))
-        .route("/resources/{id}", get(resources::show).post(resources::edit))
+        .route(
+            "/resources/{id}",
+            get(resources::show).post(resources::edit),
+        )
         .route("/resources/{id}/bookings", post(resources::request))
         .route("/resources/{id}/calendar.ics", get(resources::resource_ics))
         .route("/bookings/{id}/decision", post(resources::decide))

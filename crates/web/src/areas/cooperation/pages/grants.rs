@@ -154,7 +154,9 @@ impl GrantPage<'_> {
         format!("{:.2}", *thousandths as f64 / 1000.0)
     }
     fn tracked_of(&self, id: &i64) -> Option<&TrackedAward> {
-        self.tracked.iter().find(|t| t.project.application_id == *id)
+        self.tracked
+            .iter()
+            .find(|t| t.project.application_id == *id)
     }
     fn rank_of(&self, id: &i64) -> Option<&maeul_domain::cooperation::Ranked> {
         self.v.ranking.iter().find(|r| r.id == *id)

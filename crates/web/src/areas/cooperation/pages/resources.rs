@@ -283,7 +283,16 @@ pub async fn edit(
         Ok(r) => Ok(r),
         Err(shown) => {
             let (errors, alert) = shown.into_parts();
-            resource_page(&state, &ctx, id, BookingForm::default(), None, alert, errors).await
+            resource_page(
+                &state,
+                &ctx,
+                id,
+                BookingForm::default(),
+                None,
+                alert,
+                errors,
+            )
+            .await
         }
     }
 }

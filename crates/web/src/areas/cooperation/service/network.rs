@@ -152,7 +152,11 @@ pub fn object_href(kind: ObjectKind, id: i64, parent: Option<i64>) -> String {
 }
 
 /// The latest `limit` activities of a scope's network (the scope and below).
-pub async fn feed(state: &AppState, scope_id: i64, limit: usize) -> ServiceResult<Vec<ActivityRow>> {
+pub async fn feed(
+    state: &AppState,
+    scope_id: i64,
+    limit: usize,
+) -> ServiceResult<Vec<ActivityRow>> {
     let ids = within(state, scope_id);
     Ok(state
         .db
@@ -249,7 +253,10 @@ pub async fn announce(
         "starts",
         maeul_domain::time::parse_local_datetime(f.starts.trim()),
     );
-    let ends = fields.check("ends", maeul_domain::time::parse_local_datetime(f.ends.trim()));
+    let ends = fields.check(
+        "ends",
+        maeul_domain::time::parse_local_datetime(f.ends.trim()),
+    );
     fields.finish()?;
     let (Some(kind), Some(title), Some(description), Some(place), Some(starts_at), Some(ends_at)) =
         (kind, title, description, place, starts, ends)

@@ -279,11 +279,7 @@ pub async fn edit(
     use maeul_domain::account::FieldError;
     use maeul_domain::cooperation::{CooperationRefusal, OpeningHours};
     let me = signed_in(caller)?;
-    let resource = state
-        .db
-        .resource(id)
-        .await?
-        .ok_or(ServiceError::NotFound)?;
+    let resource = state.db.resource(id).await?.ok_or(ServiceError::NotFound)?;
     if !is_owner(state, Some(me), &resource).await? {
         return Err(maeul_domain::Refusal::from(CooperationRefusal::NotTheResourceOwner).into());
     }
@@ -298,5 +294,8 @@ pub async fn edit(
     let (Some(capacity), Some(hours), Some(rules)) = (capacity, hours, rules) else {
         unreachable!("checked above")
     };
-    Ok(state.db.update_resource(id, capacity, hours, &rules).await?)
+    Ok(state
+        .db
+        .update_resource(id, capacity, hours, &rules)
+        .await?)
 }
