@@ -238,4 +238,74 @@ impl Db {
             Ok::<(), DbError>(())
         })
     }
+
+    /// Tracks every awarded application of a published call as a project (evaluation's tracked projects:
+    /// its budget the awarded amount, its year the award's), once per award: the application's row is
+    /// written first so concurrent calls are ordered, and `coop_grant_projects` keys the link by the
+    /// application. Returns the tracked projects' ids in the ranking's order.
+    pub async fn track_grant_awards(&self, call_id: i64) -> DbResult<Vec<i64>> {
+        let call = self.grant_call(call_id).await?.ok_or(DbError::NotFound)?;
+        let mut ids = Vec::new();
+        for app in self.grant_applications(call_id).await? {
+            let Some(awarded_at) = app.awarded_at else {
+                continue;
+            };
+            let year = i64::from(maeul_domain::time::local_year(awarded_at));
+            let at = now();
+            let id: i64 = db_run!(self, pool => {
+                let mut tx = pool.begin_write().await?;
+                sqlx::query("UPDATE coop_grant_applications SET awarded_at = awarded_at WHERE id = $1")
+                    .bind(app.id).execute(&mut *tx).await?;
+                let existing: Option<i64> = sqlx::query_scalar(
+                    "SELECT tracked_project_id FROM coop_grant_projects WHERE application_id = $1")
+                    .bind(app.id).fetch_optional(&mut *tx).await?;
+                let id = match existing {
+                    Some(id) => id,
+                    None => {
+                        let id: i64 = sqlx::query_scalar(
+                            "INSERT INTO tracked_projects (scope_id, year, title, status, budget, created_at, updated_at)
+                             VALUES ($1, $2, $3, 'planned', $4, $5, $5) RETURNING id")
+                            .bind(call.scope_id).bind(year).bind(&app.title).bind(app.amount).bind(at)
+                            .fetch_one(&mut *tx).await?;
+                        sqlx::query(
+                            "INSERT INTO coop_grant_projects (application_id, tracked_project_id, created_at) VALUES ($1, $2, $3)")
+                            .bind(app.id).bind(id).bind(at).execute(&mut *tx).await?;
+                        id
+                    }
+                };
+                tx.commit().await?;
+                id
+            });
+            ids.push(id);
+        }
+        Ok(ids)
+    }
+
+    /// The tracked project of an awarded application, if it is tracked.
+    pub async fn grant_project(&self, application_id: i64) -> DbResult<Option<i64>> {
+        Ok(db_run!(self, pool => sqlx::query_scalar(
+            "SELECT tracked_project_id FROM coop_grant_projects WHERE application_id = $1")
+            .bind(application_id).fetch_optional(pool).await?))
+    }
+
+    /// Every tracked award: (application, tracked project, the project's status name), for the figures.
+    pub async fn grant_projects(&self) -> DbResult<Vec<GrantProjectRow>> {
+        Ok(db_run!(self, pool => sqlx::query_as::<_, GrantProjectRow>(
+            "SELECT g.application_id, g.tracked_project_id, a.call_id, t.status, t.progress, t.spent
+             FROM coop_grant_projects g JOIN tracked_projects t ON t.id = g.tracked_project_id
+             JOIN coop_grant_applications a ON a.id = g.application_id ORDER BY g.application_id")
+            .fetch_all(pool).await?))
+    }
+}
+
+/// An awarded application tracked as a project, with where the project stands.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GrantProjectRow {
+    pub application_id: i64,
+    pub tracked_project_id: i64,
+    pub call_id: i64,
+    #[sqlx(try_from = "String")]
+    pub status: maeul_domain::evaluation::ProjectStatus,
+    pub progress: i64,
+    pub spent: i64,
 }

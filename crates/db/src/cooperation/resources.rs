@@ -100,6 +100,25 @@ impl Db {
             .fetch_one(pool).await?))
     }
 
+    /// The owner's edit of a resource's capacity, opening hours and rules (the caller checked who may).
+    /// Bookings already made stand; new requests are checked against the new hours.
+    pub async fn update_resource(
+        &self,
+        id: i64,
+        capacity: i64,
+        opening_hours: OpeningHours,
+        rules: &str,
+    ) -> DbResult<()> {
+        let n = db_run!(self, pool => sqlx::query(
+            "UPDATE coop_resources SET capacity = $1, opening_hours = $2, rules = $3 WHERE id = $4")
+            .bind(capacity).bind(opening_hours.text()).bind(rules).bind(id)
+            .execute(pool).await?.rows_affected());
+        if n == 0 {
+            return Err(DbError::NotFound);
+        }
+        Ok(())
+    }
+
     pub async fn resource(&self, id: i64) -> DbResult<Option<ResourceRow>> {
         let sql = format!("{SELECT_RESOURCE} WHERE r.id = $1");
         Ok(

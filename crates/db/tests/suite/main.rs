@@ -3,6 +3,7 @@
 mod budget;
 mod committees;
 mod cooperation;
+mod cooperation_network;
 mod evaluation;
 mod evaluation_surveys;
 mod forums;
@@ -18,6 +19,7 @@ fn main() {
     trials.extend(budget::trials());
     trials.extend(plan::trials());
     trials.extend(cooperation::trials());
+    trials.extend(cooperation_network::trials());
     trials.extend(evaluation::trials());
     trials.extend(evaluation_surveys::trials());
     trials.extend(forums::trials());

@@ -14,12 +14,14 @@
 
 mod booking;
 mod grants;
+mod network;
 mod organization;
 mod refusal;
 mod school;
 
 pub use booking::*;
 pub use grants::*;
+pub use network::*;
 pub use organization::*;
 pub use refusal::*;
 pub use school::*;

@@ -41,6 +41,18 @@ pub enum CooperationRefusal {
     AmountOverBudget,
     #[error("criteria weights must be positive")]
     BadWeights,
+    #[error(
+        "an organization is recorded only on proposals, agenda items, budget projects and meetings"
+    )]
+    NotLinkable,
+    #[error("an organization is a proposer only of a proposal")]
+    ProposerOnlyOfProposals,
+    #[error("the organization is already recorded there")]
+    AlreadyLinked,
+    #[error("an event lasts at most a week")]
+    EventTooLong,
+    #[error("only the resource's owner edits it")]
+    NotTheResourceOwner,
 }
 
 impl Explain for CooperationRefusal {
@@ -65,6 +77,11 @@ impl Explain for CooperationRefusal {
             R::CallNotOpen => "call_not_open",
             R::AmountOverBudget => "amount_over_budget",
             R::BadWeights => "bad_weights",
+            R::NotLinkable => "not_linkable",
+            R::ProposerOnlyOfProposals => "proposer_only_of_proposals",
+            R::AlreadyLinked => "already_linked",
+            R::EventTooLong => "event_too_long",
+            R::NotTheResourceOwner => "not_the_resource_owner",
         }
     }
     fn message_id(&self) -> &'static str {
@@ -88,6 +105,11 @@ impl Explain for CooperationRefusal {
             R::CallNotOpen => "coop-refusal-call-not-open",
             R::AmountOverBudget => "coop-refusal-amount-over-budget",
             R::BadWeights => "coop-refusal-bad-weights",
+            R::NotLinkable => "coop-refusal-not-linkable",
+            R::ProposerOnlyOfProposals => "coop-refusal-proposer-only-of-proposals",
+            R::AlreadyLinked => "coop-refusal-already-linked",
+            R::EventTooLong => "coop-refusal-event-too-long",
+            R::NotTheResourceOwner => "coop-refusal-not-the-resource-owner",
         }
     }
     fn args(&self) -> Vec<(&'static str, Arg)> {
@@ -100,7 +122,9 @@ impl Explain for CooperationRefusal {
     fn kind(&self) -> RefusalKind {
         use CooperationRefusal as R;
         match self {
-            R::NotAMember | R::NotTheOwner | R::ConflictOfInterest => RefusalKind::Forbidden,
+            R::NotAMember | R::NotTheOwner | R::ConflictOfInterest | R::NotTheResourceOwner => {
+                RefusalKind::Forbidden
+            }
             R::BadRegistrationNumber
             | R::CheckNoteRequired
             | R::EndsBeforeStart
@@ -108,7 +132,10 @@ impl Explain for CooperationRefusal {
             | R::BadCompletionRule
             | R::ScoreOutOfRange { .. }
             | R::AmountOverBudget
-            | R::BadWeights => RefusalKind::Invalid,
+            | R::BadWeights
+            | R::NotLinkable
+            | R::ProposerOnlyOfProposals
+            | R::EventTooLong => RefusalKind::Invalid,
             _ => RefusalKind::Conflict,
         }
     }

@@ -239,3 +239,74 @@ fn api_instants_are_rfc3339_with_an_offset() {
     assert!(parse_rfc3339("2026-12-07 10:00").is_err());
     assert!(parse_rfc3339("").is_err());
 }
+
+#[test]
+fn any_member_acts_for_an_organization_and_no_one_else() {
+    for role in MemberRole::ALL {
+        assert_eq!(may_act_for(Some(role)), Ok(()));
+    }
+    assert_eq!(may_act_for(None), Err(CooperationRefusal::NotAMember));
+}
+
+#[test]
+fn organizations_are_partners_of_linkable_objects_and_proposers_only_of_proposals() {
+    use crate::object::ObjectKind;
+    for kind in LINKABLE {
+        assert_eq!(check_link(kind, LinkCapacity::Partner), Ok(()), "{kind:?}");
+    }
+    assert_eq!(
+        check_link(ObjectKind::Proposal, LinkCapacity::Proposer),
+        Ok(())
+    );
+    for kind in [
+        ObjectKind::AgendaItem,
+        ObjectKind::BudgetProject,
+        ObjectKind::CommitteeMeeting,
+    ] {
+        assert_eq!(
+            check_link(kind, LinkCapacity::Proposer),
+            Err(CooperationRefusal::ProposerOnlyOfProposals)
+        );
+    }
+    for kind in [ObjectKind::Comment, ObjectKind::Plan, ObjectKind::GrantCall] {
+        assert_eq!(
+            check_link(kind, LinkCapacity::Partner),
+            Err(CooperationRefusal::NotLinkable)
+        );
+    }
+}
+
+#[test]
+fn an_event_ends_after_it_starts_within_a_week() {
+    use crate::time::{DAY, HOUR};
+    assert_eq!(check_event(1_000, 1_000 + 3 * HOUR), Ok(()));
+    assert_eq!(check_event(1_000, 1_000 + 7 * DAY), Ok(()));
+    assert_eq!(
+        check_event(1_000, 1_000),
+        Err(CooperationRefusal::EndsBeforeStart)
+    );
+    assert_eq!(
+        check_event(1_000, 999),
+        Err(CooperationRefusal::EndsBeforeStart)
+    );
+    assert_eq!(
+        check_event(1_000, 1_001 + 7 * DAY),
+        Err(CooperationRefusal::EventTooLong)
+    );
+}
+
+#[test]
+fn an_organization_is_active_with_an_activity_in_the_last_year() {
+    use crate::time::DAY;
+    let now = 1_000 * DAY;
+    let activity = [
+        (1, now - 10 * DAY),
+        (2, now - 400 * DAY),
+        (3, now + 5 * DAY),
+        (2, now - 366 * DAY),
+        (4, now - 365 * DAY),
+    ];
+    let active: Vec<i64> = active_organizations(&activity, now).into_iter().collect();
+    assert_eq!(active, vec![1, 3, 4]);
+    assert!(active_organizations(&[], now).is_empty());
+}

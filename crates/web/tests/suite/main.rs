@@ -10,6 +10,7 @@ mod committees;
 mod concurrency;
 mod contract;
 mod cooperation;
+mod cooperation_network;
 mod evaluation;
 mod evaluation_surveys;
 mod forms;
@@ -35,6 +36,7 @@ fn main() {
     trials.extend(budgeting::trials());
     trials.extend(plan::trials());
     trials.extend(cooperation::trials());
+    trials.extend(cooperation_network::trials());
     trials.extend(evaluation::trials());
     trials.extend(evaluation_surveys::trials());
     trials.extend(forums::trials());

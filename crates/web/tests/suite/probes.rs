@@ -183,6 +183,10 @@ pub const ROUTES: &[(&str, Access, bool)] = &[
         Access::Official,
         false,
     ),
+    ("/organizations/{id}/links", Access::Account, false),
+    ("/scopes/{code}/events", Access::Account, false),
+    ("/grant-applications/{id}/progress", Access::Account, false),
+    ("/resources/{id}", Access::Account, false),
 ];
 
 /// The POST routes declared in the areas' route tables (`crates/web/src/areas/**`).

@@ -278,6 +278,9 @@ pub struct GrantAwardJson {
     pub amount: i64,
     pub rank: Option<i64>,
     pub awarded: bool,
+    /// The award's tracked project (`/api/v1/tracked-projects`), where its progress and spending are
+    /// reported.
+    pub tracked_project_id: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -303,6 +306,11 @@ pub async fn list_grant_calls(
     ApiQuery(q): ApiQuery<ScopeQuery>,
 ) -> Result<Json<Vec<GrantCallJson>>, ApiError> {
     let (_, calls) = grants::list(&state, &q.scope).await?;
+    let tracked = state
+        .db
+        .grant_projects()
+        .await
+        .map_err(crate::http::ServiceError::from)?;
     let mut out = vec![];
     for c in calls {
         let published = c.published_at.is_some();
@@ -320,6 +328,10 @@ pub async fn list_grant_calls(
                     amount: a.amount,
                     rank: a.rank,
                     awarded: a.awarded_at.is_some(),
+                    tracked_project_id: tracked
+                        .iter()
+                        .find(|t| t.application_id == a.id)
+                        .map(|t| t.tracked_project_id),
                 })
                 .collect()
         } else {

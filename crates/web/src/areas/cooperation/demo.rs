@@ -424,6 +424,15 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
     }
     let ranking: Vec<Ranked> = rank_and_award(&scored, 8_000_000);
     db.publish_grant_results(call, &ranking).await?;
+    let awarded: Vec<(i64, i64)> = db
+        .grant_applications(call)
+        .await?
+        .iter()
+        .filter(|a| a.awarded_at.is_some())
+        .map(|a| (a.id, a.applicant_id))
+        .collect();
+    let tracked = db.track_grant_awards(call).await?;
+    super::demo_network::grant_reports(db, &tracked, &awarded, staff).await?;
     db.create_grant_call(&NewGrantCall {
         scope_id: jongno,
         title: "2027 주민모임 씨앗기금",
@@ -435,5 +444,6 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
         criteria: &[("공익성", 2), ("주민참여", 2), ("지속가능성", 1)],
     })
     .await?;
+    super::demo_network::seed(db, &tree, &orgs, &people, staff, today).await?;
     Ok(())
 }

@@ -10,12 +10,14 @@ use utoipa_axum::routes;
 use crate::AppState;
 
 pub mod api;
+pub mod api_network;
 pub mod demo;
+mod demo_network;
 mod pages;
 pub mod service;
 pub mod views;
 
-use pages::{grants, organizations, platform, resources, schools};
+use pages::{grants, network, organizations, platform, resources, schools};
 
 pub fn pages() -> Router<AppState> {
     Router::new()
@@ -32,12 +34,29 @@ pub fn pages() -> Router<AppState> {
         .route("/organizations/{id}/join", post(organizations::join))
         .route("/organizations/{id}/leave", post(organizations::leave))
         .route("/organizations/{id}/verify", post(organizations::verify))
+        .route("/organizations/{id}/links", post(organizations::link))
+        .route(
+            "/scopes/{code}/events",
+            get(network::list).post(network::announce),
+        )
+        .route(
+            "/scopes/{code}/cooperation/figures.csv",
+            get(network::figures_csv),
+        )
+        .route(
+            "/scopes/{code}/cooperation/figures.json",
+            get(network::figures_json),
+        )
+        .route("/grant-applications/{id}/progress", post(grants::report))
         .route(
             "/scopes/{code}/resources",
             get(resources::list).post(resources::create),
         )
         .route("/scopes/{code}/resources.ics", get(resources::scope_ics))
-        .route("/resources/{id}", get(resources::show))
+        .route(
+            "/resources/{id}",
+            get(resources::show).post(resources::edit),
+        )
         .route("/resources/{id}/bookings", post(resources::request))
         .route("/resources/{id}/calendar.ics", get(resources::resource_ics))
         .route("/bookings/{id}/decision", post(resources::decide))
@@ -73,4 +92,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(api::decide_booking))
         .routes(routes!(api::list_programs))
         .routes(routes!(api::list_grant_calls))
+        .routes(routes!(api_network::enrol, api_network::withdraw))
+        .routes(routes!(api_network::organization))
+        .routes(routes!(api_network::events))
+        .routes(routes!(api_network::network_figures))
 }

@@ -14,6 +14,7 @@ use super::{NoticeQuery, after, csv_download};
 use crate::AppState;
 use crate::areas::cooperation::service::grants::{self, ApplicationForm, CallForm, CallView};
 use crate::areas::cooperation::service::may_run;
+use crate::areas::cooperation::service::network::{self, GrantReport, TrackedAward};
 use crate::areas::cooperation::service::organizations;
 use crate::areas::cooperation::views::NOTICES;
 use crate::http::{
@@ -139,6 +140,8 @@ struct GrantPage<'a> {
     v: CallView,
     /// Organizations the caller may apply for: (id, name).
     mine: Vec<(i64, String)>,
+    /// The awards tracked as projects (after publication).
+    tracked: Vec<TrackedAward>,
     form: ApplyForm,
     notice: Option<String>,
     alert: Option<Alert>,
@@ -149,6 +152,11 @@ impl GrantPage<'_> {
     /// Thousandths of a point as `7.25`.
     fn points(&self, thousandths: &i64) -> String {
         format!("{:.2}", *thousandths as f64 / 1000.0)
+    }
+    fn tracked_of(&self, id: &i64) -> Option<&TrackedAward> {
+        self.tracked
+            .iter()
+            .find(|t| t.project.application_id == *id)
     }
     fn rank_of(&self, id: &i64) -> Option<&maeul_domain::cooperation::Ranked> {
         self.v.ranking.iter().find(|r| r.id == *id)
@@ -171,8 +179,10 @@ async fn grant_page(
             mine.push((o.id, o.name));
         }
     }
+    let tracked = network::tracked_awards(state, ctx.caller(), id).await?;
     let status = page_status(&errors, alert.as_ref());
     let page = render(&GrantPage {
+        tracked,
         crumbs: Crumbs::within(ctx, &v.scope)
             .link(
                 format!("/scopes/{}/grants", v.scope.code),
@@ -301,6 +311,45 @@ pub async fn publish(
         result,
         ApplyForm::default(),
         "coop-notice-published",
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReportForm {
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub progress: String,
+    #[serde(default)]
+    pub spent: String,
+}
+
+/// An award's holder reports progress and spending on its tracked project.
+pub async fn report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(application): PagePath<i64>,
+    CsrfForm(form): CsrfForm<ReportForm>,
+) -> Result<Response, PageError> {
+    let app = state
+        .db
+        .grant_application(application)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let input = GrantReport {
+        body: &form.body,
+        progress: &form.progress,
+        spent: &form.spent,
+    };
+    let result = network::report_grant(&state, ctx.caller(), application, &input).await;
+    answer(
+        &state,
+        &ctx,
+        app.call_id,
+        result,
+        ApplyForm::default(),
+        "coop-notice-reported",
     )
     .await
 }

@@ -1,4 +1,5 @@
 pub mod grants;
+pub mod network;
 pub mod organizations;
 pub mod platform;
 pub mod resources;

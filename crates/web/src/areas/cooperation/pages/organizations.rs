@@ -165,6 +165,8 @@ struct OrgPage<'a> {
     kinds: &'static [OrgKind],
     all_fields: &'static [Field],
     methods: &'static [VerificationMethod],
+    /// The kinds of object a member may record the organization on.
+    linkable: [maeul_domain::object::ObjectKind; 4],
     /// The neighbourhoods an organization of this district may name (and the district itself).
     scopes: Vec<Scope>,
     notice: Option<String>,
@@ -210,6 +212,7 @@ async fn org_page(
         kinds: <OrgKind as maeul_domain::Named>::ALL,
         all_fields: <Field as maeul_domain::Named>::ALL,
         methods: <VerificationMethod as maeul_domain::Named>::ALL,
+        linkable: maeul_domain::cooperation::LINKABLE,
         scopes,
         alert,
         errors,
@@ -285,6 +288,33 @@ pub async fn leave(
 ) -> Result<Response, PageError> {
     let result = organizations::leave(&state, ctx.caller(), id).await;
     answer(&state, &ctx, id, result, "coop-notice-left", "leave").await
+}
+
+#[derive(Deserialize, Default)]
+pub struct LinkForm {
+    #[serde(default)]
+    pub object_kind: String,
+    #[serde(default)]
+    pub object_id: String,
+}
+
+/// A member records the organization as a partner of an agenda item, budget project, committee meeting or
+/// proposal (by kind and id).
+pub async fn link(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(form): CsrfForm<LinkForm>,
+) -> Result<Response, PageError> {
+    let result = crate::areas::cooperation::service::network::record_partner(
+        &state,
+        ctx.caller(),
+        id,
+        &form.object_kind,
+        &form.object_id,
+    )
+    .await;
+    answer(&state, &ctx, id, result, "coop-notice-linked", "object_id").await
 }
 
 #[derive(Deserialize, Default)]

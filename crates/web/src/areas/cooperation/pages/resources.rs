@@ -252,6 +252,52 @@ pub async fn request(
 }
 
 #[derive(Deserialize, Default)]
+pub struct EditForm {
+    #[serde(default)]
+    pub capacity: String,
+    #[serde(default)]
+    pub opening_hours: String,
+    #[serde(default)]
+    pub rules: String,
+}
+
+/// The owner's edit of the resource's capacity, opening hours and rules.
+pub async fn edit(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(id): PagePath<i64>,
+    CsrfForm(form): CsrfForm<EditForm>,
+) -> Result<Response, PageError> {
+    let input = resources::ResourceEdit {
+        capacity: &form.capacity,
+        opening_hours: &form.opening_hours,
+        rules: &form.rules,
+    };
+    let result = resources::edit(&state, ctx.caller(), id, &input).await;
+    match after(
+        &ctx,
+        result,
+        |_| format!("/resources/{id}?notice=coop-notice-saved"),
+        "capacity",
+    )? {
+        Ok(r) => Ok(r),
+        Err(shown) => {
+            let (errors, alert) = shown.into_parts();
+            resource_page(
+                &state,
+                &ctx,
+                id,
+                BookingForm::default(),
+                None,
+                alert,
+                errors,
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
 pub struct DecisionForm {
     #[serde(default)]
     pub decision: String,

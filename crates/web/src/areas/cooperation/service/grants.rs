@@ -284,5 +284,9 @@ pub async fn publish(state: &AppState, caller: Option<&Caller>, call_id: i64) ->
     if !v.may_run {
         return Err(ServiceError::Forbidden);
     }
-    Ok(state.db.publish_grant_results(call_id, &v.ranking).await?)
+    state.db.publish_grant_results(call_id, &v.ranking).await?;
+    // The awards become tracked projects (evaluation's), once each: their holders report progress and
+    // spending there, staff verify it.
+    state.db.track_grant_awards(call_id).await?;
+    Ok(())
 }

@@ -4,6 +4,7 @@
 //! calls and publish their results; evaluators (`Action::Evaluate`) score applications, never their own
 //! organization's.
 pub mod grants;
+pub mod network;
 pub mod organizations;
 pub mod resources;
 pub mod schools;

@@ -1,7 +1,7 @@
 //! Organizations: the directory of a scope (its organizations and those below it, searched and filtered by
 //! field and neighbourhood), an organization's page, creation and edits by its editors, joining and
 //! leaving, the staff's verification and the scope's consortium.
-use maeul_db::cooperation::{ConsortiumRow, MemberRow, OrgInput, OrgRow};
+use maeul_db::cooperation::{ConsortiumRow, LinkRow, MemberRow, OrgInput, OrgRow};
 use maeul_domain::Scope;
 use maeul_domain::cooperation::{self, Field, MemberRole, OrgKind, VerificationMethod};
 
@@ -89,6 +89,8 @@ pub struct OrgView {
     pub my_role: Option<MemberRole>,
     pub may_edit: bool,
     pub may_verify: bool,
+    /// What it is recorded on as proposer or partner (public objects only), with each object's page.
+    pub links: Vec<(LinkRow, String)>,
 }
 
 pub async fn view(state: &AppState, caller: Option<&Caller>, id: i64) -> ServiceResult<OrgView> {
@@ -109,6 +111,7 @@ pub async fn view(state: &AppState, caller: Option<&Caller>, id: i64) -> Service
     Ok(OrgView {
         fields: org.fields()?,
         members: state.db.organization_members(id).await?,
+        links: super::network::links_of(state, id).await?,
         may_edit: cooperation::may_edit(my_role).is_ok(),
         may_verify: !org.verified() && may_run(state, caller, org.scope_id),
         my_role,

@@ -260,3 +260,42 @@ pub async fn scope_calendar(
     out.sort_by_key(|(_, b)| b.starts_at);
     Ok((v.scope, out))
 }
+
+/// The owner's edit of a resource as submitted.
+pub struct ResourceEdit<'a> {
+    pub capacity: &'a str,
+    pub opening_hours: &'a str,
+    pub rules: &'a str,
+}
+
+/// The owner organization's representatives and staff edit a resource's capacity, opening hours and
+/// rules; anyone else is refused (`not_the_resource_owner`) before the form is read.
+pub async fn edit(
+    state: &AppState,
+    caller: Option<&Caller>,
+    id: i64,
+    f: &ResourceEdit<'_>,
+) -> ServiceResult<()> {
+    use maeul_domain::account::FieldError;
+    use maeul_domain::cooperation::{CooperationRefusal, OpeningHours};
+    let me = signed_in(caller)?;
+    let resource = state.db.resource(id).await?.ok_or(ServiceError::NotFound)?;
+    if !is_owner(state, Some(me), &resource).await? {
+        return Err(maeul_domain::Refusal::from(CooperationRefusal::NotTheResourceOwner).into());
+    }
+    let mut fields = crate::areas::accounts::service::Fields::default();
+    let capacity = fields.check("capacity", super::parse_number(f.capacity, 0, 10_000));
+    let hours = fields.check(
+        "opening_hours",
+        OpeningHours::parse(f.opening_hours.trim()).ok_or(FieldError::Invalid),
+    );
+    let rules = fields.check("rules", maeul_domain::cooperation::parse_text(f.rules));
+    fields.finish()?;
+    let (Some(capacity), Some(hours), Some(rules)) = (capacity, hours, rules) else {
+        unreachable!("checked above")
+    };
+    Ok(state
+        .db
+        .update_resource(id, capacity, hours, &rules)
+        .await?)
+}

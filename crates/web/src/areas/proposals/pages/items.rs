@@ -11,6 +11,7 @@ use maeul_domain::{Action, Scope};
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::areas::cooperation::service::network as cooperation;
 use crate::areas::proposals::service::comments::{self, COMMENT_PAGE};
 use crate::areas::proposals::service::items::{
     self, Forum, ItemPermissions, LadderInput, NewItem, Step,
@@ -48,6 +49,9 @@ pub struct ItemForm {
     pub location: String,
     #[serde(default)]
     pub submit: String,
+    /// An organization the author belongs to, to submit on its behalf (cooperation's proposer record).
+    #[serde(default)]
+    pub organization: String,
 }
 
 #[derive(askama::Template)]
@@ -59,11 +63,14 @@ struct NewPage<'a> {
     form: ItemForm,
     errors: FormErrors,
     categories: &'static [Category],
+    /// The organizations the author may submit for: (id, name).
+    orgs: Vec<(i64, String)>,
     /// Writing a debate (opening statement) rather than a proposal.
     debate: bool,
 }
 
-fn new_page(
+async fn new_page(
+    state: &AppState,
     ctx: &Ctx,
     scope: &Scope,
     kind: Kind,
@@ -71,7 +78,9 @@ fn new_page(
     errors: FormErrors,
 ) -> Result<Response, PageError> {
     let status = errors.status();
+    let orgs = cooperation::member_of(state, ctx.caller()).await?;
     let page = render(&NewPage {
+        orgs,
         ctx,
         scope,
         crumbs: list_crumbs(ctx, scope, kind).current(ctx.t(if kind == Kind::Debate {
@@ -99,7 +108,7 @@ async fn new_form(
         category: Category::Other.as_str().into(),
         ..Default::default()
     };
-    new_page(ctx, &scope, kind, form, FormErrors::default())
+    new_page(state, ctx, &scope, kind, form, FormErrors::default()).await
 }
 
 pub async fn new_proposal(
@@ -133,7 +142,27 @@ async fn create(
         location: &form.location,
         submit: form.submit != "draft",
     };
-    match items::create(state, me, code, kind, &item).await {
+    // Submitting on behalf of an organization: the author must belong to it (checked first, recorded
+    // after the proposal is written).
+    let on_behalf = if kind == Kind::Proposal {
+        cooperation::acting_for(state, me, &form.organization).await
+    } else {
+        Ok(None)
+    };
+    let created = match on_behalf {
+        Ok(org) => items::create(state, me, code, kind, &item)
+            .await
+            .map(|id| (id, org)),
+        Err(e) => Err(e),
+    };
+    let created = match created {
+        Ok((id, Some(org))) => cooperation::record_proposer(state, me, org, id)
+            .await
+            .map(|()| id),
+        Ok((id, None)) => Ok(id),
+        Err(e) => Err(e),
+    };
+    match created {
         Ok(id) => Ok(Redirect::to(&match kind {
             Kind::Proposal => format!("/proposals/{id}?notice=notice-proposal-saved"),
             Kind::Debate => format!("/debates/{id}?notice=notice-debate-opened"),
@@ -142,7 +171,7 @@ async fn create(
         Err(ServiceError::Refused(r)) => {
             let scope = items::writing_scope(state, me, code)?;
             let errors = FormErrors::from_refusal(ctx, &r, "title");
-            new_page(ctx, &scope, kind, form, errors)
+            new_page(state, ctx, &scope, kind, form, errors).await
         }
         Err(e) => Err(e.into()),
     }
