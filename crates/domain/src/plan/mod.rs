@@ -16,12 +16,14 @@
 //!           ─execute→ executing ─close→ closing ─evaluate→ evaluated ─archive→ archived
 //! ```
 
+mod assembly;
 mod item;
 mod priority;
 mod referral;
 mod refusal;
 mod yearly;
 
+pub use assembly::*;
 pub use item::*;
 pub use priority::*;
 pub use referral::*;
@@ -30,3 +32,5 @@ pub use yearly::*;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod assembly_tests;
