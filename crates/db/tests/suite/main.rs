@@ -7,6 +7,7 @@ mod evaluation;
 mod forums;
 mod hardening;
 mod plan;
+mod plan_assembly;
 mod schema;
 mod storage;
 
@@ -16,6 +17,7 @@ fn main() {
     trials.extend(committees::trials());
     trials.extend(budget::trials());
     trials.extend(plan::trials());
+    trials.extend(plan_assembly::trials());
     trials.extend(cooperation::trials());
     trials.extend(evaluation::trials());
     trials.extend(forums::trials());
