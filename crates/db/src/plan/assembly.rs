@@ -162,8 +162,8 @@ impl Db {
         let adopt = match (event, a.plan_id) {
             (AssemblyEvent::AdoptPlan, Some(plan_id)) => {
                 let p = self.plan(plan_id).await?.ok_or(DbError::NotFound)?;
-                let next =
-                    plan::apply_plan(p.state, p.scope_id, &PlanEvent::AdoptByAssembly).map_err(refused)?;
+                let next = plan::apply_plan(p.state, p.scope_id, &PlanEvent::AdoptByAssembly)
+                    .map_err(refused)?;
                 Some((plan_id, p.state, next))
             }
             _ => None,

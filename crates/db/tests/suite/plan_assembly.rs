@@ -122,7 +122,10 @@ async fn a_resident_votes_once_online_paper_or_on_site(db: Db) {
     // Twice online, then on paper entered by staff: both refused by the unique key.
     for channel in [VoteChannel::Online, VoteChannel::Paper] {
         assert_eq!(
-            refusal(db.cast_assembly_ballot(a, kim, channel, &ballot, None).await),
+            refusal(
+                db.cast_assembly_ballot(a, kim, channel, &ballot, None)
+                    .await
+            ),
             PlanRefusal::AlreadyVoted
         );
     }
@@ -254,15 +257,24 @@ async fn results_add_on_site_votes_to_pre_votes_and_the_plan_is_adopted(db: Db) 
     assert_eq!((r.online, r.paper, r.on_site), (1, 1, 2));
     let k = r.items.iter().find(|i| i.item == kitchen).unwrap();
     let g = r.items.iter().find(|i| i.item == garden).unwrap();
-    assert_eq!((k.pre_yes, k.pre_no, k.on_site_yes, k.on_site_no), (2, 0, 1, 1));
+    assert_eq!(
+        (k.pre_yes, k.pre_no, k.on_site_yes, k.on_site_no),
+        (2, 0, 1, 1)
+    );
     assert_eq!((k.yes(), k.no()), (3, 1));
     assert!(k.passed());
-    assert_eq!((g.pre_yes, g.pre_no, g.on_site_yes, g.on_site_no), (1, 1, 0, 1));
+    assert_eq!(
+        (g.pre_yes, g.pre_no, g.on_site_yes, g.on_site_no),
+        (1, 1, 0, 1)
+    );
     assert!(!g.passed());
     assert_eq!((k.points, g.points), (2 + 1, 1 + 2 + 2));
     // Published, then the plan is adopted with the assembly.
     assert!(matches!(
-        refusal(db.transition_assembly(a, None, AssemblyEvent::AdoptPlan).await),
+        refusal(
+            db.transition_assembly(a, None, AssemblyEvent::AdoptPlan)
+                .await
+        ),
         PlanRefusal::NotAllowed { .. }
     ));
     db.transition_assembly(a, None, AssemblyEvent::PublishResults)
@@ -297,7 +309,10 @@ async fn the_agenda_is_fixed_and_takes_only_items_the_neighbourhood_holds(db: Db
         db.transition_assembly(a, None, *event).await.unwrap();
     }
     assert_eq!(
-        refusal(db.transition_assembly(a, None, AssemblyEvent::AdoptPlan).await),
+        refusal(
+            db.transition_assembly(a, None, AssemblyEvent::AdoptPlan)
+                .await
+        ),
         PlanRefusal::NoPlanLinked
     );
     let late = accepted_item(&db, sajik, "늦은 의제").await;

@@ -85,7 +85,12 @@ fn every_assembly_event_out_of_order_is_refused() {
 #[test]
 fn an_empty_agenda_is_not_submitted_and_a_plan_is_needed_to_adopt_one() {
     assert_eq!(
-        apply_assembly(AssemblyState::Drafting, 0, true, AssemblyEvent::SubmitAgenda),
+        apply_assembly(
+            AssemblyState::Drafting,
+            0,
+            true,
+            AssemblyEvent::SubmitAgenda
+        ),
         Err(PlanRefusal::EmptyAgenda)
     );
     let refusal = apply_assembly(
@@ -101,7 +106,10 @@ fn an_empty_agenda_is_not_submitted_and_a_plan_is_needed_to_adopt_one() {
 
 #[test]
 fn the_agenda_takes_screened_items_the_neighbourhood_holds_while_drafting() {
-    let held = |state| AgendaCandidate { holder: DONG, state };
+    let held = |state| AgendaCandidate {
+        holder: DONG,
+        state,
+    };
     for state in [
         ItemState::Accepted,
         ItemState::UnderDeliberation,
@@ -286,17 +294,61 @@ fn a_plan_in_drafting_is_adopted_by_the_assembly_only() {
 fn every_assembly_refusal_has_its_code_message_and_kind() {
     use crate::refusal::RefusalKind;
     for (r, code, kind) in [
-        (PlanRefusal::EmptyAgenda, "empty_agenda", RefusalKind::Invalid),
-        (PlanRefusal::AgendaFixed, "agenda_fixed", RefusalKind::Conflict),
-        (PlanRefusal::NotScreened, "item_not_screened", RefusalKind::Invalid),
-        (PlanRefusal::NoPlanLinked, "no_plan_linked", RefusalKind::Conflict),
-        (PlanRefusal::NotInSession, "not_in_session", RefusalKind::Conflict),
-        (PlanRefusal::NotAResident, "not_a_resident", RefusalKind::Invalid),
-        (PlanRefusal::VotingClosed, "voting_closed", RefusalKind::Conflict),
-        (PlanRefusal::NotPresent, "not_present", RefusalKind::Conflict),
-        (PlanRefusal::NotOnTheAgenda, "not_on_the_agenda", RefusalKind::Invalid),
-        (PlanRefusal::BadPreferenceOrder, "bad_preference_order", RefusalKind::Invalid),
-        (PlanRefusal::UnknownVoter, "unknown_voter", RefusalKind::Invalid),
+        (
+            PlanRefusal::EmptyAgenda,
+            "empty_agenda",
+            RefusalKind::Invalid,
+        ),
+        (
+            PlanRefusal::AgendaFixed,
+            "agenda_fixed",
+            RefusalKind::Conflict,
+        ),
+        (
+            PlanRefusal::NotScreened,
+            "item_not_screened",
+            RefusalKind::Invalid,
+        ),
+        (
+            PlanRefusal::NoPlanLinked,
+            "no_plan_linked",
+            RefusalKind::Conflict,
+        ),
+        (
+            PlanRefusal::NotInSession,
+            "not_in_session",
+            RefusalKind::Conflict,
+        ),
+        (
+            PlanRefusal::NotAResident,
+            "not_a_resident",
+            RefusalKind::Invalid,
+        ),
+        (
+            PlanRefusal::VotingClosed,
+            "voting_closed",
+            RefusalKind::Conflict,
+        ),
+        (
+            PlanRefusal::NotPresent,
+            "not_present",
+            RefusalKind::Conflict,
+        ),
+        (
+            PlanRefusal::NotOnTheAgenda,
+            "not_on_the_agenda",
+            RefusalKind::Invalid,
+        ),
+        (
+            PlanRefusal::BadPreferenceOrder,
+            "bad_preference_order",
+            RefusalKind::Invalid,
+        ),
+        (
+            PlanRefusal::UnknownVoter,
+            "unknown_voter",
+            RefusalKind::Invalid,
+        ),
     ] {
         assert_eq!(r.code(), code);
         assert_eq!(r.kind(), kind);

@@ -31,6 +31,6 @@ pub use refusal::*;
 pub use yearly::*;
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod assembly_tests;
+#[cfg(test)]
+mod tests;

@@ -15,6 +15,7 @@ mod hardening;
 mod identity;
 mod participation;
 mod plan;
+mod plan_assembly;
 mod probes;
 mod proposals;
 mod review;
@@ -31,6 +32,7 @@ fn main() {
     trials.extend(committees::trials());
     trials.extend(budgeting::trials());
     trials.extend(plan::trials());
+    trials.extend(plan_assembly::trials());
     trials.extend(cooperation::trials());
     trials.extend(evaluation::trials());
     trials.extend(forums::trials());

@@ -162,6 +162,12 @@ const ROUTES: &[(&str, Access, bool)] = &[
     ("/conversations/{id}/votes", Access::Account, false),
     ("/conversations/{id}/statements", Access::Account, false),
     ("/forum-statements/{id}/moderation", Access::Official, false),
+    ("/scopes/{code}/assemblies", Access::Official, false),
+    ("/assemblies/{id}/agenda", Access::Official, false),
+    ("/assemblies/{id}/state", Access::Official, false),
+    ("/assemblies/{id}/attendance", Access::Official, false),
+    ("/assemblies/{id}/ballot", Access::Account, false),
+    ("/assemblies/{id}/ballots", Access::Official, false),
 ];
 
 /// The POST routes declared in the areas' route tables (`crates/web/src/areas/**`).
@@ -340,6 +346,18 @@ impl Ids {
             ),
             ("grants", grant_call),
             ("grant-applications", grant_application),
+            (
+                "assemblies",
+                match app.state.scopes().by_code("1111053000") {
+                    Some(sajik) => db
+                        .assemblies_in(sajik.id)
+                        .await
+                        .unwrap()
+                        .first()
+                        .map(|a| a.id),
+                    None => None,
+                },
+            ),
         ];
         let mut by_segment = std::collections::HashMap::new();
         for (segment, id) in found {
