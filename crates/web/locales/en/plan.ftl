@@ -252,3 +252,5 @@ plan-assembly-enter-on-site = Enter an on-site ballot
 plan-assembly-voter-email = Voter's e-mail address
 plan-assembly-enter-submit = Enter the ballot
 plan-assembly-attendance = { $count } present
+plan-item-conversations = Deliberation in the forums
+plan-item-conversations-empty = No forum conversation is attached to this item yet.

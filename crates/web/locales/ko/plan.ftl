@@ -252,3 +252,5 @@ plan-assembly-enter-on-site = 현장 투표지 입력
 plan-assembly-voter-email = 투표자 이메일 주소
 plan-assembly-enter-submit = 투표지 입력
 plan-assembly-attendance = { $count }명 출석
+plan-item-conversations = 공론장 숙의
+plan-item-conversations-empty = 아직 이 의제에 연결된 공론장 대화가 없습니다.

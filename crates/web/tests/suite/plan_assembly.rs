@@ -8,6 +8,7 @@ use serde_json::Value;
 app_tests!(
     pre_votes_and_on_site_votes_give_the_published_result_and_no_one_votes_twice,
     the_demo_shows_sajik_dong_plan_adopted_by_its_assembly,
+    an_items_page_links_its_forum_conversation,
 );
 
 const STAFF: &str = "staff@demo.maeul.kr";
@@ -351,4 +352,43 @@ async fn the_demo_shows_sajik_dong_plan_adopted_by_its_assembly(app: App) {
     let (status, page) = member.get(&format!("/scopes/{SAJIK}/assemblies")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("assembly-list"));
+}
+
+async fn an_items_page_links_its_forum_conversation(app: App) {
+    let sajik = scope_id(&app, SAJIK);
+    let item = app
+        .db
+        .create_plan_item(&maeul_db::plan::NewItem {
+            scope_id: sajik,
+            title: "골목 벤치",
+            body: "",
+            proposer_kind: maeul_domain::plan::ProposerKind::Resident,
+            proposed_by: None,
+            proposal_id: None,
+        })
+        .await
+        .unwrap();
+    let mut anyone = app.browser();
+    let (status, page) = anyone.get(&format!("/agenda-items/{item}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains("/conversations/"));
+    let conversation = app
+        .db
+        .create_conversation(&maeul_db::forums::NewConversation {
+            scope_id: sajik,
+            object: Some(maeul_domain::ObjectRef::new(
+                maeul_domain::ObjectKind::AgendaItem,
+                item,
+            )),
+            topic: "골목 벤치를 어디에 둘까요?",
+            description: "",
+            participation: maeul_domain::forum::Participation::Residents,
+            moderation: maeul_domain::forum::ModerationMode::Post,
+            created_by: None,
+        })
+        .await
+        .unwrap();
+    let (_, page) = anyone.get(&format!("/agenda-items/{item}")).await;
+    assert!(page.contains(&format!("href=\"/conversations/{conversation}\"")));
+    assert!(page.contains("골목 벤치를 어디에 둘까요?"));
 }
