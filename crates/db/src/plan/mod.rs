@@ -1,11 +1,13 @@
 //! The innovation plan's storage: agenda items and their referral path between levels (append-only), the
 //! items' transitions, and yearly plans with sections, projects, budget lines, frozen revisions and the
 //! consultation's comments. Every transition is compare-and-set with its record in one transaction.
+mod assembly;
 mod items;
 mod plans;
 mod priority;
 mod referrals;
 
+pub use assembly::*;
 pub use items::*;
 pub use plans::*;
 pub use referrals::*;

@@ -9,6 +9,7 @@ mod evaluation_surveys;
 mod forums;
 mod hardening;
 mod plan;
+mod plan_assembly;
 mod schema;
 mod storage;
 
@@ -18,6 +19,7 @@ fn main() {
     trials.extend(committees::trials());
     trials.extend(budget::trials());
     trials.extend(plan::trials());
+    trials.extend(plan_assembly::trials());
     trials.extend(cooperation::trials());
     trials.extend(cooperation_network::trials());
     trials.extend(evaluation::trials());

@@ -16,17 +16,21 @@
 //!           ─execute→ executing ─close→ closing ─evaluate→ evaluated ─archive→ archived
 //! ```
 
+mod assembly;
 mod item;
 mod priority;
 mod referral;
 mod refusal;
 mod yearly;
 
+pub use assembly::*;
 pub use item::*;
 pub use priority::*;
 pub use referral::*;
 pub use refusal::*;
 pub use yearly::*;
 
+#[cfg(test)]
+mod assembly_tests;
 #[cfg(test)]
 mod tests;

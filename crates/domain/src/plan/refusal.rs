@@ -53,6 +53,28 @@ pub enum PlanRefusal {
     NotOnTheBallot,
     #[error("one ballot per person")]
     AlreadyVoted,
+    #[error("the assembly's agenda has no item")]
+    EmptyAgenda,
+    #[error("the assembly's agenda is fixed")]
+    AgendaFixed,
+    #[error("the item has not been screened")]
+    NotScreened,
+    #[error("the assembly is not linked to a plan")]
+    NoPlanLinked,
+    #[error("the assembly is not in session")]
+    NotInSession,
+    #[error("only verified residents of the neighbourhood vote")]
+    NotAResident,
+    #[error("voting is not open for this channel")]
+    VotingClosed,
+    #[error("on-site votes are cast by residents present")]
+    NotPresent,
+    #[error("only the assembly's agenda items are voted on, once each")]
+    NotOnTheAgenda,
+    #[error("a preference order numbers the items from 1, once each")]
+    BadPreferenceOrder,
+    #[error("no account with this e-mail address")]
+    UnknownVoter,
 }
 
 impl Explain for PlanRefusal {
@@ -81,6 +103,17 @@ impl Explain for PlanRefusal {
             R::EmptyBallot => "empty_ballot",
             R::NotOnTheBallot => "not_on_the_ballot",
             R::AlreadyVoted => "already_voted",
+            R::EmptyAgenda => "empty_agenda",
+            R::AgendaFixed => "agenda_fixed",
+            R::NotScreened => "item_not_screened",
+            R::NoPlanLinked => "no_plan_linked",
+            R::NotInSession => "not_in_session",
+            R::NotAResident => "not_a_resident",
+            R::VotingClosed => "voting_closed",
+            R::NotPresent => "not_present",
+            R::NotOnTheAgenda => "not_on_the_agenda",
+            R::BadPreferenceOrder => "bad_preference_order",
+            R::UnknownVoter => "unknown_voter",
         }
     }
     fn message_id(&self) -> &'static str {
@@ -108,6 +141,17 @@ impl Explain for PlanRefusal {
             R::EmptyBallot => "plan-refusal-empty-ballot",
             R::NotOnTheBallot => "plan-refusal-not-on-the-ballot",
             R::AlreadyVoted => "plan-refusal-already-voted",
+            R::EmptyAgenda => "plan-refusal-empty-agenda",
+            R::AgendaFixed => "plan-refusal-agenda-fixed",
+            R::NotScreened => "plan-refusal-not-screened",
+            R::NoPlanLinked => "plan-refusal-no-plan-linked",
+            R::NotInSession => "plan-refusal-not-in-session",
+            R::NotAResident => "plan-refusal-not-a-resident",
+            R::VotingClosed => "plan-refusal-voting-closed",
+            R::NotPresent => "plan-refusal-not-present",
+            R::NotOnTheAgenda => "plan-refusal-not-on-the-agenda",
+            R::BadPreferenceOrder => "plan-refusal-bad-preference-order",
+            R::UnknownVoter => "plan-refusal-unknown-voter",
         }
     }
     fn args(&self) -> Vec<(&'static str, Arg)> {
@@ -134,7 +178,13 @@ impl Explain for PlanRefusal {
             | R::BadYear
             | R::ItemNotAdopted
             | R::EmptyBallot
-            | R::NotOnTheBallot => RefusalKind::Invalid,
+            | R::NotOnTheBallot
+            | R::EmptyAgenda
+            | R::NotScreened
+            | R::NotAResident
+            | R::NotOnTheAgenda
+            | R::BadPreferenceOrder
+            | R::UnknownVoter => RefusalKind::Invalid,
             _ => RefusalKind::Conflict,
         }
     }

@@ -59,6 +59,8 @@ pub enum PlanEvent {
     Resolve {
         motion: MotionCheck,
     },
+    /// A neighbourhood's autonomy plan adopted by its residents' general assembly (instead of a motion).
+    AdoptByAssembly,
     /// Submitted to the level above: a frozen revision.
     Submit,
     /// The level above opens its consultation.
@@ -83,6 +85,7 @@ impl PlanEvent {
     pub fn message_id(&self) -> &'static str {
         match self {
             PlanEvent::Resolve { .. } => "plan-event-resolve",
+            PlanEvent::AdoptByAssembly => "plan-event-adopt-by-assembly",
             PlanEvent::Submit => "plan-event-submit",
             PlanEvent::OpenConsultation => "plan-event-open-consultation",
             PlanEvent::RequestAdjustment { .. } => "plan-event-request-adjustment",
@@ -124,6 +127,7 @@ pub fn apply_plan(
             require_motion(motion, scope_id)?;
             Ok(S::CommitteeResolved)
         }
+        (S::Drafting, E::AdoptByAssembly) => Ok(S::CommitteeResolved),
         (S::Drafting, E::Submit) => Err(PlanRefusal::NotResolved),
         (S::CommitteeResolved, E::Submit) => Ok(S::Submitted),
         (S::Submitted, E::OpenConsultation) => Ok(S::InConsultation),

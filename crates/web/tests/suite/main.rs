@@ -19,6 +19,7 @@ mod hardening;
 mod identity;
 mod participation;
 mod plan;
+mod plan_assembly;
 mod probes;
 mod proposals;
 mod review;
@@ -35,6 +36,7 @@ fn main() {
     trials.extend(committees::trials());
     trials.extend(budgeting::trials());
     trials.extend(plan::trials());
+    trials.extend(plan_assembly::trials());
     trials.extend(cooperation::trials());
     trials.extend(cooperation_network::trials());
     trials.extend(evaluation::trials());

@@ -187,6 +187,12 @@ pub const ROUTES: &[(&str, Access, bool)] = &[
     ("/scopes/{code}/events", Access::Account, false),
     ("/grant-applications/{id}/progress", Access::Account, false),
     ("/resources/{id}", Access::Account, false),
+    ("/scopes/{code}/assemblies", Access::Official, false),
+    ("/assemblies/{id}/agenda", Access::Official, false),
+    ("/assemblies/{id}/state", Access::Official, false),
+    ("/assemblies/{id}/attendance", Access::Official, false),
+    ("/assemblies/{id}/ballot", Access::Account, false),
+    ("/assemblies/{id}/ballots", Access::Official, false),
 ];
 
 /// The POST routes declared in the areas' route tables (`crates/web/src/areas/**`).
@@ -372,6 +378,18 @@ impl Ids {
                     .unwrap()
                     .first()
                     .map(|s| s.id),
+            ),
+            (
+                "assemblies",
+                match app.state.scopes().by_code("1111053000") {
+                    Some(sajik) => db
+                        .assemblies_in(sajik.id)
+                        .await
+                        .unwrap()
+                        .first()
+                        .map(|a| a.id),
+                    None => None,
+                },
             ),
         ];
         let mut by_segment = std::collections::HashMap::new();

@@ -7,7 +7,7 @@ use maeul_db::plan::{ItemRow, ReferralRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::service::{items, plans};
+use super::service::{assembly, items, plans};
 use crate::AppState;
 use crate::http::{ApiError, ApiPath, ApiQuery};
 
@@ -277,4 +277,94 @@ pub async fn revisions(
             })
             .collect(),
     ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AssemblyItemJson {
+    /// The agenda item's id.
+    pub item_id: i64,
+    pub title: String,
+    /// Online and paper votes (`null` until the results are published).
+    pub pre_yes: Option<i64>,
+    pub pre_no: Option<i64>,
+    /// Votes cast at the session, added to the pre-votes.
+    pub on_site_yes: Option<i64>,
+    pub on_site_no: Option<i64>,
+    /// Borda points of the residents' preference orders.
+    pub points: Option<i64>,
+    /// Carried by a majority of the yes/no votes.
+    pub passed: Option<bool>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AssemblyJson {
+    pub id: i64,
+    pub scope_code: String,
+    pub year: i64,
+    pub title: String,
+    /// `drafting`, `pre_consultation`, `agenda_fixed`, `pre_voting`, `in_session`, `results_published`,
+    /// `plan_adopted`.
+    pub state: &'static str,
+    /// Unix seconds.
+    pub held_at: i64,
+    /// The autonomy plan the assembly adopts.
+    pub plan_id: Option<i64>,
+    /// Ballots by channel (online and paper pre-votes, on site).
+    pub ballots_online: i64,
+    pub ballots_paper: i64,
+    pub ballots_on_site: i64,
+    pub attendance: usize,
+    /// The agenda in order, with the results once published.
+    pub agenda: Vec<AssemblyItemJson>,
+}
+
+#[utoipa::path(get, path = "/assemblies", tag = "plan", operation_id = "list_assemblies",
+    params(ScopeQuery),
+    responses((status = 200, body = [AssemblyJson], description = "a neighbourhood's residents' general assemblies, the latest year first")))]
+pub async fn assemblies(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<ScopeQuery>,
+) -> Result<Json<Vec<AssemblyJson>>, ApiError> {
+    let list = assembly::list(&state, None, &q.scope).await?;
+    let mut out = vec![];
+    for a in list.assemblies {
+        let v = assembly::view(&state, None, a.id).await?;
+        let shown = v.results_visible;
+        out.push(AssemblyJson {
+            id: a.id,
+            scope_code: v.scope.code.clone(),
+            year: a.year,
+            state: a.state.as_str(),
+            held_at: a.held_at,
+            plan_id: a.plan_id,
+            ballots_online: v.results.online,
+            ballots_paper: v.results.paper,
+            ballots_on_site: v.results.on_site,
+            attendance: v.attendance.len(),
+            agenda: v
+                .agenda
+                .iter()
+                .map(|i| {
+                    let r = v
+                        .results
+                        .items
+                        .iter()
+                        .find(|r| r.item == i.item_id)
+                        .filter(|_| shown);
+                    AssemblyItemJson {
+                        item_id: i.item_id,
+                        title: i.title.clone(),
+                        pre_yes: r.map(|r| r.pre_yes),
+                        pre_no: r.map(|r| r.pre_no),
+                        on_site_yes: r.map(|r| r.on_site_yes),
+                        on_site_no: r.map(|r| r.on_site_no),
+                        points: r.map(|r| r.points),
+                        passed: r.map(|r| r.passed()),
+                    }
+                })
+                .collect(),
+            title: a.title,
+        });
+    }
+    Ok(Json(out))
 }

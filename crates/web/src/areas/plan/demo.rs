@@ -3,7 +3,8 @@
 //! from the district to Sajik-dong; the motions of Jongno-gu's governance committee and of Sajik-dong's
 //! residents' general assembly that adopted them; and Jongno-gu's 2027 plan in consultation with the city
 //! (resolved, submitted, an adjustment requested, revised and resubmitted: two frozen revisions); and
-//! Sajik-dong's 2027 autonomy plan, resolved by its assembly and submitted to the district.
+//! Sajik-dong's 2027 autonomy plan, adopted by its residents' general assembly (`demo_assembly`) and
+//! submitted to the district.
 use maeul_db::committees::{NewCommittee, NewMeeting, NewMembership};
 use maeul_db::plan::{ItemAction, NewItem, NewProject, PlanAction};
 use maeul_db::users::NewUser;
@@ -352,23 +353,17 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
         indicators: &["이용 주민 수 (residents using it)"],
     })
     .await?;
-    let autonomy_motion = carried(
-        db,
-        assembly_meeting,
-        "2027 자치계획 의결 (Resolve the 2027 autonomy plan)",
-        &residents,
-    )
-    .await?;
     db.transition_meeting(assembly_meeting, &MeetingEvent::Adjourn)
         .await?;
-    db.transition_plan(
-        autonomy,
-        staff,
-        &PlanAction::Resolve {
-            motion_id: autonomy_motion,
-        },
-    )
-    .await?;
+    // The residents' general assembly adopts the autonomy plan (pre-votes and on-site votes).
+    let mut voters = residents.clone();
+    for (email, name) in [
+        ("sajik4@seed.maeul.kr", "임사직"),
+        ("sajik5@seed.maeul.kr", "하사직"),
+    ] {
+        voters.push(seeded_person(db, email, name).await?);
+    }
+    super::demo_assembly::seed(db, sajik.id, autonomy, kitchen, &voters, staff).await?;
     db.transition_plan(autonomy, staff, &PlanAction::Submit)
         .await?;
 

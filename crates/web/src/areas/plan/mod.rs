@@ -10,11 +10,12 @@ use crate::AppState;
 
 pub mod api;
 pub mod demo;
+mod demo_assembly;
 mod pages;
 pub mod service;
 pub mod views;
 
-use pages::{items, plans};
+use pages::{assembly, items, plans};
 
 pub fn pages() -> Router<AppState> {
     Router::new()
@@ -33,6 +34,16 @@ pub fn pages() -> Router<AppState> {
         .route("/plans/{id}/sections", post(plans::section))
         .route("/plans/{id}/projects", post(plans::project))
         .route("/plans/{id}/projects.csv", get(plans::projects_csv))
+        .route(
+            "/scopes/{code}/assemblies",
+            get(assembly::list).post(assembly::create),
+        )
+        .route("/assemblies/{id}", get(assembly::show))
+        .route("/assemblies/{id}/agenda", post(assembly::agenda))
+        .route("/assemblies/{id}/state", post(assembly::step))
+        .route("/assemblies/{id}/attendance", post(assembly::attend))
+        .route("/assemblies/{id}/ballot", post(assembly::vote))
+        .route("/assemblies/{id}/ballots", post(assembly::enter))
 }
 
 pub fn api() -> OpenApiRouter<AppState> {
@@ -41,4 +52,5 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(api::one_item))
         .routes(routes!(api::plan))
         .routes(routes!(api::revisions))
+        .routes(routes!(api::assemblies))
 }

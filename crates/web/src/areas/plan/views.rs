@@ -12,6 +12,7 @@ pub const NOTICES: &[&str] = &[
     "plan-notice-saved",
     "plan-notice-referred",
     "plan-notice-voted",
+    "plan-notice-entered",
 ];
 
 /// The scope page's section: the scope's plans, then the items referred to it and from it.

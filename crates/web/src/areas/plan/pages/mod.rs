@@ -1,3 +1,4 @@
+pub mod assembly;
 pub mod items;
 pub mod plans;
 

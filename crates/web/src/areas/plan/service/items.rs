@@ -136,6 +136,8 @@ pub struct ItemView {
     pub merge_targets: Vec<ItemRow>,
     /// The item it was merged into, if any.
     pub merged_into: Option<ItemRow>,
+    /// The forum conversations attached to the item (id, topic): its deliberation's place.
+    pub conversations: Vec<(i64, String)>,
 }
 
 pub async fn view(state: &AppState, caller: Option<&Caller>, id: i64) -> ServiceResult<ItemView> {
@@ -178,7 +180,15 @@ pub async fn view(state: &AppState, caller: Option<&Caller>, id: i64) -> Service
         Some(m) => state.db.plan_item(m).await?,
         None => None,
     };
+    let about = maeul_domain::ObjectRef::new(maeul_domain::ObjectKind::AgendaItem, id);
     Ok(ItemView {
+        conversations: state
+            .db
+            .conversations_about(about)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.topic))
+            .collect(),
         transitions: state.db.plan_item_transitions(id).await?,
         item,
         holder,

@@ -2,6 +2,7 @@
 //! refer between levels, answer referrals) and yearly plans (draft, resolve, submit, consult, approve, …).
 //! Authorization is here for every action: the level that holds an item acts on it (its support staff,
 //! officials or administrators); the level above a plan consults on it (its officials).
+pub mod assembly;
 pub mod items;
 pub mod plans;
 pub mod priority;
