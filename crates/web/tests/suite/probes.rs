@@ -162,6 +162,7 @@ const ROUTES: &[(&str, Access, bool)] = &[
     ("/conversations/{id}/votes", Access::Account, false),
     ("/conversations/{id}/statements", Access::Account, false),
     ("/forum-statements/{id}/moderation", Access::Official, false),
+    ("/budgets/{id}/settings", Access::Official, false),
 ];
 
 /// The POST routes declared in the areas' route tables (`crates/web/src/areas/**`).

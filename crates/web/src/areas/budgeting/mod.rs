@@ -16,6 +16,7 @@ pub mod demo;
 pub mod engine;
 mod open_data;
 mod pages;
+pub mod schedule;
 pub mod service;
 pub mod views;
 
@@ -30,6 +31,7 @@ pub fn pages() -> Router<AppState> {
         .route("/budgets/{id}", get(pages::show))
         .route("/budgets/{id}/projects", post(pages::submit_project))
         .route("/budgets/{id}/phase", post(pages::step))
+        .route("/budgets/{id}/settings", post(schedule::settings))
         .route("/budget-projects/{id}/review", post(pages::review))
         .route("/budgets/{id}/ballot", get(ballot::show).post(ballot::cast))
         .route("/budgets/{id}/paper-ballot", post(ballot::cast_paper))
