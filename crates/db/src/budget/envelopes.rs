@@ -261,6 +261,16 @@ impl Db {
     }
 
     /// Refuses when `scope_id` has no envelope in `cycle_id` (used by callers that need one).
+    /// Every envelope of a cycle, top first (by depth), then by scope.
+    pub async fn envelopes_of_cycle(&self, cycle_id: i64) -> DbResult<Vec<EnvelopeRow>> {
+        let sql = format!(
+            "{SELECT_ENVELOPE} WHERE e.cycle_id = $1 ORDER BY (e.parent_id IS NOT NULL), e.parent_id, e.scope_id"
+        );
+        Ok(
+            db_run!(self, pool => sqlx::query_as::<_, EnvelopeRow>(&sql).bind(cycle_id).fetch_all(pool).await?),
+        )
+    }
+
     pub async fn envelope_in(&self, cycle_id: i64, scope_id: i64) -> DbResult<EnvelopeRow> {
         let sql = format!("{SELECT_ENVELOPE} WHERE e.cycle_id = $1 AND e.scope_id = $2");
         db_run!(self, pool => sqlx::query_as::<_, EnvelopeRow>(&sql).bind(cycle_id).bind(scope_id).fetch_optional(pool).await?)

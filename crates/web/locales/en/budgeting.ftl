@@ -199,3 +199,4 @@ budget-dates = Dates
 budget-weights = Group shares
 budget-quotas = Quotas
 budget-min-age = Minimum age
+budget-result-csv = Funded projects in selection order (CSV)

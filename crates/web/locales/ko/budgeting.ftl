@@ -199,3 +199,4 @@ budget-dates = 일정
 budget-weights = 집단별 비중
 budget-quotas = 분야별 할당
 budget-min-age = 최소 나이
+budget-result-csv = 선정 순서대로 본 선정 사업(CSV)

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 app_tests!(
     dates_move_a_process_and_the_worker_counts_it_once,
     staff_set_quotas_that_the_engine_checks_on_ballots,
+    cycles_envelopes_and_results_are_open_data,
 );
 
 const RESIDENT: &str = "resident@demo.maeul.kr"; // home: Cheongunhyoja-dong
@@ -337,4 +338,95 @@ async fn staff_set_quotas_that_the_engine_checks_on_ballots(app: App) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("“환경” 분야에서 2개"), "{page}");
+}
+
+async fn get_json(app: &App, path: &str) -> (StatusCode, Value) {
+    let r = reqwest::get(app.url(path)).await.unwrap();
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+async fn cycles_envelopes_and_results_are_open_data(app: App) {
+    let (status, cycles) = get_json(&app, "/api/v1/budget-cycles").await;
+    assert_eq!(status, StatusCode::OK);
+    let cycle = &cycles.as_array().unwrap()[0];
+    assert_eq!(
+        (cycle["year"].as_i64(), cycle["scope_code"].as_str()),
+        (Some(2027), Some("11"))
+    );
+    let total = cycle["total"].as_i64().unwrap();
+    let (status, envelopes) = get_json(
+        &app,
+        &format!("/api/v1/budget-cycles/{}/envelopes", cycle["id"]),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let envelopes = envelopes.as_array().unwrap();
+    let top = &envelopes[0];
+    assert_eq!(top["scope_code"], "11");
+    assert!(top["parent_id"].is_null());
+    assert_eq!(top["amount"].as_i64().unwrap(), total);
+    assert_eq!(top["unawarded"], "return");
+    // The city's own part and the districts' envelopes sum exactly to the total.
+    let children: i64 = envelopes
+        .iter()
+        .filter(|e| e["parent_id"] == top["id"])
+        .map(|e| e["amount"].as_i64().unwrap())
+        .sum();
+    assert_eq!(children + top["own_amount"].as_i64().unwrap(), total);
+    let jongno = envelopes
+        .iter()
+        .find(|e| e["scope_code"] == "11110")
+        .unwrap();
+    let terms = &jongno["terms"];
+    assert_eq!(
+        ["base", "population", "need", "grade"]
+            .iter()
+            .map(|t| terms[t].as_i64().unwrap())
+            .sum::<i64>(),
+        jongno["amount"].as_i64().unwrap()
+    );
+    let (status, body) = get_json(&app, "/api/v1/budget-cycles/999999/envelopes").await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    // The tallied demo election's result as CSV, in selection order, as the API says.
+    let (_, list) = get_json(&app, "/api/v1/budgets").await;
+    let sajik = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["scope_code"] == "1111053000")
+        .unwrap();
+    let (_, result) = get_json(&app, &format!("/api/v1/budgets/{}/result", sajik["id"])).await;
+    let csv = reqwest::get(app.url(&format!("/budgets/{}/result.csv", sajik["id"])))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "selection_order,project_id,title,cost_won,cumulative_won,rule"
+    );
+    let ids: Vec<i64> = lines
+        .map(|l| l.split(',').nth(1).unwrap().parse().unwrap())
+        .collect();
+    let selected: Vec<i64> = result["selected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, selected);
+    // Before a count there is no result CSV.
+    let jongno_process = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["scope_code"] == "11110")
+        .unwrap();
+    let r = reqwest::get(app.url(&format!("/budgets/{}/result.csv", jongno_process["id"])))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
 }

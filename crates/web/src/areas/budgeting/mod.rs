@@ -10,6 +10,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 
 pub mod api;
+mod api_cycles;
 mod ballot;
 pub mod config;
 pub mod demo;
@@ -38,6 +39,7 @@ pub fn pages() -> Router<AppState> {
         .route("/budgets/{id}/result", get(ballot::result))
         .route("/budgets/{id}/election.pb", get(ballot::election_file))
         .route("/budgets/{id}/projects.csv", get(open_data::projects_csv))
+        .route("/budgets/{id}/result.csv", get(open_data::result_csv))
 }
 
 pub fn api() -> OpenApiRouter<AppState> {
@@ -46,4 +48,6 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(api::projects))
         .routes(routes!(api::cast))
         .routes(routes!(api::result))
+        .routes(routes!(api_cycles::cycles))
+        .routes(routes!(api_cycles::envelopes))
 }
