@@ -34,6 +34,8 @@ pub enum JobKind {
     Digest,
     /// A conversation's opinion map update (`crate::forums::KIND_FORUM_MAP`).
     ForumMap,
+    /// A closed budget vote's count (`crate::budget::KIND_BUDGET_COUNT`).
+    BudgetCount,
 }
 
 impl JobKind {
@@ -43,6 +45,7 @@ impl JobKind {
             JobKind::Event(kind) => kind.label_id(),
             JobKind::Digest => "job-kind-digest",
             JobKind::ForumMap => "job-kind-forum-map",
+            JobKind::BudgetCount => "job-kind-budget-count",
         }
     }
 }
@@ -54,6 +57,8 @@ impl TryFrom<String> for JobKind {
             Ok(JobKind::Digest)
         } else if s == crate::forums::KIND_FORUM_MAP {
             Ok(JobKind::ForumMap)
+        } else if s == crate::budget::KIND_BUDGET_COUNT {
+            Ok(JobKind::BudgetCount)
         } else {
             EventKind::try_from(s).map(JobKind::Event)
         }

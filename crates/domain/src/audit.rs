@@ -18,6 +18,9 @@ crate::named_enum! {
         BudgetSplit = "budget_split",
         BudgetPhase = "budget_phase",
         BudgetReview = "budget_review",
+        BudgetSettings = "budget_settings",
+        BudgetLeftover = "budget_leftover",
+        BudgetImport = "budget_import",
     }
 }
 

@@ -52,6 +52,7 @@ every_label![
     crate::budget::BallotKind,
     crate::budget::Phase,
     crate::budget::ProjectState,
+    crate::budget::VoterGroup,
     crate::plan::ItemState,
     crate::plan::ProposerKind,
     crate::plan::Direction,

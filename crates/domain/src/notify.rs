@@ -17,6 +17,8 @@ crate::named_enum! {
         Published = "published",
         /// Moderators hid one's content (`detail` is the reason).
         Hidden = "hidden",
+        /// A participatory-budgeting process moved to another phase (`detail` is `process id:phase`).
+        BudgetPhase = "budget-phase",
     }
 }
 
@@ -30,6 +32,7 @@ impl EventKind {
             EventKind::Commented => "notification-commented",
             EventKind::Published => "notification-published",
             EventKind::Hidden => "notification-hidden",
+            EventKind::BudgetPhase => "notification-budget-phase",
         }
     }
 }
@@ -73,6 +76,13 @@ pub fn audience(kind: EventKind) -> Audience {
         },
         EventKind::Hidden => Audience {
             author: true,
+            ..none
+        },
+        // A budget process's followers: the proposers of its projects ("authors") and the followers of
+        // its scope or an ancestor.
+        EventKind::BudgetPhase => Audience {
+            author: true,
+            scope_and_author_followers: true,
             ..none
         },
     }

@@ -178,6 +178,10 @@ pub struct BallotConstraints {
     pub min_sum_points: Option<Q>,
     /// Most points in total.
     pub max_sum_points: Option<Q>,
+    /// Most projects of each category a ballot names (`"7 of track A + 3 of track B"`), read from the
+    /// projects' `category` field (comma-separated categories, as in pabulib). Not a pabulib META key:
+    /// the platform sets it; empty = no quota.
+    pub category_max: Vec<(String, u64)>,
 }
 
 /// The META keys that carry ballot constraints.
@@ -239,6 +243,12 @@ pub enum BallotError {
     TooFewPoints { total: Q, min: Q },
     /// Too many points in total.
     TooManyPoints { total: Q, max: Q },
+    /// More projects of one category than its quota.
+    TooManyInCategory {
+        category: String,
+        count: u64,
+        max: u64,
+    },
 }
 
 impl fmt::Display for BallotError {
@@ -277,6 +287,14 @@ impl fmt::Display for BallotError {
             BallotError::TooManyPoints { total, max } => {
                 write!(f, "{total} points given, at most {max} allowed")
             }
+            BallotError::TooManyInCategory {
+                category,
+                count,
+                max,
+            } => write!(
+                f,
+                "{count} projects of category {category:?} chosen, at most {max} allowed"
+            ),
         }
     }
 }
@@ -371,6 +389,23 @@ impl Election {
                 total: total_cost,
                 max: max.clone(),
             });
+        }
+        for (category, max) in &c.category_max {
+            let count = ballot
+                .project_ids()
+                .into_iter()
+                .filter(|id| {
+                    self.project(id)
+                        .is_some_and(|p| p.categories().contains(&category.as_str()))
+                })
+                .count() as u64;
+            if count > *max {
+                return Err(BallotError::TooManyInCategory {
+                    category: category.clone(),
+                    count,
+                    max: *max,
+                });
+            }
         }
         if let Ballot::Cumulative(entries) | Ballot::Scoring(entries) = ballot {
             let mut total_points = Q::ZERO;

@@ -261,3 +261,33 @@ fn ballots_are_checked_against_the_election_constraints() {
         .to_string();
     assert_eq!(message, "1 projects chosen, at least 2 required");
 }
+
+#[test]
+fn category_quotas_limit_each_category_of_an_approval_ballot() {
+    let text = "META\nkey;value\ndescription;quota\nnum_projects;4\nnum_votes;1\nbudget;100\nvote_type;approval\n\
+PROJECTS\nproject_id;cost;category\n1;10;A\n2;10;A\n3;10;B\n4;10;A,B\n\
+VOTES\nvoter_id;vote\n1;1,3\n";
+    let mut e = maeul_pb::format::parse_str(text).unwrap().election;
+    let approve = |ids: &[&str]| Ballot::Approval(ids.iter().map(|s| s.to_string()).collect());
+    // No quota: anything goes.
+    assert_eq!(e.check_ballot(&approve(&["1", "2", "4"])), Ok(()));
+    // "2 of track A + 1 of track B": project 4 counts in both.
+    e.constraints.category_max = vec![("A".into(), 2), ("B".into(), 1)];
+    assert_eq!(e.check_ballot(&approve(&["1", "2", "3"])), Ok(()));
+    assert_eq!(
+        e.check_ballot(&approve(&["1", "2", "4"])),
+        Err(BallotError::TooManyInCategory {
+            category: "A".into(),
+            count: 3,
+            max: 2
+        })
+    );
+    assert_eq!(
+        e.check_ballot(&approve(&["3", "4"])),
+        Err(BallotError::TooManyInCategory {
+            category: "B".into(),
+            count: 2,
+            max: 1
+        })
+    );
+}

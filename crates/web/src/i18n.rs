@@ -249,6 +249,8 @@ mod tests {
         "new-committee-link",
         // A stored notification kind (its label is `notification-state-changed`).
         "state-changed",
+        // A stored notification kind (its label is `notification-budget-phase`).
+        "budget-phase",
     ];
 
     /// Every message the code can ask for exists: ids written in templates (`ctx.t("…")`), id-like

@@ -46,6 +46,7 @@ pub async fn run_pass(state: &AppState) -> Result<usize, DbError> {
         .schedule_job(KIND_DIGEST, next, &format!("digest:{next}"))
         .await?;
     expire_past_deadline(state).await?;
+    crate::areas::budgeting::schedule::advance_due(state).await?;
     let mut handled = 0;
     while handled < JOBS_PER_PASS {
         let Some(job) = state.db.claim_job().await? else {
@@ -75,7 +76,19 @@ async fn handle(state: &AppState, job: &Job) -> Result<(), DbError> {
         crate::areas::forums::service::maps::update_map(state, id).await?;
         return state.db.complete_job(job.id).await;
     }
+    if job.kind == maeul_db::budget::KIND_BUDGET_COUNT {
+        let id = job
+            .detail
+            .parse::<i64>()
+            .map_err(|e| DbError::Corrupt(format!("count job {}: {e}", job.id)))?;
+        crate::areas::budgeting::service::count_job(&state.db, id).await?;
+        return state.db.complete_job(job.id).await;
+    }
     let kind = EventKind::try_from(job.kind.as_str())?;
+    if kind == EventKind::BudgetPhase {
+        state.db.fan_out_budget_event(job).await?;
+        return Ok(());
+    }
     // People named by their @handle in the new text hear of it.
     let text = match (job.comment_id, job.proposal_id) {
         (Some(c), _) => state.db.comment(c).await?.map(|c| c.body),

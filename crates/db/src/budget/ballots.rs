@@ -4,7 +4,7 @@
 //! or on paper) is a separate table written in the same transaction. The result is stored once, with the
 //! phase's compare-and-set from `voting_closed` to `tallied`.
 use maeul_domain::audit::AuditAction;
-use maeul_domain::budget::{BudgetRefusal, Phase};
+use maeul_domain::budget::{BudgetRefusal, Phase, VoterGroup};
 use maeul_domain::{Named, Refusal};
 
 use crate::audit::{Subject, audit_query};
@@ -34,6 +34,9 @@ pub struct BallotRecord {
     pub pseudonym: String,
     pub ballot: String,
     pub revision: i64,
+    /// The group the ballot counts in (fixed when cast).
+    #[sqlx(try_from = "String")]
+    pub voter_group: VoterGroup,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -53,6 +56,8 @@ pub struct ResultRow {
     /// The engine's explanation, as JSON.
     pub explanation: String,
     pub tallied_at: i64,
+    pub snapshot: String,
+    pub weights: String,
 }
 
 impl ResultRow {
@@ -70,6 +75,15 @@ pub struct NewResult<'a> {
     pub total_cost: u64,
     pub ballots: u64,
     pub explanation: &'a str,
+}
+
+/// What a count read, stored with its result.
+#[derive(Debug, Clone, Default)]
+pub struct Provenance {
+    /// A digest of the snapshot of closed ballots the count read.
+    pub snapshot: String,
+    /// The group weights per voter the count used (`online:w,committee:w,school:w`; '' when unweighted).
+    pub weights: String,
 }
 
 impl Db {
@@ -96,6 +110,7 @@ impl Db {
         channel: VoteChannel,
     ) -> DbResult<i64> {
         let pseudonym = self.voter_pseudonym(process_id, user_id).await?;
+        let group = self.voter_group(process_id, user_id).await?;
         let at = now();
         // PostgreSQL: hold the process row against a concurrent close while the ballot is written.
         let phase_sql = match self {
@@ -115,11 +130,11 @@ impl Db {
                 return Err(refused(BudgetRefusal::VotedOtherChannel));
             }
             let revision: i64 = sqlx::query_scalar(
-                "INSERT INTO budget_ballots (process_id, pseudonym, ballot, revision, cast_at) VALUES ($1, $2, $3, 1, $4)
+                "INSERT INTO budget_ballots (process_id, pseudonym, ballot, revision, cast_at, voter_group) VALUES ($1, $2, $3, 1, $4, $5)
                  ON CONFLICT (process_id, pseudonym) DO UPDATE SET ballot = excluded.ballot,
-                    revision = budget_ballots.revision + 1, cast_at = excluded.cast_at
+                    revision = budget_ballots.revision + 1, cast_at = excluded.cast_at, voter_group = excluded.voter_group
                  RETURNING revision")
-                .bind(process_id).bind(&pseudonym).bind(ballot).bind(at).fetch_one(&mut *tx).await?;
+                .bind(process_id).bind(&pseudonym).bind(ballot).bind(at).bind(group.as_str()).fetch_one(&mut *tx).await?;
             sqlx::query(
                 "INSERT INTO budget_turnout (process_id, user_id, home_scope, channel, first_at, last_at) VALUES ($1, $2, $3, $4, $5, $5)
                  ON CONFLICT (process_id, user_id) DO UPDATE SET last_at = excluded.last_at")
@@ -127,6 +142,34 @@ impl Db {
                 .execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(revision)
+        })
+    }
+
+    /// The group a voter's ballot counts in: a sitting member of a budget committee of the process's
+    /// scope (the committees capability's memberships), else a graduate of a budget school of the scope,
+    /// an ancestor or a descendant (the cooperation area's completed enrolments: one record, read here),
+    /// else an online resident.
+    pub async fn voter_group(&self, process_id: i64, user_id: i64) -> DbResult<VoterGroup> {
+        let at = now();
+        let committee = db_run!(self, pool => sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM committee_memberships m JOIN committees c ON c.id = m.committee_id
+               JOIN budget_processes p ON p.scope_id = c.scope_id
+             WHERE p.id = $1 AND m.user_id = $2 AND c.kind = 'budget_committee' AND m.ended_at IS NULL
+               AND m.term_start <= $3 AND m.term_end > $3")
+            .bind(process_id).bind(user_id).bind(at).fetch_one(pool).await?);
+        if committee > 0 {
+            return Ok(VoterGroup::Committee);
+        }
+        let school = db_run!(self, pool => sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM coop_enrolments e JOIN coop_programs g ON g.id = e.program_id
+               JOIN scopes gs ON gs.id = g.scope_id, budget_processes p JOIN scopes ps ON ps.id = p.scope_id
+             WHERE p.id = $1 AND e.user_id = $2 AND e.state = 'completed' AND g.kind = 'budget_school'
+               AND (ps.code LIKE gs.code || '%' OR gs.code LIKE ps.code || '%')")
+            .bind(process_id).bind(user_id).fetch_one(pool).await?);
+        Ok(if school > 0 {
+            VoterGroup::School
+        } else {
+            VoterGroup::Online
         })
     }
 
@@ -138,14 +181,14 @@ impl Db {
     ) -> DbResult<Option<BallotRecord>> {
         let pseudonym = self.voter_pseudonym(process_id, user_id).await?;
         Ok(db_run!(self, pool => sqlx::query_as::<_, BallotRecord>(
-            "SELECT pseudonym, ballot, revision FROM budget_ballots WHERE process_id = $1 AND pseudonym = $2")
+            "SELECT pseudonym, ballot, revision, voter_group FROM budget_ballots WHERE process_id = $1 AND pseudonym = $2")
             .bind(process_id).bind(&pseudonym).fetch_optional(pool).await?))
     }
 
     /// Every ballot of a process, by pseudonym (the snapshot a count reads once voting is closed).
     pub async fn ballots_of(&self, process_id: i64) -> DbResult<Vec<BallotRecord>> {
         Ok(db_run!(self, pool => sqlx::query_as::<_, BallotRecord>(
-            "SELECT pseudonym, ballot, revision FROM budget_ballots WHERE process_id = $1 ORDER BY pseudonym")
+            "SELECT pseudonym, ballot, revision, voter_group FROM budget_ballots WHERE process_id = $1 ORDER BY pseudonym")
             .bind(process_id).fetch_all(pool).await?))
     }
 
@@ -163,6 +206,18 @@ impl Db {
         &self,
         process_id: i64,
         result: &NewResult<'_>,
+        by: Option<i64>,
+    ) -> DbResult<()> {
+        self.store_result_read(process_id, result, &Provenance::default(), by)
+            .await
+    }
+
+    /// [`Db::store_result`] with what the count read.
+    pub async fn store_result_read(
+        &self,
+        process_id: i64,
+        result: &NewResult<'_>,
+        read: &Provenance,
         by: Option<i64>,
     ) -> DbResult<()> {
         let process = self.process(process_id).await?.ok_or(DbError::NotFound)?;
@@ -184,10 +239,14 @@ impl Db {
             if n == 0 {
                 return Err(DbError::Refused(Refusal::Stale));
             }
-            sqlx::query("INSERT INTO budget_results (process_id, rule, selected, total_cost, ballots, explanation, tallied_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            sqlx::query("INSERT INTO budget_results (process_id, rule, selected, total_cost, ballots, explanation, tallied_at,
+                            snapshot, weights)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
                 .bind(process_id).bind(result.rule).bind(&selected).bind(total).bind(ballots).bind(result.explanation).bind(at)
+                .bind(&read.snapshot).bind(&read.weights)
                 .execute(&mut *tx).await?;
+            crate::record_event!(tx, maeul_domain::notify::EventKind::BudgetPhase, None::<i64>, None::<i64>, by,
+                super::schedule::event_detail(process_id, Phase::Tallied, &process.title), at);
             sqlx::query("INSERT INTO budget_phase_log (process_id, from_phase, to_phase, actor_id, reason, at) VALUES ($1, 'voting_closed', 'tallied', $2, '', $3)")
                 .bind(process_id).bind(by).bind(at).execute(&mut *tx).await?;
             audit_query!(by, AuditAction::BudgetPhase, Subject::Scope(process.scope_id),
@@ -200,7 +259,8 @@ impl Db {
 
     pub async fn budget_result(&self, process_id: i64) -> DbResult<Option<ResultRow>> {
         Ok(db_run!(self, pool => sqlx::query_as::<_, ResultRow>(
-            "SELECT process_id, rule, selected, total_cost, ballots, explanation, tallied_at FROM budget_results WHERE process_id = $1")
+            "SELECT process_id, rule, selected, total_cost, ballots, explanation, tallied_at, snapshot, weights
+             FROM budget_results WHERE process_id = $1")
             .bind(process_id).fetch_optional(pool).await?))
     }
 }

@@ -44,6 +44,10 @@ pub struct EnvelopeRow {
     pub w_grade: Option<i64>,
     pub own_amount: Option<i64>,
     pub unawarded: String,
+    /// Money not awarded that children returned up to this envelope.
+    pub returned_in: i64,
+    /// Money not awarded here, carried over to the next cycle.
+    pub carried_over: i64,
 }
 
 impl EnvelopeRow {
@@ -77,7 +81,7 @@ impl EnvelopeRow {
 
 const SELECT_ENVELOPE: &str = "SELECT e.id, e.cycle_id, c.year, e.scope_id, e.parent_id, e.amount,
     e.term_base, e.term_population, e.term_need, e.term_grade, e.own_permille, e.w_base, e.w_population,
-    e.w_need, e.w_grade, e.own_amount, e.unawarded
+    e.w_need, e.w_grade, e.own_amount, e.unawarded, e.returned_in, e.carried_over
     FROM budget_envelopes e JOIN budget_cycles c ON c.id = e.cycle_id";
 
 fn amount(v: u64) -> DbResult<i64> {
@@ -257,6 +261,16 @@ impl Db {
     }
 
     /// Refuses when `scope_id` has no envelope in `cycle_id` (used by callers that need one).
+    /// Every envelope of a cycle, top first (by depth), then by scope.
+    pub async fn envelopes_of_cycle(&self, cycle_id: i64) -> DbResult<Vec<EnvelopeRow>> {
+        let sql = format!(
+            "{SELECT_ENVELOPE} WHERE e.cycle_id = $1 ORDER BY (e.parent_id IS NOT NULL), e.parent_id, e.scope_id"
+        );
+        Ok(
+            db_run!(self, pool => sqlx::query_as::<_, EnvelopeRow>(&sql).bind(cycle_id).fetch_all(pool).await?),
+        )
+    }
+
     pub async fn envelope_in(&self, cycle_id: i64, scope_id: i64) -> DbResult<EnvelopeRow> {
         let sql = format!("{SELECT_ENVELOPE} WHERE e.cycle_id = $1 AND e.scope_id = $2");
         db_run!(self, pool => sqlx::query_as::<_, EnvelopeRow>(&sql).bind(cycle_id).bind(scope_id).fetch_optional(pool).await?)

@@ -4,8 +4,15 @@
 //! the stored result with the engine's explanation).
 mod ballots;
 mod envelopes;
+mod leftover;
 mod processes;
+mod schedule;
 
-pub use ballots::{BallotRecord, NewResult, ResultRow, TurnoutRow, VoteChannel};
+/// The job that counts a closed vote (`detail`: the process id), queued with the phase change.
+pub const KIND_BUDGET_COUNT: &str = "budget_count";
+
+pub use ballots::{BallotRecord, NewResult, Provenance, ResultRow, TurnoutRow, VoteChannel};
 pub use envelopes::{CycleRow, EnvelopeRow, FiguresRow};
+pub use leftover::Unawarded;
 pub use processes::{NewProcess, NewProject, PhaseLogRow, ProcessRow, ProjectRow};
+pub use schedule::{ProcessSettings, parse_event_detail};

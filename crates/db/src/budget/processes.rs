@@ -6,8 +6,9 @@ use maeul_domain::audit::AuditAction;
 use maeul_domain::budget::project::check_cost;
 use maeul_domain::budget::{
     BallotConfig, BallotKind, BudgetRefusal, Phase, PhaseEvent, ProjectState, ReviewEvent,
-    apply_phase, apply_review,
+    Schedule, apply_phase, apply_review,
 };
+use maeul_domain::notify::EventKind;
 
 use crate::audit::{Subject, audit_query};
 use crate::secrets::random_token;
@@ -32,9 +33,49 @@ pub struct ProcessRow {
     pub min_age: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    pub proposals_open_at: Option<i64>,
+    pub proposals_close_at: Option<i64>,
+    pub voting_open_at: Option<i64>,
+    pub voting_close_at: Option<i64>,
+    /// Shares of the count per voter group (online, committee, budget school); all 0 = unweighted.
+    pub weight_online: i64,
+    pub weight_committee: i64,
+    pub weight_school: i64,
+    /// Per-category quotas of an approval ballot (`maeul_domain::budget::parse_quotas`).
+    pub quotas: String,
+    /// 1 when imported from a `.pb` file.
+    pub imported: i64,
+    /// When the leftover of an approved process was returned up or carried over.
+    pub leftover_applied: Option<i64>,
 }
 
 impl ProcessRow {
+    /// The dates that move the process by themselves.
+    pub fn schedule(&self) -> Schedule {
+        Schedule {
+            proposals_open_at: self.proposals_open_at,
+            proposals_close_at: self.proposals_close_at,
+            voting_open_at: self.voting_open_at,
+            voting_close_at: self.voting_close_at,
+        }
+    }
+
+    /// The group shares (online, committee, school), or `None` when every ballot weighs the same.
+    pub fn group_shares(&self) -> Option<[u32; 3]> {
+        let n = |v: i64| u32::try_from(v).unwrap_or(0);
+        let shares = [
+            n(self.weight_online),
+            n(self.weight_committee),
+            n(self.weight_school),
+        ];
+        (shares.iter().any(|s| *s > 0)).then_some(shares)
+    }
+
+    /// The configured quotas (malformed stored text reads as none; it is checked when written).
+    pub fn quota_list(&self) -> Vec<(String, u32)> {
+        maeul_domain::budget::parse_quotas(&self.quotas).unwrap_or_default()
+    }
+
     pub fn ballot_config(&self) -> BallotConfig {
         let n = |v: i64| u32::try_from(v).unwrap_or(0);
         BallotConfig {
@@ -97,8 +138,10 @@ pub struct NewProject<'a> {
     pub proposal_id: Option<i64>,
 }
 
-const SELECT_PROCESS: &str = "SELECT id, envelope_id, scope_id, title, phase, cancel_reason, budget, rule,
-    ballot_kind, min_projects, max_projects, points, min_age, created_at, updated_at FROM budget_processes";
+pub(super) const SELECT_PROCESS: &str = "SELECT id, envelope_id, scope_id, title, phase, cancel_reason, budget, rule,
+    ballot_kind, min_projects, max_projects, points, min_age, created_at, updated_at, proposals_open_at,
+    proposals_close_at, voting_open_at, voting_close_at, weight_online, weight_committee, weight_school, quotas,
+    imported, leftover_applied FROM budget_processes";
 const SELECT_PROJECT: &str =
     "SELECT id, process_id, proposer_id, title, description, category, location,
     cost, months, state, review_reason, proposal_id, created_at FROM budget_projects";
@@ -161,14 +204,31 @@ impl Db {
         )
     }
 
-    /// Applies a phase event (compare-and-set), logging it and auditing it in the same transaction.
+    /// Applies a phase event (compare-and-set), logging it, auditing it and recording the event that
+    /// notifies the process's followers in the same transaction; closing the vote also queues its count
+    /// (one job per process, run by the background worker).
     pub async fn transition_process(
         &self,
         id: i64,
         event: &PhaseEvent,
         by: Option<i64>,
     ) -> DbResult<Phase> {
+        self.transition_process_from(id, None, event, by).await
+    }
+
+    /// [`Db::transition_process`], only if the process is still in `expected` (when given): a dated move
+    /// decided on an earlier read never moves a process someone else moved meanwhile.
+    pub async fn transition_process_from(
+        &self,
+        id: i64,
+        expected: Option<Phase>,
+        event: &PhaseEvent,
+        by: Option<i64>,
+    ) -> DbResult<Phase> {
         let process = self.process(id).await?.ok_or(DbError::NotFound)?;
+        if expected.is_some_and(|e| e != process.phase) {
+            return Err(stale());
+        }
         let shortlisted = self
             .projects_of(id)
             .await?
@@ -200,6 +260,13 @@ impl Db {
             audit_query!(by, AuditAction::BudgetPhase, Subject::Scope(process.scope_id),
                 &[("process", id.to_string()), ("from", from.as_str().to_owned()), ("to", to.as_str().to_owned())], at)
                 .execute(&mut *tx).await?;
+            crate::record_event!(tx, EventKind::BudgetPhase, None::<i64>, None::<i64>, by,
+                super::schedule::event_detail(id, to, &process.title), at);
+            if to == Phase::VotingClosed {
+                sqlx::query(super::schedule::QUEUE_COUNT)
+                    .bind(super::KIND_BUDGET_COUNT).bind(id.to_string()).bind(format!("budget_count:{id}")).bind(at)
+                    .execute(&mut *tx).await?;
+            }
             tx.commit().await?;
             Ok(to)
         })

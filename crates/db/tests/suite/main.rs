@@ -1,6 +1,7 @@
 //! The storage suite: one binary, every test on SQLite and on PostgreSQL (see `maeul-testkit`), each area
 //! in its own module.
 mod budget;
+mod budget_schedule;
 mod committees;
 mod cooperation;
 mod cooperation_network;
@@ -18,6 +19,7 @@ fn main() {
     trials.extend(storage::trials());
     trials.extend(committees::trials());
     trials.extend(budget::trials());
+    trials.extend(budget_schedule::trials());
     trials.extend(plan::trials());
     trials.extend(plan_assembly::trials());
     trials.extend(cooperation::trials());

@@ -96,3 +96,42 @@ impl StoredBallot {
         }
     }
 }
+
+crate::named_enum! {
+    /// The group a voter's ballot counts in when a process weighs groups (Seoul: online residents 50 %,
+    /// the budget committee 40 %, budget-school graduates 10 %).
+    pub enum VoterGroup: "voter group", label "budget-group-" {
+        Online = "online",
+        Committee = "committee",
+        School = "school",
+    }
+}
+
+/// Per-category quotas of an approval ballot ("7 of track A + 3 of track B"): at most `n` projects of
+/// each named category. Text form: one `category:n` per line.
+pub fn parse_quotas(text: &str) -> Result<Vec<(String, u32)>, BudgetRefusal> {
+    let mut quotas: Vec<(String, u32)> = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (category, n) = line.rsplit_once(':').ok_or(BudgetRefusal::BadQuotas)?;
+        let category = category.trim();
+        let n: u32 = n.trim().parse().map_err(|_| BudgetRefusal::BadQuotas)?;
+        if category.is_empty()
+            || category.contains(',')
+            || n == 0
+            || quotas.iter().any(|(c, _)| c == category)
+        {
+            return Err(BudgetRefusal::BadQuotas);
+        }
+        quotas.push((category.to_owned(), n));
+    }
+    Ok(quotas)
+}
+
+/// The quotas' text form (what [`parse_quotas`] reads).
+pub fn format_quotas(quotas: &[(String, u32)]) -> String {
+    quotas
+        .iter()
+        .map(|(c, n)| format!("{c}:{n}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -13,8 +13,8 @@ pub mod weights;
 #[cfg(test)]
 mod tests;
 
-pub use ballot::{BallotConfig, BallotKind, StoredBallot};
+pub use ballot::{BallotConfig, BallotKind, StoredBallot, VoterGroup, format_quotas, parse_quotas};
 pub use envelope::{ChildFigures, Formula, Share, Term, split};
-pub use process::{Phase, PhaseEvent, apply_phase};
+pub use process::{Phase, PhaseEvent, Schedule, apply_phase};
 pub use project::{ProjectState, ReviewEvent, apply_review};
 pub use refusal::{BallotProblem, BudgetRefusal};

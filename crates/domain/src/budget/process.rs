@@ -118,3 +118,48 @@ pub fn apply_phase(phase: Phase, event: &PhaseEvent) -> Result<Phase, BudgetRefu
         },
     }
 }
+
+/// A process's configured dates (Unix seconds, each optional): the background worker moves the process
+/// when one is due — proposals open, proposals close (→ department review), voting opens (from a fixed
+/// ballot), voting closes. The phases between are staff decisions (review, shortlist, fixing the ballot).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Schedule {
+    pub proposals_open_at: Option<i64>,
+    pub proposals_close_at: Option<i64>,
+    pub voting_open_at: Option<i64>,
+    pub voting_close_at: Option<i64>,
+}
+
+impl Schedule {
+    /// Refuses dates out of their order (each given date after the one before it).
+    pub fn check(&self) -> Result<(), BudgetRefusal> {
+        let dates = [
+            self.proposals_open_at,
+            self.proposals_close_at,
+            self.voting_open_at,
+            self.voting_close_at,
+        ];
+        let mut last: Option<i64> = None;
+        for d in dates.into_iter().flatten() {
+            if last.is_some_and(|l| d <= l) {
+                return Err(BudgetRefusal::DatesOutOfOrder);
+            }
+            last = Some(d);
+        }
+        Ok(())
+    }
+
+    /// The phase a process in `phase` moves to at `now` because one of its dates passed, if any.
+    pub fn due(&self, phase: Phase, now: i64) -> Option<Phase> {
+        let passed = |d: Option<i64>| d.is_some_and(|d| d <= now);
+        match phase {
+            Phase::Configured if passed(self.proposals_open_at) => Some(Phase::ProposalsOpen),
+            Phase::ProposalsOpen if passed(self.proposals_close_at) => {
+                Some(Phase::DepartmentReview)
+            }
+            Phase::BallotFixed if passed(self.voting_open_at) => Some(Phase::VotingOpen),
+            Phase::VotingOpen if passed(self.voting_close_at) => Some(Phase::VotingClosed),
+            _ => None,
+        }
+    }
+}

@@ -59,21 +59,62 @@ pub enum BudgetRefusal {
     NoEnvelope,
     #[error("this voter already voted through the other channel (online or on paper)")]
     VotedOtherChannel,
+    #[error("the process's dates are out of order")]
+    DatesOutOfOrder,
+    #[error("voters must be at least {min_age} years old")]
+    TooYoung { min_age: u32 },
+    #[error("quotas are written one `category:n` per line, each category once, n at least 1")]
+    BadQuotas,
+    #[error("group weights are shares from 0 to 100")]
+    BadWeights,
+    #[error("the .pb file cannot be imported: {0}")]
+    ImportMalformed(String),
+    #[error("only an adopted proposal of the scope becomes a project")]
+    ProposalNotAdopted,
 }
 
 /// Why the engine refused a ballot (`maeul_pb::BallotError`, in the platform's vocabulary).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BallotProblem {
     WrongKind,
-    UnknownProject { project: String },
-    DuplicateProject { project: String },
-    TooFewProjects { count: u64, min: u64 },
-    TooManyProjects { count: u64, max: u64 },
-    CostTooLow { total: String, min: String },
-    CostTooHigh { total: String, max: String },
-    PointsOutOfRange { project: String },
-    TooFewPoints { total: String, min: String },
-    TooManyPoints { total: String, max: String },
+    UnknownProject {
+        project: String,
+    },
+    DuplicateProject {
+        project: String,
+    },
+    TooFewProjects {
+        count: u64,
+        min: u64,
+    },
+    TooManyProjects {
+        count: u64,
+        max: u64,
+    },
+    CostTooLow {
+        total: String,
+        min: String,
+    },
+    CostTooHigh {
+        total: String,
+        max: String,
+    },
+    PointsOutOfRange {
+        project: String,
+    },
+    TooFewPoints {
+        total: String,
+        min: String,
+    },
+    TooManyPoints {
+        total: String,
+        max: String,
+    },
+    TooManyInCategory {
+        category: String,
+        count: u64,
+        max: u64,
+    },
     Empty,
 }
 
@@ -119,6 +160,13 @@ impl Explain for BudgetRefusal {
             R::EnvelopeExists => "envelope_exists",
             R::NoEnvelope => "no_envelope",
             R::VotedOtherChannel => "voted_other_channel",
+            R::DatesOutOfOrder => "dates_out_of_order",
+            R::TooYoung { .. } => "too_young",
+            R::BadQuotas => "bad_quotas",
+            R::BadWeights => "bad_weights",
+            R::ImportMalformed(_) => "import_malformed",
+            R::ProposalNotAdopted => "proposal_not_adopted",
+            R::Ballot(B::TooManyInCategory { .. }) => "ballot_too_many_in_category",
         }
     }
     fn message_id(&self) -> &'static str {
@@ -158,6 +206,13 @@ impl Explain for BudgetRefusal {
             R::EnvelopeExists => "budget-error-envelope-exists",
             R::NoEnvelope => "budget-error-no-envelope",
             R::VotedOtherChannel => "budget-error-other-channel",
+            R::DatesOutOfOrder => "budget-error-dates",
+            R::TooYoung { .. } => "budget-error-too-young",
+            R::BadQuotas => "budget-error-quotas",
+            R::BadWeights => "budget-error-weights",
+            R::ImportMalformed(_) => "budget-error-import",
+            R::ProposalNotAdopted => "budget-error-proposal-not-adopted",
+            R::Ballot(B::TooManyInCategory { .. }) => "budget-ballot-error-category",
         }
     }
     fn args(&self) -> Vec<(&'static str, Arg)> {
@@ -182,6 +237,17 @@ impl Explain for BudgetRefusal {
                 vec![("cost", int(*cost)), ("envelope", int(*envelope))]
             }
             R::BadDuration { months } => vec![("months", Arg::from(*months))],
+            R::TooYoung { min_age } => vec![("min_age", Arg::from(*min_age))],
+            R::ImportMalformed(detail) => vec![("detail", Arg::Text(detail.clone()))],
+            R::Ballot(B::TooManyInCategory {
+                category,
+                count,
+                max,
+            }) => vec![
+                ("category", Arg::Text(category.clone())),
+                ("count", int(*count)),
+                ("max", int(*max)),
+            ],
             R::Ballot(B::UnknownProject { project } | B::DuplicateProject { project })
             | R::Ballot(B::PointsOutOfRange { project }) => {
                 vec![("project", Arg::Text(project.clone()))]
@@ -216,8 +282,12 @@ impl Explain for BudgetRefusal {
             | R::CostZero
             | R::CostOverEnvelope { .. }
             | R::BadDuration { .. }
+            | R::DatesOutOfOrder
+            | R::BadQuotas
+            | R::BadWeights
+            | R::ImportMalformed(_)
             | R::Ballot(_) => RefusalKind::Invalid,
-            R::NotEligible => RefusalKind::Forbidden,
+            R::NotEligible | R::TooYoung { .. } => RefusalKind::Forbidden,
             _ => RefusalKind::Conflict,
         }
     }
@@ -285,5 +355,16 @@ pub fn samples() -> Vec<BudgetRefusal> {
         R::EnvelopeExists,
         R::NoEnvelope,
         R::VotedOtherChannel,
+        R::DatesOutOfOrder,
+        R::TooYoung { min_age: 14 },
+        R::BadQuotas,
+        R::BadWeights,
+        R::ImportMalformed("line 3".into()),
+        R::ProposalNotAdopted,
+        R::Ballot(B::TooManyInCategory {
+            category: t(),
+            count: 3,
+            max: 2,
+        }),
     ]
 }

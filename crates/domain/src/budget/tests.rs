@@ -369,3 +369,80 @@ fn stored_ballots_round_trip() {
     assert_eq!(StoredBallot::decode("x", false), None);
     assert_eq!(StoredBallot::decode("3", true), None);
 }
+
+#[test]
+fn dates_move_only_their_own_phases_when_due() {
+    use super::Schedule;
+    let s = Schedule {
+        proposals_open_at: Some(100),
+        proposals_close_at: Some(200),
+        voting_open_at: Some(300),
+        voting_close_at: Some(400),
+    };
+    assert_eq!(s.check(), Ok(()));
+    assert_eq!(s.due(Phase::Configured, 99), None);
+    assert_eq!(s.due(Phase::Configured, 100), Some(Phase::ProposalsOpen));
+    assert_eq!(
+        s.due(Phase::ProposalsOpen, 200),
+        Some(Phase::DepartmentReview)
+    );
+    assert_eq!(s.due(Phase::ProposalsOpen, 199), None);
+    // Review, deliberation and fixing the ballot are people's decisions: no date moves them.
+    for phase in [
+        Phase::DepartmentReview,
+        Phase::CommitteeDeliberation,
+        Phase::VotingClosed,
+        Phase::Tallied,
+        Phase::Cancelled,
+    ] {
+        assert_eq!(s.due(phase, i64::MAX), None, "{phase:?}");
+    }
+    assert_eq!(s.due(Phase::BallotFixed, 300), Some(Phase::VotingOpen));
+    assert_eq!(s.due(Phase::VotingOpen, 400), Some(Phase::VotingClosed));
+    assert_eq!(s.due(Phase::VotingOpen, 399), None);
+    // Each due move is one the phase machine allows.
+    for (from, to) in [
+        (Phase::Configured, Phase::ProposalsOpen),
+        (Phase::ProposalsOpen, Phase::DepartmentReview),
+        (Phase::BallotFixed, Phase::VotingOpen),
+        (Phase::VotingOpen, Phase::VotingClosed),
+    ] {
+        assert_eq!(
+            apply_phase(from, &PhaseEvent::Advance { shortlisted: 1 }),
+            Ok(to)
+        );
+    }
+    // No dates: nothing moves by itself.
+    assert_eq!(Schedule::default().due(Phase::VotingOpen, i64::MAX), None);
+    assert_eq!(Schedule::default().check(), Ok(()));
+    // Out of order or equal dates are refused; missing ones are skipped.
+    let bad = Schedule {
+        voting_open_at: Some(500),
+        voting_close_at: Some(400),
+        ..s
+    };
+    assert_eq!(bad.check(), Err(BudgetRefusal::DatesOutOfOrder));
+    let equal = Schedule {
+        proposals_close_at: Some(100),
+        ..s
+    };
+    assert_eq!(equal.check(), Err(BudgetRefusal::DatesOutOfOrder));
+    let partial = Schedule {
+        proposals_open_at: None,
+        proposals_close_at: None,
+        ..s
+    };
+    assert_eq!(partial.check(), Ok(()));
+}
+
+#[test]
+fn quotas_are_read_and_refused_when_malformed() {
+    use super::{format_quotas, parse_quotas};
+    let q = parse_quotas("track A: 7\n\n track B:3 \n").unwrap();
+    assert_eq!(q, vec![("track A".into(), 7), ("track B".into(), 3)]);
+    assert_eq!(parse_quotas(&format_quotas(&q)).unwrap(), q);
+    assert_eq!(parse_quotas("").unwrap(), vec![]);
+    for bad in ["A", "A:x", "A:0", ":3", "A,B:2", "A:1\nA:2", "A:-1"] {
+        assert_eq!(parse_quotas(bad), Err(BudgetRefusal::BadQuotas), "{bad}");
+    }
+}

@@ -616,12 +616,17 @@ async fn staff_run_a_neighbourhood_cycle_through_the_pages(app: App) {
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    // Closing the vote counts it once and stores the result.
+    // Closing the vote queues its count; the background worker counts it once and stores the result.
     staff.get(&format!("/budgets/{id}")).await;
     assert_eq!(
         staff.post(&format!("/budgets/{id}/phase"), &step).await.0,
         StatusCode::SEE_OTHER
     );
+    assert_eq!(
+        app.db.process(id).await.unwrap().unwrap().phase,
+        Phase::VotingClosed
+    );
+    while maeul_web::jobs::run_pass(&app.state).await.unwrap() > 0 {}
     assert_eq!(
         app.db.process(id).await.unwrap().unwrap().phase,
         Phase::Tallied
@@ -693,6 +698,7 @@ async fn demo_ballots_are_valid_and_a_closed_vote_is_counted_once(app: App) {
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    while maeul_web::jobs::run_pass(&app.state).await.unwrap() > 0 {}
     let stored = app.db.budget_result(jongno.id).await.unwrap().unwrap();
     assert_eq!(stored.ballots, 30);
     assert_eq!(stored.rule, "mes_cost_add1");

@@ -5,6 +5,7 @@ mod harness;
 
 mod accounts;
 mod api;
+mod budget_schedule;
 mod budgeting;
 mod committees;
 mod concurrency;
@@ -35,6 +36,7 @@ fn main() {
     trials.extend(participation::trials());
     trials.extend(committees::trials());
     trials.extend(budgeting::trials());
+    trials.extend(budget_schedule::trials());
     trials.extend(plan::trials());
     trials.extend(plan_assembly::trials());
     trials.extend(cooperation::trials());

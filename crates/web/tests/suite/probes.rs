@@ -193,6 +193,7 @@ pub const ROUTES: &[(&str, Access, bool)] = &[
     ("/assemblies/{id}/attendance", Access::Official, false),
     ("/assemblies/{id}/ballot", Access::Account, false),
     ("/assemblies/{id}/ballots", Access::Official, false),
+    ("/budgets/{id}/settings", Access::Official, false),
 ];
 
 /// The POST routes declared in the areas' route tables (`crates/web/src/areas/**`).

@@ -189,6 +189,20 @@ pub async fn process_to_voting(db: &Db, p: &DemoProcess<'_>) -> Result<(i64, Vec
             created_by: None,
         })
         .await?;
+    // Voting closes by itself three weeks from the seeding (the background worker then counts it).
+    db.configure_process(
+        id,
+        &maeul_db::budget::ProcessSettings {
+            schedule: maeul_domain::budget::Schedule {
+                voting_close_at: Some(maeul_domain::time::now() + 21 * 86_400),
+                ..Default::default()
+            },
+            min_age: 14,
+            ..Default::default()
+        },
+        None,
+    )
+    .await?;
     advance(db, id).await?;
     let mut ids = Vec::new();
     for (title, description, category, location, cost) in projects {

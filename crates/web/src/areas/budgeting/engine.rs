@@ -74,6 +74,11 @@ pub fn election(
         meta.push(("max_sum_points".into(), process.points.to_string()));
         constraints.max_sum_points = Some(Q::int(i128::from(process.points)));
     }
+    constraints.category_max = process
+        .quota_list()
+        .into_iter()
+        .map(|(c, n)| (c, u64::from(n)))
+        .collect();
     let mut vote_columns = vec!["voter_id".to_owned(), "vote".to_owned()];
     if vote_type.has_points() {
         vote_columns.push("points".into());
@@ -83,13 +88,24 @@ pub fn election(
         budget: Q::int(i128::from(process.budget)),
         vote_type,
         constraints,
-        project_columns: vec!["project_id".into(), "cost".into(), "name".into()],
+        project_columns: vec![
+            "project_id".into(),
+            "cost".into(),
+            "name".into(),
+            "category".into(),
+        ],
         projects: projects
             .iter()
             .map(|p| Project {
                 id: p.id.to_string(),
                 cost: Q::int(i128::from(p.cost)),
-                fields: vec![("name".into(), p.title.replace(['\n', '\r'], " "))],
+                fields: vec![
+                    ("name".into(), p.title.replace(['\n', '\r'], " ")),
+                    (
+                        "category".into(),
+                        p.category.replace(['\n', '\r', ';'], " ").trim().to_owned(),
+                    ),
+                ],
             })
             .collect(),
         vote_columns,
@@ -142,6 +158,15 @@ fn problem(e: BallotError) -> BallotProblem {
         BallotError::TooManyPoints { total, max } => P::TooManyPoints {
             total: total.to_string(),
             max: max.to_string(),
+        },
+        BallotError::TooManyInCategory {
+            category,
+            count,
+            max,
+        } => P::TooManyInCategory {
+            category,
+            count,
+            max,
         },
     }
 }
@@ -240,6 +265,16 @@ mod tests {
             min_age: 0,
             created_at: 0,
             updated_at: 0,
+            proposals_open_at: None,
+            proposals_close_at: None,
+            voting_open_at: None,
+            voting_close_at: None,
+            weight_online: 0,
+            weight_committee: 0,
+            weight_school: 0,
+            quotas: String::new(),
+            imported: 0,
+            leftover_applied: None,
         }
     }
 

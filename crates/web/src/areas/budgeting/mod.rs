@@ -10,12 +10,14 @@ use utoipa_axum::routes;
 use crate::AppState;
 
 pub mod api;
+mod api_cycles;
 mod ballot;
 pub mod config;
 pub mod demo;
 pub mod engine;
 mod open_data;
 mod pages;
+pub mod schedule;
 pub mod service;
 pub mod views;
 
@@ -30,12 +32,14 @@ pub fn pages() -> Router<AppState> {
         .route("/budgets/{id}", get(pages::show))
         .route("/budgets/{id}/projects", post(pages::submit_project))
         .route("/budgets/{id}/phase", post(pages::step))
+        .route("/budgets/{id}/settings", post(schedule::settings))
         .route("/budget-projects/{id}/review", post(pages::review))
         .route("/budgets/{id}/ballot", get(ballot::show).post(ballot::cast))
         .route("/budgets/{id}/paper-ballot", post(ballot::cast_paper))
         .route("/budgets/{id}/result", get(ballot::result))
         .route("/budgets/{id}/election.pb", get(ballot::election_file))
         .route("/budgets/{id}/projects.csv", get(open_data::projects_csv))
+        .route("/budgets/{id}/result.csv", get(open_data::result_csv))
 }
 
 pub fn api() -> OpenApiRouter<AppState> {
@@ -44,4 +48,6 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(api::projects))
         .routes(routes!(api::cast))
         .routes(routes!(api::result))
+        .routes(routes!(api_cycles::cycles))
+        .routes(routes!(api_cycles::envelopes))
 }

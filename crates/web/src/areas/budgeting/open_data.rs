@@ -74,3 +74,57 @@ pub async fn projects_csv(
     )
         .into_response())
 }
+
+/// `/budgets/{id}/result.csv`: the funded projects in the order the rule selected them, with the running
+/// total (409 before the count, like the result page).
+pub async fn result_csv(
+    State(state): State<AppState>,
+    PagePath(id): PagePath<i64>,
+) -> Result<Response, PageError> {
+    let view = service::result(&state, id).await?;
+    let written = (|| {
+        let mut w = CsvWriter::default();
+        w.row(
+            [
+                "selection_order",
+                "project_id",
+                "title",
+                "cost_won",
+                "cumulative_won",
+                "rule",
+            ]
+            .map(Cell::from),
+        )?;
+        let mut total = 0;
+        for (rank, pid) in view.result.selected_ids().into_iter().enumerate() {
+            let Some(p) = view.projects.iter().find(|p| p.id == pid) else {
+                continue;
+            };
+            total += p.cost;
+            w.row([
+                Cell::Number(rank as i64 + 1),
+                Cell::Number(p.id),
+                Cell::from(p.title.as_str()),
+                Cell::Number(p.cost),
+                Cell::Number(total),
+                Cell::from(view.result.rule.as_str()),
+            ])?;
+        }
+        w.finish()
+    })();
+    let body = written.map_err(|e| {
+        tracing::error!(error = %e, "budget result CSV failed");
+        PageError::Internal
+    })?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"budget-{id}-result.csv\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}

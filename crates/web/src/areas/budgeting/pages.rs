@@ -255,6 +255,62 @@ impl ProcessPage<'_> {
     fn won(&self, amount: impl super::views::Amount) -> String {
         won(amount.amount())
     }
+    /// The settings form's single-line inputs: (name, label id, input type, current value).
+    fn settings_fields(&self) -> Vec<(&'static str, &'static str, &'static str, String)> {
+        let date = |d: Option<i64>| d.map_or_else(String::new, |d| self.ctx.datetime_input(&d));
+        let share = |w: i64| if w == 0 { String::new() } else { w.to_string() };
+        let p = &self.p;
+        vec![
+            (
+                "proposals_open_at",
+                "budget-settings-proposals-open",
+                "datetime-local",
+                date(p.proposals_open_at),
+            ),
+            (
+                "proposals_close_at",
+                "budget-settings-proposals-close",
+                "datetime-local",
+                date(p.proposals_close_at),
+            ),
+            (
+                "voting_open_at",
+                "budget-settings-voting-open",
+                "datetime-local",
+                date(p.voting_open_at),
+            ),
+            (
+                "voting_close_at",
+                "budget-settings-voting-close",
+                "datetime-local",
+                date(p.voting_close_at),
+            ),
+            (
+                "weight_online",
+                "budget-settings-weight-online",
+                "number",
+                share(p.weight_online),
+            ),
+            (
+                "weight_committee",
+                "budget-settings-weight-committee",
+                "number",
+                share(p.weight_committee),
+            ),
+            (
+                "weight_school",
+                "budget-settings-weight-school",
+                "number",
+                share(p.weight_school),
+            ),
+            (
+                "min_age",
+                "budget-settings-min-age",
+                "number",
+                p.min_age.to_string(),
+            ),
+        ]
+    }
     fn reviewable(&self, project: &ProjectRow) -> bool {
         self.may_review
             && self.p.phase.takes_reviews()
@@ -341,7 +397,7 @@ pub async fn show(
 }
 
 /// After a form on the process page: redirect with a notice, or show the page again with the refusal.
-async fn after(
+pub(super) async fn after(
     state: &AppState,
     ctx: &Ctx,
     id: i64,

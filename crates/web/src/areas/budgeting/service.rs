@@ -1,12 +1,14 @@
 //! The budget's use cases, called by pages and API alike: load → authorize with the domain → run the
 //! engine (ballot checks; the count on a blocking thread) → write through maeul-db in one transaction.
 use maeul_db::budget::{
-    EnvelopeRow, NewProject, NewResult, PhaseLogRow, ProcessRow, ProjectRow, ResultRow, TurnoutRow,
-    VoteChannel,
+    EnvelopeRow, NewProject, NewResult, PhaseLogRow, ProcessRow, ProjectRow, Provenance, ResultRow,
+    TurnoutRow, VoteChannel,
 };
 use maeul_db::{Db, DbError};
 use maeul_domain::account::FieldError;
-use maeul_domain::budget::{BudgetRefusal, Phase, PhaseEvent, ReviewEvent, StoredBallot};
+use maeul_domain::budget::{
+    BudgetRefusal, Phase, PhaseEvent, ReviewEvent, StoredBallot, VoterGroup,
+};
 use maeul_domain::{Action, Refusal, Scope};
 
 use super::engine;
@@ -318,8 +320,9 @@ pub async fn review(
     Ok(process.id)
 }
 
-/// Staff move a process: `advance` to the next phase (closing the vote counts it at once), `cancel` with
-/// a reason, or `tally` to count a closed vote whose count has not been stored yet.
+/// Staff move a process: `advance` to the next phase (closing the vote queues its count for the
+/// background worker), `cancel` with a reason, or `tally` to count at once a closed vote whose count has
+/// not been stored yet (the fallback when the worker's job failed; the stored result is still written once).
 pub async fn step(
     state: &AppState,
     caller: Option<&Caller>,
@@ -351,9 +354,8 @@ pub async fn step(
         .db
         .transition_process(id, &event, Some(caller.id()))
         .await?;
-    if to == Phase::VotingClosed {
-        tally(state, id, Some(caller.id())).await?;
-        return Ok(Phase::Tallied);
+    if to == Phase::Approved {
+        state.db.apply_leftover(id, Some(caller.id())).await?;
     }
     Ok(to)
 }
@@ -373,14 +375,25 @@ pub async fn tally_in(db: &Db, id: i64, by: Option<i64>) -> ServiceResult<()> {
             event: "budget-event-tally",
         }));
     }
-    let election = snapshot(db, &process).await?;
+    let (election, groups) = snapshot_with_groups(db, &process).await?;
+    let digest = snapshot_digest(&election, &groups);
     let rule = process.rule.clone();
     let voters = election.voters.len() as u64;
-    let counted = tokio::task::spawn_blocking(move || engine::count(&election, &rule))
-        .await
-        .map_err(|e| refusal(BudgetRefusal::CountFailed(e.to_string())))?
-        .map_err(refusal)?;
-    db.store_result(
+    let (weights, weights_text) = match process.group_shares() {
+        Some(shares) => {
+            let (w, text) = group_weights(shares, &groups).map_err(refusal)?;
+            (Some(w), text)
+        }
+        None => (None, String::new()),
+    };
+    let counted = tokio::task::spawn_blocking(move || match weights {
+        Some(w) => engine::count_weighted(&election, &w, &rule),
+        None => engine::count(&election, &rule),
+    })
+    .await
+    .map_err(|e| refusal(BudgetRefusal::CountFailed(e.to_string())))?
+    .map_err(refusal)?;
+    db.store_result_read(
         id,
         &NewResult {
             rule: &process.rule,
@@ -389,23 +402,92 @@ pub async fn tally_in(db: &Db, id: i64, by: Option<i64>) -> ServiceResult<()> {
             ballots: voters,
             explanation: &counted.explanation,
         },
+        &Provenance {
+            snapshot: digest,
+            weights: weights_text,
+        },
         by,
     )
     .await?;
     Ok(())
 }
 
+/// The background worker's count of a closed vote (job `budget-count`): counts once; a process that is
+/// no longer `voting_closed` (counted by staff meanwhile, or cancelled) leaves nothing to do.
+pub async fn count_job(db: &Db, id: i64) -> Result<(), DbError> {
+    match tally_in(db, id, None).await {
+        Ok(())
+        | Err(ServiceError::NotFound)
+        | Err(ServiceError::Refused(Refusal::Stale))
+        | Err(ServiceError::Refused(Refusal::Budget(BudgetRefusal::PhaseNotAllowed { .. }))) => {
+            Ok(())
+        }
+        Err(ServiceError::Internal(e)) => Err(e),
+        Err(e) => Err(DbError::Corrupt(format!("budget count {id}: {e:?}"))),
+    }
+}
+
+/// Per-voter weights from the groups' shares (online, committee, school) and each voter's group, and
+/// their text form for the stored result: a voter of weight k counts as k identical voters
+/// (`maeul_domain::budget::weights::group_weights`).
+pub fn group_weights(
+    shares: [u32; 3],
+    groups: &[VoterGroup],
+) -> Result<(Vec<u64>, String), BudgetRefusal> {
+    let order = [
+        VoterGroup::Online,
+        VoterGroup::Committee,
+        VoterGroup::School,
+    ];
+    let sizes: Vec<(u32, u64)> = order
+        .iter()
+        .zip(shares)
+        .map(|(g, share)| (share, groups.iter().filter(|x| *x == g).count() as u64))
+        .collect();
+    let per_group = maeul_domain::budget::weights::group_weights(&sizes)?;
+    let weight_of = |g: &VoterGroup| per_group[order.iter().position(|o| o == g).unwrap_or(0)];
+    let text = order
+        .iter()
+        .zip(&per_group)
+        .map(|(g, w)| format!("{}:{w}", g.as_str()))
+        .collect::<Vec<_>>()
+        .join(",");
+    Ok((groups.iter().map(weight_of).collect(), text))
+}
+
+/// A digest (HMAC-SHA-256 under a fixed key) of what a count read: every voter's pseudonym, ballot and group, in the snapshot's order.
+fn snapshot_digest(election: &maeul_pb::Election, groups: &[VoterGroup]) -> String {
+    let mut text = String::new();
+    for (v, g) in election.voters.iter().zip(groups) {
+        text.push_str(&format!("{}\t{:?}\t{}\n", v.id, v.ballot, g.as_str()));
+    }
+    maeul_db::secrets::keyed_hash("maeul budget snapshot", &text)
+}
+
 /// The election as counted: ballot projects and every stored ballot (voters by pseudonym).
 async fn snapshot(db: &Db, process: &ProcessRow) -> ServiceResult<maeul_pb::Election> {
+    Ok(snapshot_with_groups(db, process).await?.0)
+}
+
+/// [`snapshot`] with each voter's group, in the voters' order.
+async fn snapshot_with_groups(
+    db: &Db,
+    process: &ProcessRow,
+) -> ServiceResult<(maeul_pb::Election, Vec<VoterGroup>)> {
     let projects = ballot_projects_in(db, process.id).await?;
     let points = process.ballot_kind == maeul_domain::budget::BallotKind::Cumulative;
+    let mut groups = Vec::new();
     let voters = db
         .ballots_of(process.id)
         .await?
         .into_iter()
-        .filter_map(|b| StoredBallot::decode(&b.ballot, points).map(|s| (b.pseudonym, s)))
+        .filter_map(|b| {
+            let ballot = StoredBallot::decode(&b.ballot, points)?;
+            groups.push(b.voter_group);
+            Some((b.pseudonym, ballot))
+        })
         .collect();
-    Ok(engine::election(process, &projects, voters))
+    Ok((engine::election(process, &projects, voters), groups))
 }
 
 /// A tallied process's result with its ballot projects and turnout.

@@ -19,6 +19,10 @@ pub fn notification_text(i18n: &I18n, lang: Lang, n: &Notification) -> String {
             .map_or_else(String::new, |s| i18n.tr(lang, s.label_id(), &[])),
         EventKind::Answered => Responder::parse(&n.detail)
             .map_or_else(String::new, |r| i18n.tr(lang, r.label_id(), &[])),
+        EventKind::BudgetPhase => maeul_db::budget::parse_event_detail(&n.detail)
+            .map_or_else(String::new, |(_, phase, _)| {
+                i18n.tr(lang, phase.label_id(), &[])
+            }),
         _ => n.detail.clone(),
     };
     // Content hidden by reports rather than by a moderator carries no reason.
@@ -27,11 +31,16 @@ pub fn notification_text(i18n: &I18n, lang: Lang, n: &Notification) -> String {
     } else {
         n.kind.sentence_id()
     };
+    // A budget process's title travels in the event's detail.
+    let title = match maeul_db::budget::parse_event_detail(&n.detail) {
+        Some((_, _, title)) if n.kind == EventKind::BudgetPhase => title,
+        _ => n.title.clone(),
+    };
     i18n.tr(
         lang,
         id,
         &[
-            ("title", n.title.clone().into()),
+            ("title", title.into()),
             ("actor", actor.into()),
             ("detail", detail.into()),
         ],
@@ -40,6 +49,11 @@ pub fn notification_text(i18n: &I18n, lang: Lang, n: &Notification) -> String {
 
 /// Where a notification leads.
 pub fn notification_path(n: &Notification) -> String {
+    if n.kind == EventKind::BudgetPhase
+        && let Some((id, _, _)) = maeul_db::budget::parse_event_detail(&n.detail)
+    {
+        return format!("/budgets/{id}");
+    }
     let base = match (n.proposal_id, ItemKind::parse(&n.subject_kind)) {
         (Some(id), Some(ItemKind::Debate)) => format!("/debates/{id}"),
         (Some(id), _) => format!("/proposals/{id}"),
@@ -100,5 +114,28 @@ mod tests {
             "{ko}"
         );
         assert_eq!(notification_path(&n), "/debates/7");
+    }
+
+    #[test]
+    fn budget_phases_name_the_process_and_lead_to_it() {
+        let i18n = I18n::default();
+        let n = Notification {
+            id: 1,
+            kind: EventKind::BudgetPhase,
+            proposal_id: None,
+            comment_id: None,
+            detail: "12:voting_open:사직동: 2027".into(),
+            created_at: 0,
+            read_at: None,
+            title: String::new(),
+            subject_kind: String::new(),
+            actor_name: None,
+        };
+        let en = notification_text(&i18n, Lang::En, &n);
+        assert!(
+            en.contains("사직동: 2027") && en.contains("Voting open"),
+            "{en}"
+        );
+        assert_eq!(notification_path(&n), "/budgets/12");
     }
 }
