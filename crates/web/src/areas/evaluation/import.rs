@@ -69,6 +69,20 @@ fn field_of<T>(
 /// only when there is none).
 pub fn parse(data: &[u8]) -> (Vec<ImportRow>, Vec<ImportProblem>) {
     let data = data.strip_prefix("\u{feff}".as_bytes()).unwrap_or(data);
+    // CRLF (a spreadsheet's export) read as LF: the csv reader places a record after a CRLF on the line
+    // before it, so every bad row would be named one line too early (found by the fuzz target).
+    let unix_lines;
+    let data = if data.windows(2).any(|w| w == b"\r\n") {
+        unix_lines = data
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| !(b == b'\r' && data.get(i + 1) == Some(&b'\n')))
+            .map(|(_, &b)| b)
+            .collect::<Vec<u8>>();
+        unix_lines.as_slice()
+    } else {
+        data
+    };
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(data);
@@ -228,6 +242,21 @@ mod tests {
             ]
         );
         assert!(problems.contains(&ImportProblem::Unreadable { line: 4 }));
+    }
+
+    #[test]
+    fn windows_line_endings_keep_the_line_numbers() {
+        let (rows, problems) = parse(
+            "project_id,progress,spent,body,evidence_url,evidence_label\r\n1,10,0,a,,\r\n1,200,0,b,,\r\n"
+                .as_bytes(),
+        );
+        assert_eq!(rows.first().map(|r| r.line), Some(2));
+        assert!(
+            problems
+                .iter()
+                .any(|p| matches!(p, ImportProblem::Field { line: 3, .. })),
+            "{problems:?}"
+        );
     }
 
     #[test]
