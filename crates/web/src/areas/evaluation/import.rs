@@ -69,15 +69,15 @@ fn field_of<T>(
 /// only when there is none).
 pub fn parse(data: &[u8]) -> (Vec<ImportRow>, Vec<ImportProblem>) {
     let data = data.strip_prefix("\u{feff}".as_bytes()).unwrap_or(data);
-    // CRLF (a spreadsheet's export) read as LF: the csv reader places a record after a CRLF on the line
-    // before it, so every bad row would be named one line too early (found by the fuzz target).
+    // CRLF (a spreadsheet's export) and a lone CR (old Mac exports) read as LF: the csv reader counts
+    // lines by LF only, so every bad row would be named on the wrong line (found by the fuzz target).
     let unix_lines;
-    let data = if data.windows(2).any(|w| w == b"\r\n") {
+    let data = if data.contains(&b'\r') {
         unix_lines = data
             .iter()
             .enumerate()
             .filter(|&(i, &b)| !(b == b'\r' && data.get(i + 1) == Some(&b'\n')))
-            .map(|(_, &b)| b)
+            .map(|(_, &b)| if b == b'\r' { b'\n' } else { b })
             .collect::<Vec<u8>>();
         unix_lines.as_slice()
     } else {
@@ -245,9 +245,9 @@ mod tests {
     }
 
     #[test]
-    fn windows_line_endings_keep_the_line_numbers() {
+    fn crlf_and_lone_cr_keep_the_line_numbers() {
         let (rows, problems) = parse(
-            "project_id,progress,spent,body,evidence_url,evidence_label\r\n1,10,0,a,,\r\n1,200,0,b,,\r\n"
+            "project_id,progress,spent,body,evidence_url,evidence_label\r\n1,10,0,a,,\r1,200,0,b,,\r\n"
                 .as_bytes(),
         );
         assert_eq!(rows.first().map(|r| r.line), Some(2));
