@@ -22,6 +22,12 @@
 # errors, a support refused (a support by a resident who already supports answers 200 "changed": false
 # and is counted apart, not as an error), or support counts that no longer match the support rows.
 #
+# MEASURE (default "healthz list1 list100 proposal search support") picks the measurements; the scaling run
+# (scaling.sh) takes "healthz list1 search". The server's peak resident memory (VmHWM) is printed per backend.
+#
+# RESULTS=FILE appends one tab-separated line per measurement (backend, measurement, req/s, p50 ms, p99 ms,
+# server peak kB) for scripts (scaling.sh).
+#
 # Environment: MAEUL_BIN, SEEDER_BIN, BACKENDS ("sqlite postgres"), DURATION (10s), CONNECTIONS (64),
 # THREADS (2), WARMUP (3s), TIMEOUT (30s: wrk's per-request timeout, so slow pages are measured, not
 # counted as errors), MAEUL_BENCH_PG (postgres://postgres@127.0.0.1:5432), PROPOSALS (100000),
@@ -47,6 +53,8 @@ PG_SERVER=${PG_SERVER%/}
 TIMEOUT=${TIMEOUT:-30s}
 P99_GOAL_MS=50
 RATIO_GOAL=40
+MEASURE=${MEASURE:-healthz list1 list100 proposal search support}
+wanted() { [[ " $MEASURE " == *" $1 "* ]]; }
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
@@ -80,7 +88,11 @@ fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/maeul-ps-bench.XXXXXX")
 SERVER_PID=
 PG_DB=
+PEAK_KB=-
 stop_server() {
+  if [ -n "$SERVER_PID" ] && [ -r "/proc/$SERVER_PID/status" ]; then
+    PEAK_KB=$(awk '/^VmHWM:/ {print $2}' "/proc/$SERVER_PID/status" 2>/dev/null || echo -)
+  fi
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill -TERM "$SERVER_PID" 2>/dev/null || true
     for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
@@ -207,54 +219,62 @@ for backend in $BACKENDS; do
   fi
   # shellcheck disable=SC1091
   . "$out/manifest.env"
-  [ -n "$LIST_PAGE100_BEFORE" ] || die "the list of scope $LIST_SCOPE has fewer than 100 pages ($LIST_PUBLIC proposals)"
+  ! wanted list100 || [ -n "$LIST_PAGE100_BEFORE" ] || die "the list of scope $LIST_SCOPE has fewer than 100 pages ($LIST_PUBLIC proposals)"
   [ -n "$COMMENTS_PROPOSAL" ] || die "no proposal with comments"
   log "$backend: starting the server on the seeded database"
   start_server "$backend" "$database"
   curl -fsS "$BASE_URL/healthz" | grep -q "\"database\":\"$backend\"" || die "/healthz does not report $backend"
 
   # Page 100 as a reader reaches it: follow "next" 99 times.
-  path="/scopes/$LIST_SCOPE/proposals"
-  for _ in $(seq 1 99); do
-    next=$(curl -fsS "$BASE_URL$path" | grep -o "href=\"/scopes/$LIST_SCOPE/proposals?before=[0-9]*\" rel=\"next\"" | head -n1 | cut -d'"' -f2) \
-      || die "no next link on $path"
-    path=$next
-  done
-  [ "$path" = "/scopes/$LIST_SCOPE/proposals?before=$LIST_PAGE100_BEFORE" ] \
-    || die "page 100 by walking is $path, the seeder computed before=$LIST_PAGE100_BEFORE"
-  page100=$path
-  n=$(curl -fsS "$BASE_URL$page100" | grep -c '<a href="/proposals/[0-9]*"') || true
-  [ "$n" -ge 30 ] || die "page 100 lists $n proposals"
+  page100=
+  if wanted list100; then
+    path="/scopes/$LIST_SCOPE/proposals"
+    for _ in $(seq 1 99); do
+      next=$(curl -fsS "$BASE_URL$path" | grep -o "href=\"/scopes/$LIST_SCOPE/proposals?before=[0-9]*\" rel=\"next\"" | head -n1 | cut -d'"' -f2) \
+        || die "no next link on $path"
+      path=$next
+    done
+    [ "$path" = "/scopes/$LIST_SCOPE/proposals?before=$LIST_PAGE100_BEFORE" ] \
+      || die "page 100 by walking is $path, the seeder computed before=$LIST_PAGE100_BEFORE"
+    page100=$path
+    n=$(curl -fsS "$BASE_URL$page100" | grep -c '<a href="/proposals/[0-9]*"') || true
+    [ "$n" -ge 30 ] || die "page 100 lists $n proposals"
+  fi
   n=$(curl -fsS "$BASE_URL/proposals/$COMMENTS_PROPOSAL" | grep -c '<li class="comment ') || true
-  [ "$n" -ge 50 ] || die "/proposals/$COMMENTS_PROPOSAL shows $n comments"
+  [ "$n" -ge 20 ] || die "/proposals/$COMMENTS_PROPOSAL shows $n comments"
   search="/search?q=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$SEARCH_QUERY")"
   n=$(curl -fsS "$BASE_URL$search" | grep -c '<li><a href="/proposals/') || true
   [ "$n" -ge 1 ] || die "the search for $SEARCH_QUERY finds nothing"
 
   log "$backend: measuring (${DURATION} each after ${WARMUP} warm-up, ${CONNECTIONS} connections, ${THREADS} threads)"
   declare -A RPS=() P50=() P99=()
+  for key in healthz list1 list100 proposal search support; do RPS[$key]=-; P50[$key]=-; P99[$key]=-; done
   for item in "healthz|/healthz" "list1|/scopes/$LIST_SCOPE/proposals" "list100|$page100" \
               "proposal|/proposals/$COMMENTS_PROPOSAL" "search|$search"; do
     key=${item%%|*}; url=$BASE_URL${item#*|}
+    wanted "$key" || continue
     log "$backend: $key ${item#*|}"
     warm "$url"
     measure "$backend-$key" "$url"
     RPS[$key]=$M_RPS P50[$key]=$M_P50 P99[$key]=$M_P99
   done
-  log "$backend: support casting (POST /api/v1/proposals/{id}/support, $TOKENS residents × $SUPPORT_TARGETS city proposals)"
-  SCRIPT="$HERE/support.lua"
-  support_url="$BASE_URL/api/v1/proposals/0/support"
-  warm "$support_url" "$out/tokens.txt" "$out/support_targets.txt" 0 "$THREADS"
-  # The warm-up used the (resident, proposal) pairs from offset 0 on; the measurement starts half-way.
-  offset=$(( SUPPORT_TARGETS * TOKENS / 2 ))
-  measure "$backend-support" "$support_url" "$out/tokens.txt" "$out/support_targets.txt" "$offset" "$THREADS"
-  RPS[support]=$M_RPS P50[support]=$M_P50 P99[support]=$M_P99
-  SCRIPT=
-  counts=$(grep '^SUPPORTS' "$WORK/wrk-$backend-support.txt") || counts="SUPPORTS new=? already=? failed=?"
-  s_new=$(sed 's/.*new=\([0-9?]*\).*/\1/' <<<"$counts")
-  s_already=$(sed 's/.*already=\([0-9?]*\).*/\1/' <<<"$counts")
-  s_failed=$(sed 's/.*failed=\([0-9?]*\).*/\1/' <<<"$counts")
-  [ "$s_failed" = 0 ] || { echo "bench: $s_failed supports failed ($counts)" >&2; FAILED=1; }
+  s_new=- s_already=- s_failed=0
+  if wanted support; then
+    log "$backend: support casting (POST /api/v1/proposals/{id}/support, $TOKENS residents × $SUPPORT_TARGETS city proposals)"
+    SCRIPT="$HERE/support.lua"
+    support_url="$BASE_URL/api/v1/proposals/0/support"
+    warm "$support_url" "$out/tokens.txt" "$out/support_targets.txt" 0 "$THREADS"
+    # The warm-up used the (resident, proposal) pairs from offset 0 on; the measurement starts half-way.
+    offset=$(( SUPPORT_TARGETS * TOKENS / 2 ))
+    measure "$backend-support" "$support_url" "$out/tokens.txt" "$out/support_targets.txt" "$offset" "$THREADS"
+    RPS[support]=$M_RPS P50[support]=$M_P50 P99[support]=$M_P99
+    SCRIPT=
+    counts=$(grep '^SUPPORTS' "$WORK/wrk-$backend-support.txt") || counts="SUPPORTS new=? already=? failed=?"
+    s_new=$(sed 's/.*new=\([0-9?]*\).*/\1/' <<<"$counts")
+    s_already=$(sed 's/.*already=\([0-9?]*\).*/\1/' <<<"$counts")
+    s_failed=$(sed 's/.*failed=\([0-9?]*\).*/\1/' <<<"$counts")
+    [ "$s_failed" = 0 ] || { echo "bench: $s_failed supports failed ($counts)" >&2; FAILED=1; }
+  fi
   stop_server
   bad=$(count_mismatches "$backend" "$database")
   if [ "$bad" != 0 ] && [ "$bad" != "?" ]; then
@@ -263,6 +283,7 @@ for backend in $BACKENDS; do
 
   add_row "$backend" /healthz "${RPS[healthz]}" "${P50[healthz]}" "${P99[healthz]}" "ceiling"
   for key in list1 list100; do
+    wanted "$key" || continue
     if [ "${RPS[$key]}" = - ] || [ "${RPS[healthz]}" = - ]; then ratio=-; rv=FAILED; else
       ratio=$(awk -v d="${RPS[$key]}" -v h="${RPS[healthz]}" 'BEGIN { printf "%.1f", 100 * d / h }')
       rv=$(awk -v r="$ratio" -v g="$RATIO_GOAL" 'BEGIN { print (r >= g) ? "meets" : "MISSES" }')
@@ -272,13 +293,24 @@ for backend in $BACKENDS; do
     label="list page 1"; [ "$key" = list100 ] && label="list page 100"
     add_row "$backend" "$label" "${RPS[$key]}" "${P50[$key]}" "${P99[$key]}" "$pv; ${ratio}% of /healthz (>= ${RATIO_GOAL}%): $rv"
   done
-  pv=$(p99_verdict "${P99[proposal]}"); [[ "$pv" == *MISSES* ]] && MISSED=1
-  add_row "$backend" "proposal, 500 comments" "${RPS[proposal]}" "${P50[proposal]}" "${P99[proposal]}" "$pv"
-  pv=$(p99_verdict "${P99[search]}"); [[ "$pv" == *MISSES* ]] && MISSED=1
-  add_row "$backend" "search \"$SEARCH_QUERY\" ($SEARCH_MATCHES hits)" "${RPS[search]}" "${P50[search]}" "${P99[search]}" "$pv"
-  exact="support counts = rows"; [ "$bad" = "?" ] && exact="counts unchecked (no sqlite3)"
-  add_row "$backend" "POST support" "${RPS[support]}" "${P50[support]}" "${P99[support]}" "new $s_new, already supporting $s_already, failed 0; $exact"
-  VERDICTS+=("$(printf '%-9s seeded in %s s (%s residents, %s proposals, %s supports, %s comments)' "$backend" "$SEED_SECONDS" "$SEED_USERS" "$SEED_PROPOSALS" "$SEED_SUPPORTS" "$SEED_COMMENTS")")
+  if wanted proposal; then
+    pv=$(p99_verdict "${P99[proposal]}"); [[ "$pv" == *MISSES* ]] && MISSED=1
+    add_row "$backend" "proposal, 500 comments" "${RPS[proposal]}" "${P50[proposal]}" "${P99[proposal]}" "$pv"
+  fi
+  if wanted search; then
+    pv=$(p99_verdict "${P99[search]}"); [[ "$pv" == *MISSES* ]] && MISSED=1
+    add_row "$backend" "search \"$SEARCH_QUERY\" ($SEARCH_MATCHES hits)" "${RPS[search]}" "${P50[search]}" "${P99[search]}" "$pv"
+  fi
+  if wanted support; then
+    exact="support counts = rows"; [ "$bad" = "?" ] && exact="counts unchecked (no sqlite3)"
+    add_row "$backend" "POST support" "${RPS[support]}" "${P50[support]}" "${P99[support]}" "new $s_new, already supporting $s_already, failed 0; $exact"
+  fi
+  if [ -n "${RESULTS:-}" ]; then
+    for key in healthz list1 list100 proposal search support; do
+      wanted "$key" && printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$backend" "$key" "${RPS[$key]}" "${P50[$key]}" "${P99[$key]}" "$PEAK_KB" >>"$RESULTS"
+    done
+  fi
+  VERDICTS+=("$(printf '%-9s seeded in %s s (%s residents, %s proposals, %s supports, %s comments); server peak memory (VmHWM) %s kB' "$backend" "$SEED_SECONDS" "$SEED_USERS" "$SEED_PROPOSALS" "$SEED_SUPPORTS" "$SEED_COMMENTS" "$PEAK_KB")")
   if [ "$backend" = postgres ]; then
     [ "${KEEP:-}" = 1 ] && echo "bench: kept PostgreSQL database $PG_DB" >&2
     drop_pg_db

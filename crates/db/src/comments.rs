@@ -5,7 +5,7 @@ use maeul_domain::notify::EventKind;
 
 use crate::{BeginWrite, Db, DbError, DbResult, db_run, now, record_event};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct CommentRow {
     pub id: i64,
     pub proposal_id: i64,
@@ -13,12 +13,17 @@ pub struct CommentRow {
     pub author_id: i64,
     pub author_name: String,
     pub body: String,
+    /// The body as safe HTML, stored when written (None: written before it was stored; render `body`).
+    pub body_html: Option<String>,
+    /// The top-level comment this one's thread hangs from (itself for a top-level comment).
+    pub root_id: Option<i64>,
     pub created_at: i64,
     pub edited_at: Option<i64>,
     pub up_votes: i64,
     pub down_votes: i64,
     /// A debate comment's side.
     #[sqlx(try_from = "Option<String>")]
+    #[serde(deserialize_with = "crate::rows::optional_named")]
     pub position: crate::OptionalName<maeul_domain::debate::Position>,
     /// Set while moderators hide it: kept, shown to its author and moderators only.
     pub hidden_at: Option<i64>,
@@ -30,12 +35,15 @@ pub struct CommentEdit {
     pub edited_at: i64,
 }
 
+/// A page of threads holds about this many comments (whole threads; at least one).
+pub const PAGE_COMMENTS: i64 = 60;
+
 /// Replies nest this deep at most; a reply to the deepest level attaches to its parent's thread.
 pub const MAX_DEPTH: usize = 3;
 
 const SELECT_COMMENT: &str =
     "SELECT c.id, c.proposal_id, c.parent_id, c.author_id, u.display_name AS author_name, c.body,
-        c.created_at, c.edited_at, c.up_votes, c.down_votes, c.position, c.hidden_at
+        c.body_html, c.root_id, c.created_at, c.edited_at, c.up_votes, c.down_votes, c.position, c.hidden_at
      FROM comments c JOIN users u ON u.id = c.author_id";
 
 impl Db {
@@ -49,24 +57,33 @@ impl Db {
         body: &str,
         position: Option<Position>,
     ) -> DbResult<i64> {
-        if let Some(parent) = parent_id {
-            let p = self.comment(parent).await?.ok_or(DbError::NotFound)?;
-            if p.proposal_id != proposal_id {
-                return Err(DbError::Refused(maeul_domain::Refusal::field(
-                    "parent",
-                    maeul_domain::account::FieldError::Invalid,
-                )));
+        let root_id = match parent_id {
+            Some(parent) => {
+                let p = self.comment(parent).await?.ok_or(DbError::NotFound)?;
+                if p.proposal_id != proposal_id {
+                    return Err(DbError::Refused(maeul_domain::Refusal::field(
+                        "parent",
+                        maeul_domain::account::FieldError::Invalid,
+                    )));
+                }
+                Some(p.root_id.unwrap_or(p.id))
             }
-        }
+            None => None,
+        };
+        let html = maeul_domain::markdown::to_safe_html(body);
         let at = now();
         db_run!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let id = sqlx::query_scalar::<_, i64>(
-                "INSERT INTO comments (proposal_id, parent_id, author_id, body, created_at, position, search_terms)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
-                .bind(proposal_id).bind(parent_id).bind(author_id).bind(body).bind(at)
+                "INSERT INTO comments (proposal_id, parent_id, root_id, author_id, body, body_html, created_at, position, search_terms)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id")
+                .bind(proposal_id).bind(parent_id).bind(root_id).bind(author_id).bind(body).bind(&html).bind(at)
                 .bind(position.map(Position::as_str)).bind(maeul_domain::search::index_terms(body))
                 .fetch_one(&mut *tx).await?;
+            if root_id.is_none() {
+                // A top-level comment is its own thread's root.
+                sqlx::query("UPDATE comments SET root_id = id WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            }
             sqlx::query("UPDATE proposals SET comment_count = comment_count + 1 WHERE id = $1").bind(proposal_id)
                 .execute(&mut *tx).await?;
             sqlx::query("INSERT INTO follows (user_id, target_kind, target_id, created_at) VALUES ($1, 'proposal', $2, $3)
@@ -107,40 +124,64 @@ impl Db {
         )
     }
 
-    /// One page of top-level comments (oldest first, after the cursor) and every reply under them.
+    /// One page of whole threads, oldest first after the cursor (the last top-level comment shown): at
+    /// most `limit` top-level comments with every reply under them, fewer when their threads pass
+    /// [`PAGE_COMMENTS`] comments together (always at least one thread). Returns the top-level comments,
+    /// their replies, and whether threads remain after this page.
     pub async fn comment_page(
         &self,
         proposal_id: i64,
         after_id: i64,
         limit: i64,
-    ) -> DbResult<(Vec<CommentRow>, Vec<CommentRow>)> {
-        let top_sql = format!(
-            "{SELECT_COMMENT} WHERE c.proposal_id = $1 AND c.parent_id IS NULL AND c.id > $2 ORDER BY c.id LIMIT $3"
-        );
-        let top = db_run!(self, pool => sqlx::query_as::<_, CommentRow>(&top_sql).bind(proposal_id).bind(after_id).bind(limit).fetch_all(pool).await?);
-        let Some(first) = top.first() else {
-            return Ok((top, vec![]));
+    ) -> DbResult<(Vec<CommentRow>, Vec<CommentRow>, bool)> {
+        // The page's last thread, from each next thread's size (index comments_roots), and the last
+        // thread looked at (one past the page when more remain).
+        let (last, seen): (Option<i64>, Option<i64>) = db_run!(self, pool => sqlx::query_as(
+            "SELECT MAX(CASE WHEN (running <= $4 OR rn = 1) AND rn <= $3 THEN root_id END), MAX(root_id)
+             FROM (SELECT root_id, SUM(n) OVER (ORDER BY root_id) AS running,
+                          ROW_NUMBER() OVER (ORDER BY root_id) AS rn
+                   FROM (SELECT root_id, COUNT(*) AS n FROM comments
+                         WHERE proposal_id = $1 AND root_id > $2
+                         GROUP BY root_id ORDER BY root_id LIMIT $3 + 1) AS sizes) AS runs")
+            .bind(proposal_id).bind(after_id).bind(limit).bind(PAGE_COMMENTS)
+            .fetch_one(pool).await?);
+        let Some(last) = last else {
+            return Ok((vec![], vec![], false));
         };
-        // Replies of this page: every non-top comment of the proposal whose thread root is in [first, last].
-        // Threads are shallow, so fetching the proposal's replies and keeping those under this page's roots
-        // costs one query; the root of each reply is resolved in memory.
-        let replies_sql = format!(
-            "{SELECT_COMMENT} WHERE c.proposal_id = $1 AND c.parent_id IS NOT NULL AND c.id > $2 ORDER BY c.id"
+        let sql = format!(
+            "{SELECT_COMMENT} WHERE c.proposal_id = $1 AND c.root_id > $2 AND c.root_id <= $3 ORDER BY c.id"
         );
-        let all = db_run!(self, pool => sqlx::query_as::<_, CommentRow>(&replies_sql).bind(proposal_id).bind(first.id).fetch_all(pool).await?);
-        let roots: std::collections::HashSet<i64> = top.iter().map(|c| c.id).collect();
-        let mut root_of: std::collections::HashMap<i64, i64> =
-            top.iter().map(|c| (c.id, c.id)).collect();
-        let mut replies = vec![];
-        for reply in all {
-            if let Some(&root) = reply.parent_id.and_then(|p| root_of.get(&p)) {
-                root_of.insert(reply.id, root);
-                if roots.contains(&root) {
-                    replies.push(reply);
-                }
+        let (top, replies) = self
+            .comment_rows(&sql, proposal_id, after_id, last)
+            .await?
+            .into_iter()
+            .partition(|c| c.parent_id.is_none());
+        Ok((top, replies, seen.is_some_and(|s| s > last)))
+    }
+
+    /// Comments by a query of [`SELECT_COMMENT`] taking three integers, in id order (on SQLite as one
+    /// value: `crate::rows`).
+    async fn comment_rows(&self, sql: &str, a: i64, b: i64, c: i64) -> DbResult<Vec<CommentRow>> {
+        match self {
+            Db::Sqlite(pool) => {
+                let json: String = sqlx::query_scalar(&crate::rows::json_array_sql(
+                    sql,
+                    crate::rows::COMMENT_COLUMNS,
+                ))
+                .bind(a)
+                .bind(b)
+                .bind(c)
+                .fetch_one(pool)
+                .await?;
+                crate::rows::decode::<CommentRow, _>(&json, |c| c.id)
             }
+            Db::Postgres(pool) => Ok(sqlx::query_as::<_, CommentRow>(sql)
+                .bind(a)
+                .bind(b)
+                .bind(c)
+                .fetch_all(pool)
+                .await?),
         }
-        Ok((top, replies))
     }
 
     /// Replaces a comment's text, keeping the old text in its history.
@@ -151,8 +192,9 @@ impl Db {
             let mut tx = pool.begin_write().await?;
             sqlx::query("INSERT INTO comment_edits (comment_id, old_body, edited_at) VALUES ($1, $2, $3)")
                 .bind(id).bind(&old.body).bind(at).execute(&mut *tx).await?;
-            sqlx::query("UPDATE comments SET body = $1, edited_at = $2, search_terms = $3 WHERE id = $4")
-                .bind(body).bind(at).bind(maeul_domain::search::index_terms(body)).bind(id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE comments SET body = $1, body_html = $2, edited_at = $3, search_terms = $4 WHERE id = $5")
+                .bind(body).bind(maeul_domain::markdown::to_safe_html(body)).bind(at)
+                .bind(maeul_domain::search::index_terms(body)).bind(id).execute(&mut *tx).await?;
             tx.commit().await?;
         });
         Ok(())
@@ -196,12 +238,13 @@ impl Db {
 }
 
 /// A comment found by search, with the proposal or debate it is on.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct CommentHit {
     pub id: i64,
     pub proposal_id: i64,
     pub proposal_title: String,
     #[sqlx(try_from = "String")]
+    #[serde(deserialize_with = "crate::rows::named")]
     pub proposal_kind: crate::proposals::Kind,
     pub author_name: String,
     pub body: String,
@@ -247,12 +290,16 @@ impl Db {
                     "{COMMENT_HIT} JOIN comments_fts f ON f.rowid = c.id
                      WHERE comments_fts MATCH $1 AND {COMMENT_FILTERS} ORDER BY f.rowid DESC LIMIT $3"
                 );
-                sqlx::query_as::<_, CommentHit>(&sql)
-                    .bind(crate::proposals::fts5_query(query))
-                    .bind(&pattern)
-                    .bind(fetch)
-                    .fetch_all(pool)
-                    .await?
+                let json: String = sqlx::query_scalar(&crate::rows::json_array_sql(
+                    &sql,
+                    crate::rows::COMMENT_HIT_COLUMNS,
+                ))
+                .bind(crate::proposals::fts5_query(query))
+                .bind(&pattern)
+                .bind(fetch)
+                .fetch_one(pool)
+                .await?;
+                crate::rows::decode::<CommentHit, _>(&json, |c| std::cmp::Reverse(c.id))?
             }
             Db::Postgres(pool) => {
                 // The matching ids come from the GIN index first (materialised): left to itself the
@@ -260,7 +307,7 @@ impl Db {
                 // comments when few match (bench/public-sphere).
                 let sql = format!(
                     "WITH hits AS MATERIALIZED (
-                         SELECT id FROM comments WHERE to_tsvector('simple', search_terms) @@ to_tsquery('simple', $1))
+                         SELECT id FROM comments WHERE search_tsv @@ to_tsquery('simple', $1))
                      {COMMENT_HIT} JOIN hits h ON h.id = c.id WHERE {COMMENT_FILTERS} ORDER BY c.id DESC LIMIT $3"
                 );
                 sqlx::query_as::<_, CommentHit>(&sql)

@@ -34,6 +34,7 @@ pub mod proposals;
 pub mod ratelimit;
 pub mod residency;
 pub mod roles;
+mod rows;
 pub mod scopes;
 pub mod secrets;
 pub mod seed;

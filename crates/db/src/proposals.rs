@@ -11,7 +11,7 @@ use maeul_domain::notify::EventKind;
 
 use crate::{BeginWrite, Db, DbError, DbResult, db_run, now, record_event};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct ProposalRow {
     pub id: i64,
     pub scope_id: i64,
@@ -20,8 +20,10 @@ pub struct ProposalRow {
     pub title: String,
     pub body: String,
     #[sqlx(try_from = "String")]
+    #[serde(deserialize_with = "crate::rows::named")]
     pub category: Category,
     #[sqlx(try_from = "String")]
+    #[serde(deserialize_with = "crate::rows::named")]
     pub state: ItemState,
     pub support_count: i64,
     pub forum_participants: i64,
@@ -29,6 +31,7 @@ pub struct ProposalRow {
     pub created_at: i64,
     pub collecting_until: Option<i64>,
     #[sqlx(try_from = "String")]
+    #[serde(deserialize_with = "crate::rows::named")]
     pub kind: Kind,
     pub location: String,
     /// A concluded debate's conclusion.
@@ -190,8 +193,29 @@ impl Db {
                AND p.hidden_at IS NULL AND p.id < $3
              ORDER BY p.id DESC LIMIT $4"
         );
-        Ok(db_run!(self, pool => sqlx::query_as::<_, ProposalRow>(&sql)
-            .bind(kind.as_str()).bind(scope_id).bind(before_id.unwrap_or(i64::MAX)).bind(limit).fetch_all(pool).await?))
+        let before = before_id.unwrap_or(i64::MAX);
+        match self {
+            Db::Sqlite(pool) => {
+                let json: String = sqlx::query_scalar(&crate::rows::json_array_sql(
+                    &sql,
+                    crate::rows::PROPOSAL_COLUMNS,
+                ))
+                .bind(kind.as_str())
+                .bind(scope_id)
+                .bind(before)
+                .bind(limit)
+                .fetch_one(pool)
+                .await?;
+                crate::rows::decode::<ProposalRow, _>(&json, |p| std::cmp::Reverse(p.id))
+            }
+            Db::Postgres(pool) => Ok(sqlx::query_as::<_, ProposalRow>(&sql)
+                .bind(kind.as_str())
+                .bind(scope_id)
+                .bind(before)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?),
+        }
     }
 
     /// A person's public proposals and debates, newest first.
@@ -666,24 +690,28 @@ impl Db {
                 };
                 let sql = format!("{SELECT_PROPOSAL} JOIN scopes s ON s.id = p.scope_id JOIN proposals_fts f ON f.rowid = p.id
                                    WHERE proposals_fts MATCH $1 {cursor} AND {SEARCH_FILTERS} {order} LIMIT $8");
-                sqlx::query_as::<_, ProposalRow>(&sql)
-                    .bind(fts5_query(q))
-                    .bind(&pattern)
-                    .bind(state)
-                    .bind(category)
-                    .bind(order_key)
-                    .bind(support_cursor)
-                    .bind(id_cursor)
-                    .bind(fetch)
-                    .bind(kind)
-                    .bind(from)
-                    .bind(until)
-                    .fetch_all(pool)
-                    .await?
+                let json: String = sqlx::query_scalar(&crate::rows::json_array_sql(
+                    &sql,
+                    crate::rows::PROPOSAL_COLUMNS,
+                ))
+                .bind(fts5_query(q))
+                .bind(&pattern)
+                .bind(state)
+                .bind(category)
+                .bind(order_key)
+                .bind(support_cursor)
+                .bind(id_cursor)
+                .bind(fetch)
+                .bind(kind)
+                .bind(from)
+                .bind(until)
+                .fetch_one(pool)
+                .await?;
+                crate::rows::decode::<ProposalRow, _>(&json, |p| search_order_key(search.order, p))?
             }
             (Some(q), Db::Postgres(pool)) => {
                 let sql = format!("{SELECT_PROPOSAL} JOIN scopes s ON s.id = p.scope_id
-                                   WHERE to_tsvector('simple', p.search_terms) @@ to_tsquery('simple', $1) AND {SEARCH_FILTERS} {order} LIMIT $8");
+                                   WHERE p.search_tsv @@ to_tsquery('simple', $1) AND {SEARCH_FILTERS} {order} LIMIT $8");
                 // Not a prepared statement: after five runs PostgreSQL would switch to a generic plan that
                 // cannot see which filters are empty and loops over every scope (3.7 s instead of 24 ms).
                 sqlx::query_as::<_, ProposalRow>(&sql)
@@ -713,4 +741,13 @@ impl Db {
         rows.truncate(search.limit as usize);
         Ok(rows)
     }
+}
+
+/// The sort key of a search order (what its ORDER BY sorts by, descending).
+fn search_order_key(order: SearchOrder, p: &ProposalRow) -> std::cmp::Reverse<(i64, i64)> {
+    std::cmp::Reverse(match order {
+        SearchOrder::Recent => (p.id, 0),
+        SearchOrder::MostSupported => (p.support_count, p.id),
+        SearchOrder::MostCommented => (p.comment_count, p.id),
+    })
 }

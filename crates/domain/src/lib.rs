@@ -15,6 +15,7 @@ pub mod evaluation;
 pub mod forum;
 pub mod labels;
 pub mod lang;
+pub mod markdown;
 pub mod moderation;
 pub mod named;
 pub mod notify;

@@ -18,7 +18,7 @@ pub mod http;
 pub mod i18n;
 pub mod jobs;
 pub mod mailer;
-pub mod markdown;
+pub use maeul_domain::markdown;
 pub mod ratelimit;
 mod routes;
 pub mod static_files;

@@ -600,6 +600,7 @@ async fn run() -> Res<()> {
         proposal: i64,
         local: usize,
         parent_local: Option<usize>,
+        root_local: usize,
         author: i64,
         at: i64,
         body: String,
@@ -616,6 +617,7 @@ async fn run() -> Res<()> {
         times.sort_unstable();
         let mut depth: Vec<usize> = Vec::with_capacity(p.comments);
         let mut parents: Vec<Option<usize>> = Vec::with_capacity(p.comments);
+        let mut roots: Vec<usize> = Vec::with_capacity(p.comments);
         // The big thread: about 200 top-level comments and 300 replies; elsewhere 40% replies.
         let reply_share = if Some(i) == big { 0.6 } else { 0.4 };
         for (k, &at) in times.iter().enumerate() {
@@ -630,10 +632,12 @@ async fn run() -> Res<()> {
             };
             depth.push(parent.map_or(0, |q| depth[q] + 1));
             parents.push(parent);
+            roots.push(parent.map_or(k, |q| roots[q]));
             all.push(C {
                 proposal: p.id,
                 local: k,
                 parent_local: parent,
+                root_local: roots[k],
                 author: everyone[rng.gen_range(0..everyone.len())],
                 at,
                 body: comment_text(&mut rng),
@@ -657,8 +661,10 @@ async fn run() -> Res<()> {
                 ("id", Kind::Int),
                 ("proposal_id", Kind::Int),
                 ("parent_id", Kind::NullInt),
+                ("root_id", Kind::Int),
                 ("author_id", Kind::Int),
                 ("body", Kind::Text),
+                ("body_html", Kind::Text),
                 ("created_at", Kind::Int),
                 ("search_terms", Kind::Text),
             ],
@@ -668,8 +674,11 @@ async fn run() -> Res<()> {
                 V::I(first_comment + n as i64),
                 V::I(c.proposal),
                 V::N(c.parent_local.map(|q| id_of[&(c.proposal, q)])),
+                V::I(id_of[&(c.proposal, c.root_local)]),
                 V::I(c.author),
                 V::T(c.body.clone()),
+                // Stored rendered, as comments written through the platform are.
+                V::T(maeul_domain::markdown::to_safe_html(&c.body)),
                 V::I(c.at),
                 // Searchable exactly as comments written through the platform are.
                 V::T(maeul_domain::search::index_terms(&c.body)),

@@ -24,6 +24,7 @@ maeul_testkit::backend_tests!(
     concurrent_supports_are_counted_exactly,
     korean_search_with_filters_and_cursors,
     comments_thread_page_edit_and_vote,
+    comment_pages_hold_whole_threads_of_bounded_size,
     events_notify_authors_followers_and_mentions_once,
     jobs_are_claimed_once_retried_and_scheduled_once,
     notification_mail_is_recorded_once,
@@ -790,25 +791,59 @@ async fn comments_thread_page_edit_and_vote(db: Db) {
     );
     assert_eq!(db.proposal(id).await.unwrap().unwrap().comment_count, 8);
 
-    let (page1, replies1) = db.comment_page(id, 0, 2).await.unwrap();
+    let (page1, replies1, more1) = db.comment_page(id, 0, 2).await.unwrap();
+    assert!(more1);
     assert_eq!(page1.iter().map(|c| c.id).collect::<Vec<_>>(), tops[..2]);
     assert_eq!(
         replies1.iter().map(|c| c.id).collect::<Vec<_>>(),
         vec![reply, nested]
     );
-    let (page2, replies2) = db.comment_page(id, page1[1].id, 2).await.unwrap();
+    let (page2, replies2, _) = db.comment_page(id, page1[1].id, 2).await.unwrap();
     assert_eq!(page2.iter().map(|c| c.id).collect::<Vec<_>>(), tops[2..4]);
     assert_eq!(
         replies2.iter().map(|c| c.id).collect::<Vec<_>>(),
         vec![late_reply]
     );
-    let (page3, _) = db.comment_page(id, page2[1].id, 2).await.unwrap();
+    let (page3, _, more3) = db.comment_page(id, page2[1].id, 2).await.unwrap();
     assert_eq!(page3.len(), 1);
+    assert!(!more3, "the last page says so");
+    // Every comment knows its thread's root, however deep; replies of other pages' threads stay out.
+    let mut roots = vec![];
+    for c in [tops[0], reply, nested, late_reply] {
+        roots.push(db.comment(c).await.unwrap().unwrap().root_id);
+    }
+    assert_eq!(
+        roots,
+        [Some(tops[0]), Some(tops[0]), Some(tops[0]), Some(tops[3])]
+    );
+    let later_reply = db
+        .add_comment(
+            id,
+            Some(tops[4]),
+            voter,
+            "**굵게** <script>x</script>",
+            None,
+        )
+        .await
+        .unwrap();
+    let (_, replies2_again, _) = db.comment_page(id, page1[1].id, 2).await.unwrap();
+    assert_eq!(
+        replies2_again.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![late_reply],
+        "a reply under the next page's root is not on this page"
+    );
+    // The rendered body is stored with the comment, sanitised, and follows edits.
+    let stored = db.comment(later_reply).await.unwrap().unwrap();
+    assert_eq!(
+        stored.body_html.as_deref(),
+        Some("<p><strong>굵게</strong> &lt;script&gt;x&lt;/script&gt;</p>\n")
+    );
 
     db.edit_comment(tops[0], "고친 의견").await.unwrap();
     db.edit_comment(tops[0], "다시 고친 의견").await.unwrap();
     let edited = db.comment(tops[0]).await.unwrap().unwrap();
     assert_eq!(edited.body, "다시 고친 의견");
+    assert_eq!(edited.body_html.as_deref(), Some("<p>다시 고친 의견</p>\n"));
     assert!(edited.edited_at.is_some());
     let history: Vec<String> = db
         .comment_history(tops[0])
@@ -844,6 +879,52 @@ async fn comments_thread_page_edit_and_vote(db: Db) {
         db.vote_comment(99_999, voter, 1).await,
         Err(DbError::NotFound)
     ));
+}
+
+/// Long threads make short pages: a page stops before the thread that would take it past
+/// `PAGE_COMMENTS` comments, but always holds at least one whole thread.
+async fn comment_pages_hold_whole_threads_of_bounded_size(db: Db) {
+    let tree = seeded(&db).await;
+    let (id, author) = proposal_in_collection(&db, &tree).await;
+    let voter = user(&db, "long@example.kr").await;
+    let mut roots = vec![];
+    for (i, replies) in [70, 30, 0].into_iter().enumerate() {
+        let root = db
+            .add_comment(id, None, author, &format!("스레드 {i}"), None)
+            .await
+            .unwrap();
+        let mut parent = root;
+        for k in 0..replies {
+            // Alternate direct replies and replies to replies: the root is found at any depth.
+            let to = if k % 2 == 0 { root } else { parent };
+            parent = db
+                .add_comment(id, Some(to), voter, &format!("답 {k}"), None)
+                .await
+                .unwrap();
+        }
+        roots.push(root);
+    }
+    let (top, replies, more) = db.comment_page(id, 0, 10).await.unwrap();
+    assert_eq!(
+        top.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [roots[0]],
+        "one thread of 71, alone"
+    );
+    assert_eq!(replies.len(), 70);
+    assert!(more);
+    let (top, replies, more) = db.comment_page(id, roots[0], 10).await.unwrap();
+    assert_eq!(
+        top.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [roots[1], roots[2]],
+        "31 + 1 comments fit"
+    );
+    assert_eq!(replies.len(), 30);
+    assert!(!more);
+    let (top, _, more) = db.comment_page(id, roots[1], 1).await.unwrap();
+    assert_eq!(top.iter().map(|c| c.id).collect::<Vec<_>>(), [roots[2]]);
+    assert!(!more);
+    let (top, replies, more) = db.comment_page(id, roots[2], 10).await.unwrap();
+    assert!(top.is_empty() && replies.is_empty() && !more);
 }
 
 /// Fans out every due event job (digests are marked done untouched); returns how many events ran.

@@ -10,7 +10,7 @@ use crate::http::section::{ScopeSection, SectionItem, SectionLink};
 use crate::http::{Ctx, PageError};
 
 /// Orders a page of top-level comments and their replies as a thread (depth-first), each with its depth
-/// and its body rendered from markdown.
+/// and its body as safe HTML (stored when written; rendered here only for comments older than that).
 pub fn thread(top: Vec<CommentRow>, replies: Vec<CommentRow>) -> Vec<(CommentRow, usize, String)> {
     let mut children: std::collections::HashMap<i64, Vec<CommentRow>> = Default::default();
     for r in replies {
@@ -21,12 +21,15 @@ pub fn thread(top: Vec<CommentRow>, replies: Vec<CommentRow>) -> Vec<(CommentRow
     }
     let mut out = vec![];
     let mut stack: Vec<(CommentRow, usize)> = top.into_iter().rev().map(|c| (c, 0)).collect();
-    while let Some((c, depth)) = stack.pop() {
+    while let Some((mut c, depth)) = stack.pop() {
         if let Some(kids) = children.remove(&c.id) {
             let depth_below = (depth + 1).min(maeul_db::comments::MAX_DEPTH);
             stack.extend(kids.into_iter().rev().map(|k| (k, depth_below)));
         }
-        let html = crate::markdown::to_safe_html(&c.body);
+        let html = match c.body_html.take() {
+            Some(html) => html,
+            None => crate::markdown::to_safe_html(&c.body),
+        };
         out.push((c, depth, html));
     }
     out

@@ -223,7 +223,8 @@ struct ItemPage<'a> {
     followers: i64,
     attachments: Vec<AttachmentInfo>,
     positions: (i64, i64, i64),
-    report_reasons: [ReportReason; 5],
+    /// Each report reason and its label, translated once for the page (a form under every comment).
+    report_reasons: Vec<(&'static str, String)>,
     responders: [Responder; 2],
     attachment_error: Option<String>,
     /// The agenda item this proposal was promoted to (the plan's side of the link), if any.
@@ -280,7 +281,7 @@ pub async fn show(
     } else {
         Some(ctx.t("proposal-residents-only"))
     };
-    let page_of_comments = comments::page(state, ctx.caller(), id, q.after, COMMENT_PAGE).await?;
+    let page_of_comments = comments::page_of(state, &v.item, q.after, COMMENT_PAGE).await?;
     let agenda_item = crate::areas::plan::service::items::for_proposal(state, id).await?;
     let page = ItemPage {
         agenda_item,
@@ -311,7 +312,10 @@ pub async fn show(
         followers: v.followers,
         attachments: v.attachments,
         positions: v.positions,
-        report_reasons: ReportReason::ALL,
+        report_reasons: ReportReason::ALL
+            .iter()
+            .map(|r| (r.as_str(), ctx.label(r)))
+            .collect(),
         responders: Responder::ALL,
         attachment_error,
         crumbs: list_crumbs(ctx, scope, v.item.kind).current(&v.item.title),

@@ -11,8 +11,9 @@ use super::items::{ladder_for, visible};
 use crate::AppState;
 use crate::http::{Caller, ServiceError, ServiceResult};
 
-/// Top-level comments per page (each with every reply under it).
-pub const COMMENT_PAGE: i64 = 50;
+/// Top-level comments per page at most, each with every reply under it (and fewer threads when they are
+/// long: `maeul_db::comments::PAGE_COMMENTS`).
+pub const COMMENT_PAGE: i64 = 20;
 
 /// A page of an item's comments: top-level ones after the cursor, their replies, and the next cursor.
 pub struct CommentPage {
@@ -28,15 +29,24 @@ pub async fn page(
     after: Option<i64>,
     limit: i64,
 ) -> ServiceResult<CommentPage> {
-    visible(state, caller, item_id).await?;
+    let item = visible(state, caller, item_id).await?;
+    page_of(state, &item, after, limit).await
+}
+
+/// A page of the comments of an item the caller has already been shown (its page loaded it).
+pub async fn page_of(
+    state: &AppState,
+    item: &ProposalRow,
+    after: Option<i64>,
+    limit: i64,
+) -> ServiceResult<CommentPage> {
+    let item_id = item.id;
     let limit = limit.clamp(1, 100);
-    let (top, replies) = state
+    let (top, replies, more) = state
         .db
         .comment_page(item_id, after.unwrap_or(0), limit)
         .await?;
-    let next_after = (top.len() as i64 == limit)
-        .then(|| top.last().map(|c| c.id))
-        .flatten();
+    let next_after = more.then(|| top.last().map(|c| c.id)).flatten();
     Ok(CommentPage {
         top,
         replies,

@@ -1,6 +1,14 @@
-//! User markdown to safe HTML. Raw HTML in the source is shown as text, never interpreted, and links or
+//! User markdown to safe HTML (pure: stored beside the source when a comment is written, so pages do not
+//! render it on every view). Raw HTML in the source is shown as text, never interpreted, and links or
 //! images may only point to http(s), mailto or this site: no `javascript:` or `data:` URLs.
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, html};
+
+/// Every byte outside RFC 3986's unreserved set is percent-encoded (a mention's path segment).
+const NOT_UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 fn safe_url(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
@@ -45,10 +53,10 @@ fn link_proposals(source: &str) -> String {
 fn link_mentions(source: &str) -> String {
     let mut out = String::with_capacity(source.len());
     let mut copied = 0;
-    for (start, end) in maeul_domain::notify::mention_spans(source) {
+    for (start, end) in crate::notify::mention_spans(source) {
         let name = &source[start..end];
         out.push_str(&source[copied..start - 1]);
-        let encoded = crate::http::percent_encode(name);
+        let encoded = percent_encoding::utf8_percent_encode(name, NOT_UNRESERVED);
         out.push_str(&format!("[@{name}](/people/{encoded})"));
         copied = end;
     }
