@@ -73,3 +73,52 @@ impl Db {
         Ok(())
     }
 }
+
+const DUE_MAP: &str = "SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $1 AND attempts < $2
+     AND (locked_until IS NULL OR locked_until < $1) AND kind = 'forum_map' LIMIT 1";
+const CLAIM_MAP_SQLITE: &str = "UPDATE jobs SET locked_until = $1, attempts = attempts + 1
+     WHERE id = (SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $2 AND attempts < $3
+                 AND (locked_until IS NULL OR locked_until < $2) AND kind = 'forum_map'
+                 ORDER BY run_at, id LIMIT 1)
+       AND (locked_until IS NULL OR locked_until < $2)
+     RETURNING id, kind, proposal_id, comment_id, actor_id, detail, run_at, attempts";
+const CLAIM_MAP_POSTGRES: &str = "UPDATE jobs SET locked_until = $1, attempts = attempts + 1
+     WHERE id = (SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $2 AND attempts < $3
+                 AND (locked_until IS NULL OR locked_until < $2) AND kind = 'forum_map'
+                 ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+     RETURNING id, kind, proposal_id, comment_id, actor_id, detail, run_at, attempts";
+
+impl Db {
+    /// Claims the next due map update, if any, as [`Db::claim_job`] claims any job (for
+    /// [`crate::jobs::LOCK_SECONDS`]); the workers poll this several times a second so that the map
+    /// follows a vote within a second, also a vote cast on another server. A read comes first, so an
+    /// idle poll writes nothing (and does not take SQLite's write lock).
+    pub async fn claim_forum_map_job(&self) -> DbResult<Option<crate::jobs::Job>> {
+        use crate::jobs::{LOCK_SECONDS, MAX_ATTEMPTS};
+        let at = now();
+        let due = db_run!(self, pool => sqlx::query_scalar::<_, i64>(DUE_MAP)
+            .bind(at).bind(MAX_ATTEMPTS).fetch_optional(pool).await?);
+        if due.is_none() {
+            return Ok(None);
+        }
+        Ok(db_run!(self,
+            sqlite pool => sqlx::query_as::<_, crate::jobs::Job>(CLAIM_MAP_SQLITE)
+                .bind(at + LOCK_SECONDS).bind(at).bind(MAX_ATTEMPTS).fetch_optional(pool).await?,
+            postgres pool => sqlx::query_as::<_, crate::jobs::Job>(CLAIM_MAP_POSTGRES)
+                .bind(at + LOCK_SECONDS).bind(at).bind(MAX_ATTEMPTS).fetch_optional(pool).await?
+        ))
+    }
+}
+
+impl Db {
+    /// Records a failed map update and releases it for a retry soon (2, 4, 8 … up to 60 seconds after
+    /// the attempt, unlike [`Db::fail_job`]'s minutes: the map is live). Meanwhile a new vote schedules a
+    /// due update of its own rather than wait for this retry.
+    pub async fn retry_forum_map_job(&self, job: &crate::jobs::Job, error: &str) -> DbResult<()> {
+        let delay = (2_i64 << job.attempts.clamp(0, 5)).min(60);
+        db_run!(self, pool => sqlx::query(
+            "UPDATE jobs SET last_error = $1, locked_until = NULL, run_at = $2 WHERE id = $3")
+            .bind(error).bind(now() + delay).bind(job.id).execute(pool).await?.rows_affected());
+        Ok(())
+    }
+}
