@@ -518,7 +518,10 @@ async fn concurrent_api_votes_are_each_an_event_and_the_latest_counts(app: App) 
     let mut tasks = tokio::task::JoinSet::new();
     for (p, token) in tokens.iter().enumerate() {
         for r in 0..16 {
-            let (url, token) = (app.url(&format!("/api/v1/conversations/{id}/votes")), token.clone());
+            let (url, token) = (
+                app.url(&format!("/api/v1/conversations/{id}/votes")),
+                token.clone(),
+            );
             // Four statements, four votes each per participant; one request in eight names no statement
             // of this conversation and is refused.
             let statement = if r % 8 == 7 { -1 } else { tids[r % 4] };
@@ -547,19 +550,34 @@ async fn concurrent_api_votes_are_each_an_event_and_the_latest_counts(app: App) 
     }
     assert_eq!(accepted, 4 * 14);
     let events = app.db.forum_vote_events(id).await.unwrap();
-    assert_eq!(events.len() - before, accepted, "one event per accepted vote");
+    assert_eq!(
+        events.len() - before,
+        accepted,
+        "one event per accepted vote"
+    );
     let current = app.db.forum_current_votes(id).await.unwrap();
     let mut checked = 0;
-    for c in current.iter().filter(|c| events[before..].iter().any(|e| e.2 == c.pseudonym)) {
+    for c in current
+        .iter()
+        .filter(|c| events[before..].iter().any(|e| e.2 == c.pseudonym))
+    {
         let latest = events
             .iter()
             .filter(|e| e.1 == c.statement_id && e.2 == c.pseudonym)
             .max_by_key(|e| e.0)
             .unwrap();
-        assert_eq!((c.event_id, c.vote), (latest.0, latest.3), "the latest event counts");
+        assert_eq!(
+            (c.event_id, c.vote),
+            (latest.0, latest.3),
+            "the latest event counts"
+        );
         checked += 1;
     }
-    assert_eq!(checked, 4 * 4, "one current vote per participant and statement");
+    assert_eq!(
+        checked,
+        4 * 4,
+        "one current vote per participant and statement"
+    );
     drain_jobs(&app).await;
     let served = served_map(&app, id).await;
     let expected = MapSnapshot::new(&maeul_opinion::analyze(
