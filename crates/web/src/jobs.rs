@@ -74,6 +74,8 @@ pub async fn run_pass(state: &AppState) -> Result<usize, DbError> {
             state.db.fail_job(&job, &e.to_string()).await?;
         }
     }
+    // Forum map updates, each due conversation's once (the worker also polls them between passes).
+    handled += crate::areas::forums::service::maps::run_due_updates(state, JOBS_PER_PASS).await?;
     mail_immediate(state).await?;
     Ok(handled)
 }
@@ -82,10 +84,6 @@ async fn handle(state: &AppState, job: &Job) -> Result<(), DbError> {
     if job.kind == KIND_DIGEST {
         send_digests(state).await?;
         return state.db.complete_job(job.id).await;
-    }
-    if job.kind == maeul_db::forums::KIND_FORUM_MAP {
-        // Completed, or released for a retry within seconds.
-        return crate::areas::forums::service::maps::run_job(state, job).await;
     }
     if job.kind == maeul_db::budget::KIND_BUDGET_COUNT {
         let id = job

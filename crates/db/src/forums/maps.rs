@@ -74,39 +74,37 @@ impl Db {
     }
 }
 
-const DUE_MAP: &str = "SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $1 AND attempts < $2
-     AND (locked_until IS NULL OR locked_until < $1) AND kind = 'forum_map' LIMIT 1";
-const CLAIM_MAP_SQLITE: &str = "UPDATE jobs SET locked_until = $1, attempts = attempts + 1
-     WHERE id = (SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $2 AND attempts < $3
-                 AND (locked_until IS NULL OR locked_until < $2) AND kind = 'forum_map'
-                 ORDER BY run_at, id LIMIT 1)
+const DUE_MAPS: &str = "SELECT id, detail FROM jobs WHERE done_at IS NULL AND run_at <= $1 AND attempts < $2
+     AND (locked_until IS NULL OR locked_until < $1) AND kind = 'forum_map' ORDER BY run_at, id LIMIT 64";
+const CLAIM_MAP: &str = "UPDATE jobs SET locked_until = $1, attempts = attempts + 1
+     WHERE id = $4 AND done_at IS NULL AND run_at <= $2 AND attempts < $3
        AND (locked_until IS NULL OR locked_until < $2)
-     RETURNING id, kind, proposal_id, comment_id, actor_id, detail, run_at, attempts";
-const CLAIM_MAP_POSTGRES: &str = "UPDATE jobs SET locked_until = $1, attempts = attempts + 1
-     WHERE id = (SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $2 AND attempts < $3
-                 AND (locked_until IS NULL OR locked_until < $2) AND kind = 'forum_map'
-                 ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
      RETURNING id, kind, proposal_id, comment_id, actor_id, detail, run_at, attempts";
 
 impl Db {
-    /// Claims the next due map update, if any, as [`Db::claim_job`] claims any job (for
-    /// [`crate::jobs::LOCK_SECONDS`]); the workers poll this several times a second so that the map
-    /// follows a vote within a second, also a vote cast on another server. A read comes first, so an
-    /// idle poll writes nothing (and does not take SQLite's write lock).
-    pub async fn claim_forum_map_job(&self) -> DbResult<Option<crate::jobs::Job>> {
+    /// Claims the next due map update, if any, of a conversation not in `skip`, as [`Db::claim_job`]
+    /// claims any job (for [`crate::jobs::LOCK_SECONDS`]); the workers poll this several times a second
+    /// so that the map follows a vote within a second, also a vote cast on another server, and skip the
+    /// conversations they updated in the same poll, so that a conversation under a burst of votes is
+    /// updated once per poll rather than back to back. A read comes first, so an idle poll writes
+    /// nothing (and does not take SQLite's write lock); the claim is a compare-and-set on the job, so of
+    /// two workers only one gets it.
+    pub async fn claim_forum_map_job(&self, skip: &[i64]) -> DbResult<Option<crate::jobs::Job>> {
         use crate::jobs::{LOCK_SECONDS, MAX_ATTEMPTS};
         let at = now();
-        let due = db_run!(self, pool => sqlx::query_scalar::<_, i64>(DUE_MAP)
-            .bind(at).bind(MAX_ATTEMPTS).fetch_optional(pool).await?);
-        if due.is_none() {
+        let due: Vec<(i64, String)> = db_run!(self, pool => sqlx::query_as(DUE_MAPS)
+            .bind(at).bind(MAX_ATTEMPTS).fetch_all(pool).await?);
+        let Some((id, _)) = due
+            .into_iter()
+            .find(|(_, detail)| detail.parse::<i64>().map_or(true, |c| !skip.contains(&c)))
+        else {
             return Ok(None);
-        }
-        Ok(db_run!(self,
-            sqlite pool => sqlx::query_as::<_, crate::jobs::Job>(CLAIM_MAP_SQLITE)
-                .bind(at + LOCK_SECONDS).bind(at).bind(MAX_ATTEMPTS).fetch_optional(pool).await?,
-            postgres pool => sqlx::query_as::<_, crate::jobs::Job>(CLAIM_MAP_POSTGRES)
-                .bind(at + LOCK_SECONDS).bind(at).bind(MAX_ATTEMPTS).fetch_optional(pool).await?
-        ))
+        };
+        Ok(
+            db_run!(self, pool => sqlx::query_as::<_, crate::jobs::Job>(CLAIM_MAP)
+            .bind(at + LOCK_SECONDS).bind(at).bind(MAX_ATTEMPTS).bind(id)
+            .fetch_optional(pool).await?),
+        )
     }
 }
 

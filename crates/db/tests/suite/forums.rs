@@ -212,11 +212,15 @@ async fn votes_schedule_one_waiting_map_update_per_conversation(db: Db) {
             .await
             .unwrap();
     }
-    let job = db.claim_job().await.unwrap().expect("a map update waits");
+    let job = db
+        .claim_forum_map_job(&[])
+        .await
+        .unwrap()
+        .expect("a map update waits");
     assert_eq!(job.kind, KIND_FORUM_MAP);
     assert_eq!(job.detail, id.to_string());
     assert!(
-        db.claim_job().await.unwrap().is_none(),
+        db.claim_forum_map_job(&[]).await.unwrap().is_none(),
         "coalesced into one"
     );
     // A vote while the update runs schedules the next one.
@@ -224,7 +228,11 @@ async fn votes_schedule_one_waiting_map_update_per_conversation(db: Db) {
         .await
         .unwrap();
     db.complete_job(job.id).await.unwrap();
-    let next = db.claim_job().await.unwrap().expect("the next update");
+    let next = db
+        .claim_forum_map_job(&[])
+        .await
+        .unwrap()
+        .expect("the next update");
     assert_eq!(next.kind, KIND_FORUM_MAP);
     assert_ne!(next.id, job.id);
 }
@@ -292,9 +300,16 @@ async fn a_batch_of_votes_is_one_transaction_each_vote_refused_or_kept_on_its_ow
         .map(|v| (v.pseudonym, v.vote))
         .collect();
     assert_eq!(current, [(1, -1), (0, 0)]);
-    let job = db.claim_job().await.unwrap().expect("one map update");
+    let job = db
+        .claim_forum_map_job(&[])
+        .await
+        .unwrap()
+        .expect("one map update");
     assert_eq!(job.kind, KIND_FORUM_MAP);
-    assert!(db.claim_job().await.unwrap().is_none(), "only one");
+    assert!(
+        db.claim_forum_map_job(&[]).await.unwrap().is_none(),
+        "only one"
+    );
     // A batch of refused votes only writes nothing and schedules nothing.
     db.complete_job(job.id).await.unwrap();
     let events = db
@@ -302,7 +317,7 @@ async fn a_batch_of_votes_is_one_transaction_each_vote_refused_or_kept_on_its_ow
         .await
         .unwrap();
     assert_eq!(events, [None]);
-    assert!(db.claim_job().await.unwrap().is_none());
+    assert!(db.claim_forum_map_job(&[]).await.unwrap().is_none());
 }
 
 async fn a_failed_map_update_does_not_hold_back_the_next(db: Db) {
@@ -315,25 +330,32 @@ async fn a_failed_map_update_does_not_hold_back_the_next(db: Db) {
         .await
         .unwrap();
     let job = db
-        .claim_forum_map_job()
+        .claim_forum_map_job(&[])
         .await
         .unwrap()
         .expect("a map update");
     assert_eq!(job.detail, id.to_string());
-    assert!(db.claim_forum_map_job().await.unwrap().is_none());
+    assert!(db.claim_forum_map_job(&[]).await.unwrap().is_none());
+    // A conversation the worker already updated in this poll waits for the next poll.
+    db.cast_forum_vote(id, s, 5, VoteValue::Agree)
+        .await
+        .unwrap();
+    assert!(db.claim_forum_map_job(&[id]).await.unwrap().is_none());
+    let again = db.claim_forum_map_job(&[]).await.unwrap().expect("due");
+    db.complete_job(again.id).await.unwrap();
     // The update fails and waits for its retry; a vote meanwhile schedules an update due now.
     db.retry_forum_map_job(&job, "database is locked")
         .await
         .unwrap();
     assert!(
-        db.claim_forum_map_job().await.unwrap().is_none(),
+        db.claim_forum_map_job(&[]).await.unwrap().is_none(),
         "the retry waits"
     );
     db.cast_forum_vote(id, s, 1, VoteValue::Disagree)
         .await
         .unwrap();
     let next = db
-        .claim_forum_map_job()
+        .claim_forum_map_job(&[])
         .await
         .unwrap()
         .expect("the new vote's update is due at once");
@@ -341,6 +363,10 @@ async fn a_failed_map_update_does_not_hold_back_the_next(db: Db) {
     // Also after the longer backoff of a generic failure.
     db.fail_job(&next, "database is locked").await.unwrap();
     db.cast_forum_vote(id, s, 2, VoteValue::Pass).await.unwrap();
-    let third = db.claim_job().await.unwrap().expect("due at once");
+    let third = db
+        .claim_forum_map_job(&[])
+        .await
+        .unwrap()
+        .expect("due at once");
     assert!(third.id != job.id && third.id != next.id);
 }

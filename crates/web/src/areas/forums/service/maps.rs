@@ -60,20 +60,23 @@ pub async fn update_map_in(
     Ok(())
 }
 
-/// Runs the due map updates (each a claimed job; the worker polls this several times a second): how
-/// many ran. A failed update is retried within seconds, and a new vote schedules one of its own.
+/// Runs the due map updates, each conversation's at most once (each a claimed job; the worker polls this
+/// several times a second, so a conversation under a burst of votes is updated once per poll): how many
+/// ran. A failed update is retried within seconds, and a new vote schedules one of its own.
 pub async fn run_due_updates(state: &AppState, at_most: usize) -> Result<usize, DbError> {
-    let mut ran = 0;
-    while ran < at_most {
+    let mut updated = vec![];
+    while updated.len() < at_most {
         let job = {
             let _turn = state.forum_votes.turn().await;
-            state.db.claim_forum_map_job().await?
+            state.db.claim_forum_map_job(&updated).await?
         };
         let Some(job) = job else { break };
-        ran += 1;
+        if let Ok(id) = job.detail.parse::<i64>() {
+            updated.push(id);
+        }
         run_job(state, &job).await?;
     }
-    Ok(ran)
+    Ok(updated.len())
 }
 
 /// Runs one claimed map-update job: completed, or released for a retry soon.
