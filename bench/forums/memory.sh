@@ -2,11 +2,11 @@
 # Forums memory benchmark (issue 14): 100 open conversations of 1,000 participants each, maps kept live.
 # A fresh SQLite database with the demo city (`maeul serve --demo`, stopped again), then, in SQL: 100 open
 # conversations of 50 statements, 1,000 participants each voting on ~60 % of the statements (three opinion
-# groups plus noise: ~30,000 current votes per conversation, ~3 million in all) and one due map update per
-# conversation. A fresh `maeul serve` (no --demo) computes the 100 maps, then wrk casts votes spread over
-# all 100 conversations for DURATION while the worker keeps their maps live. Prints the server's peak
-# resident memory (VmHWM) and current RSS, the time to the 100 first maps and the snapshots written
-# during the votes.
+# groups plus a fifth of noise, a deterministic pattern: 30,000 current votes per conversation, 3 million in
+# all) and one due map update per conversation. A fresh `maeul serve` (no --demo) computes the 100 maps,
+# then wrk casts votes spread over all 100 conversations for DURATION while the worker keeps their maps
+# live. Prints the server's peak resident memory (VmHWM) and current RSS, the time to the 100 first maps
+# and the snapshots written during the votes.
 #
 #   bench/forums/memory.sh                      # release build
 #   MAEUL_BIN=target/release/maeul CONVERSATIONS=100 PARTICIPANTS=1000 STATEMENTS=50 bench/forums/memory.sh
@@ -83,10 +83,10 @@ INSERT INTO forum_statements (conversation_id, body, state, created_at)
   SELECT b.id, '벤치 진술 ' || n.i, 'accepted', strftime('%s', 'now') FROM bench b, n WHERE n.i < $STATEMENTS;
 INSERT INTO forum_vote_events (conversation_id, statement_id, pseudonym, vote, created_at)
   SELECT s.conversation_id, s.id, p.i,
-         CASE WHEN abs(random()) % 5 = 0 THEN abs(random()) % 3 - 1 ELSE (s.id + p.i % 3) % 3 - 1 END,
+         CASE WHEN (s.id * 31 + p.i * 17) % 5 = 0 THEN (s.id + p.i) % 3 - 1 ELSE (s.id + p.i % 3) % 3 - 1 END,
          s.created_at
   FROM forum_statements s JOIN bench b ON b.id = s.conversation_id, n p
-  WHERE p.i < $PARTICIPANTS AND abs(random()) % 10 < 6;
+  WHERE p.i < $PARTICIPANTS AND (s.id * 7919 + p.i * 104729) % 100 < 60;
 INSERT INTO forum_votes (conversation_id, statement_id, pseudonym, vote, event_id, voted_at)
   SELECT conversation_id, statement_id, pseudonym, vote, id, created_at FROM forum_vote_events
   WHERE conversation_id IN (SELECT id FROM bench);
