@@ -1,6 +1,7 @@
 -- wrk script: casts votes over the JSON API, POST /api/v1/conversations/{id}/votes, rotating the bearer
--- tokens of the demo's verified residents over the conversation's statements and the three vote values.
--- Arguments (after `--`): conversation id, tokens file, statements file. Anything but 200 is `failed`.
+-- tokens of the demo's verified residents over (conversation, statement) targets and the three vote values.
+-- Arguments (after `--`): tokens file, targets file (lines "CONVERSATION STATEMENT"). Anything but 200 is
+-- `failed`.
 local threads = {}
 
 function setup(thread)
@@ -17,9 +18,12 @@ local function lines(path)
 end
 
 function init(args)
-  conversation = args[1]
-  tokens = lines(args[2])
-  statements = lines(args[3])
+  tokens = lines(args[1])
+  targets = {}
+  for _, l in ipairs(lines(args[2])) do
+    local c, s = l:match("^(%d+)%s+(%d+)$")
+    targets[#targets + 1] = { c, s }
+  end
   n = 0
   ok, failed = 0, 0
   values = { "agree", "disagree", "pass" }
@@ -28,11 +32,11 @@ end
 function request()
   local k = tid * 7919 + n
   n = n + 1
-  local s = statements[(k % #statements) + 1]
-  local t = tokens[(math.floor(k / #statements) % #tokens) + 1]
+  local target = targets[(k % #targets) + 1]
+  local t = tokens[(math.floor(k / #targets) % #tokens) + 1]
   local v = values[(k % 3) + 1]
-  local body = '{"statement_id":' .. s .. ',"vote":"' .. v .. '"}'
-  return wrk.format("POST", "/api/v1/conversations/" .. conversation .. "/votes",
+  local body = '{"statement_id":' .. target[2] .. ',"vote":"' .. v .. '"}'
+  return wrk.format("POST", "/api/v1/conversations/" .. target[1] .. "/votes",
     { ["Authorization"] = "Bearer " .. t, ["Content-Type"] = "application/json" }, body)
 end
 

@@ -100,13 +100,13 @@ macro_rules! record_event {
 
 const CLAIM_SQLITE: &str = "UPDATE jobs SET locked_until = $1, attempts = attempts + 1
      WHERE id = (SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $2 AND attempts < $3
-                 AND (locked_until IS NULL OR locked_until < $2) ORDER BY run_at, id LIMIT 1)
+                 AND (locked_until IS NULL OR locked_until < $2) AND kind <> 'forum_map' ORDER BY run_at, id LIMIT 1)
        AND (locked_until IS NULL OR locked_until < $2)
      RETURNING id, kind, proposal_id, comment_id, actor_id, detail, run_at, attempts";
 // PostgreSQL workers may run in several processes: SKIP LOCKED lets each take a different job.
 const CLAIM_POSTGRES: &str = "UPDATE jobs SET locked_until = $1, attempts = attempts + 1
      WHERE id = (SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $2 AND attempts < $3
-                 AND (locked_until IS NULL OR locked_until < $2) ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                 AND (locked_until IS NULL OR locked_until < $2) AND kind <> 'forum_map' ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
      RETURNING id, kind, proposal_id, comment_id, actor_id, detail, run_at, attempts";
 
 impl Db {
@@ -124,7 +124,8 @@ impl Db {
         Ok(n == 1)
     }
 
-    /// Claims the next due job, if any, for [`LOCK_SECONDS`].
+    /// Claims the next due job, if any, for [`LOCK_SECONDS`]; forum map updates are claimed by
+    /// [`Db::claim_forum_map_job`] only (at most one per conversation and poll).
     pub async fn claim_job(&self) -> DbResult<Option<Job>> {
         let at = now();
         Ok(db_run!(self,

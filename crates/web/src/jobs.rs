@@ -22,16 +22,31 @@ use crate::areas::notifications::views::{notification_path, notification_text};
 const JOBS_PER_PASS: usize = 500;
 const MAILS_PER_PASS: i64 = 200;
 
-/// Runs passes every second until `shutdown` resolves.
+/// How often the worker looks for due forum map updates (a read when there are none): the map follows a
+/// vote within this plus one update, whichever server the vote arrived at.
+const MAP_POLL: Duration = Duration::from_millis(200);
+/// A full pass every this many map polls (every second).
+const POLLS_PER_PASS: u32 = 5;
+
+/// Runs passes every second, and forum map updates as soon as they are due, until `shutdown` resolves.
 pub async fn run_worker(state: AppState, shutdown: impl std::future::Future<Output = ()>) {
     tokio::pin!(shutdown);
+    let mut poll = 0_u32;
     loop {
-        if let Err(e) = run_pass(&state).await {
+        let result = if poll.is_multiple_of(POLLS_PER_PASS) {
+            run_pass(&state).await.map(|_| ())
+        } else {
+            crate::areas::forums::service::maps::run_due_updates(&state, JOBS_PER_PASS)
+                .await
+                .map(|_| ())
+        };
+        if let Err(e) = result {
             tracing::warn!(error = %e, "background pass failed");
         }
+        poll = poll.wrapping_add(1);
         tokio::select! {
             _ = &mut shutdown => return,
-            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = tokio::time::sleep(MAP_POLL) => {}
         }
     }
 }
@@ -59,6 +74,8 @@ pub async fn run_pass(state: &AppState) -> Result<usize, DbError> {
             state.db.fail_job(&job, &e.to_string()).await?;
         }
     }
+    // Forum map updates, each due conversation's once (the worker also polls them between passes).
+    handled += crate::areas::forums::service::maps::run_due_updates(state, JOBS_PER_PASS).await?;
     mail_immediate(state).await?;
     Ok(handled)
 }
@@ -66,14 +83,6 @@ pub async fn run_pass(state: &AppState) -> Result<usize, DbError> {
 async fn handle(state: &AppState, job: &Job) -> Result<(), DbError> {
     if job.kind == KIND_DIGEST {
         send_digests(state).await?;
-        return state.db.complete_job(job.id).await;
-    }
-    if job.kind == maeul_db::forums::KIND_FORUM_MAP {
-        let id = job
-            .detail
-            .parse::<i64>()
-            .map_err(|e| DbError::Corrupt(format!("map job {}: {e}", job.id)))?;
-        crate::areas::forums::service::maps::update_map(state, id).await?;
         return state.db.complete_job(job.id).await;
     }
     if job.kind == maeul_db::budget::KIND_BUDGET_COUNT {

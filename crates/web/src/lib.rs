@@ -48,6 +48,8 @@ pub struct AppState {
     /// The city's scope tree, cached: it is read by almost every page and changes only by seeding.
     scopes: Arc<RwLock<Arc<ScopeTree>>>,
     pub login_guard: Arc<ratelimit::LoginGuard>,
+    /// Forum votes wait here for their group commit (`areas::forums::ingest`).
+    pub forum_votes: Arc<areas::forums::ingest::VoteQueue>,
 }
 
 impl AppState {
@@ -58,6 +60,7 @@ impl AppState {
             i18n: Arc::new(i18n::I18n::default()),
             scopes: Arc::default(),
             login_guard: Arc::default(),
+            forum_votes: Arc::default(),
         };
         state.reload_scopes().await?;
         Ok(state)

@@ -15,6 +15,15 @@ const UPSERT_CURRENT: &str =
        SET vote = excluded.vote, event_id = excluded.event_id, voted_at = excluded.voted_at
        WHERE excluded.event_id > forum_votes.event_id";
 
+/// A vote to record ([`Db::cast_forum_votes`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NewVote {
+    pub conversation_id: i64,
+    pub statement_id: i64,
+    pub pseudonym: i64,
+    pub vote: VoteValue,
+}
+
 /// One current vote, as the engine and the export read it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
 pub struct CurrentVote {
@@ -28,10 +37,12 @@ pub struct CurrentVote {
 }
 
 /// Schedules the map update of conversation `$conversation` inside the open transaction `$tx` of `$db`,
-/// unless an update not yet claimed by a worker is waiting (it will read this change). On PostgreSQL the
-/// waiting job is locked `FOR SHARE`, so a worker cannot claim it (and read the votes) before this
-/// transaction commits; a job already claimed does not count, so a change during an update schedules the
-/// next one.
+/// unless an update not yet claimed by a worker is waiting and due (it will read this change): one read
+/// and no write for all but the first vote of a burst. On PostgreSQL the waiting job is locked
+/// `FOR SHARE`, so a worker cannot claim it (and read the votes) before this transaction commits; a job
+/// already claimed does not count, so a change during an update schedules the next one; nor does a
+/// failed update waiting for its retry (`Db::fail_job` puts it off by a minute or more), so a failure
+/// never holds the map back.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! schedule_forum_map {
@@ -39,12 +50,13 @@ macro_rules! schedule_forum_map {
         let detail = ($conversation).to_string();
         let sql = format!(
             "SELECT id FROM jobs WHERE kind = '{}' AND detail = $1 AND done_at IS NULL
-             AND locked_until IS NULL LIMIT 1{}",
+             AND locked_until IS NULL AND run_at <= $2 LIMIT 1{}",
             $crate::forums::KIND_FORUM_MAP,
             $db.for_share()
         );
         let waiting: Option<i64> = sqlx::query_scalar(&sql)
             .bind(&detail)
+            .bind($at)
             .fetch_optional(&mut *$tx)
             .await?;
         if waiting.is_none() {
@@ -78,28 +90,57 @@ impl Db {
         pseudonym: i64,
         vote: VoteValue,
     ) -> DbResult<i64> {
+        let cast = self
+            .cast_forum_votes(&[NewVote {
+                conversation_id,
+                statement_id,
+                pseudonym,
+                vote,
+            }])
+            .await?;
+        cast.into_iter()
+            .next()
+            .flatten()
+            .ok_or_else(|| refused(ForumRefusal::StatementNotVotable))
+    }
+
+    /// Records several votes in one transaction (group commit: the web layer gathers the votes that
+    /// arrive while the previous batch is written). Each vote is an event and becomes the current vote
+    /// unless a later event already is; each is refused on its own (`None`, nothing written for it)
+    /// unless its conversation is open and its statement accepted. One map update is scheduled per
+    /// conversation that received a vote. The event ids, in the order of `votes`.
+    pub async fn cast_forum_votes(&self, votes: &[NewVote]) -> DbResult<Vec<Option<i64>>> {
         let at = now();
-        let sign = vote.export_sign();
         db_run!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let event = sqlx::query_scalar::<_, i64>(
-                "INSERT INTO forum_vote_events (conversation_id, statement_id, pseudonym, vote, created_at)
-                 SELECT $1, $2, $3, $4, $5 WHERE EXISTS
-                   (SELECT 1 FROM forum_statements s JOIN forum_conversations c ON c.id = s.conversation_id
-                    WHERE s.id = $2 AND c.id = $1 AND s.state = 'accepted' AND c.state = 'open')
-                 RETURNING id")
-                .bind(conversation_id).bind(statement_id).bind(pseudonym).bind(sign).bind(at)
-                .fetch_optional(&mut *tx).await?;
-            let Some(event) = event else {
-                return Err(refused(ForumRefusal::StatementNotVotable));
-            };
-            sqlx::query(
-                UPSERT_CURRENT)
-                .bind(conversation_id).bind(statement_id).bind(pseudonym).bind(sign).bind(event).bind(at)
-                .execute(&mut *tx).await?;
-            crate::schedule_forum_map!(self, tx, conversation_id, at);
+            let mut events = Vec::with_capacity(votes.len());
+            for v in votes {
+                let sign = v.vote.export_sign();
+                let event = sqlx::query_scalar::<_, i64>(
+                    "INSERT INTO forum_vote_events (conversation_id, statement_id, pseudonym, vote, created_at)
+                     SELECT $1, $2, $3, $4, $5 WHERE EXISTS
+                       (SELECT 1 FROM forum_statements s JOIN forum_conversations c ON c.id = s.conversation_id
+                        WHERE s.id = $2 AND c.id = $1 AND s.state = 'accepted' AND c.state = 'open')
+                     RETURNING id")
+                    .bind(v.conversation_id).bind(v.statement_id).bind(v.pseudonym).bind(sign).bind(at)
+                    .fetch_optional(&mut *tx).await?;
+                if let Some(event) = event {
+                    sqlx::query(UPSERT_CURRENT)
+                        .bind(v.conversation_id).bind(v.statement_id).bind(v.pseudonym).bind(sign)
+                        .bind(event).bind(at)
+                        .execute(&mut *tx).await?;
+                }
+                events.push(event);
+            }
+            let mut voted: Vec<i64> = votes.iter().zip(&events)
+                .filter(|(_, e)| e.is_some()).map(|(v, _)| v.conversation_id).collect();
+            voted.sort_unstable();
+            voted.dedup();
+            for conversation in voted {
+                crate::schedule_forum_map!(self, tx, conversation, at);
+            }
             tx.commit().await?;
-            Ok(event)
+            Ok(events)
         })
     }
 

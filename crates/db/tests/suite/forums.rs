@@ -2,7 +2,7 @@
 //! their moderation, votes (events + one current vote, the latest winning under concurrent revotes) and
 //! the coalesced map-update job.
 
-use maeul_db::forums::{KIND_FORUM_MAP, NewConversation, NewMap};
+use maeul_db::forums::{KIND_FORUM_MAP, NewConversation, NewMap, NewVote};
 use maeul_db::{Db, DbError};
 use maeul_domain::forum::{
     ConversationEvent, ConversationState, ForumRefusal, ModerationMode, Participation,
@@ -17,6 +17,8 @@ maeul_testkit::backend_tests!(
     hidden_statements_leave_voting_and_the_votes_the_map_reads,
     votes_schedule_one_waiting_map_update_per_conversation,
     map_snapshots_keep_their_history,
+    a_batch_of_votes_is_one_transaction_each_vote_refused_or_kept_on_its_own,
+    a_failed_map_update_does_not_hold_back_the_next,
 );
 
 fn forum_refusal(result: Result<impl std::fmt::Debug, DbError>) -> ForumRefusal {
@@ -210,11 +212,15 @@ async fn votes_schedule_one_waiting_map_update_per_conversation(db: Db) {
             .await
             .unwrap();
     }
-    let job = db.claim_job().await.unwrap().expect("a map update waits");
+    let job = db
+        .claim_forum_map_job(&[])
+        .await
+        .unwrap()
+        .expect("a map update waits");
     assert_eq!(job.kind, KIND_FORUM_MAP);
     assert_eq!(job.detail, id.to_string());
     assert!(
-        db.claim_job().await.unwrap().is_none(),
+        db.claim_forum_map_job(&[]).await.unwrap().is_none(),
         "coalesced into one"
     );
     // A vote while the update runs schedules the next one.
@@ -222,7 +228,11 @@ async fn votes_schedule_one_waiting_map_update_per_conversation(db: Db) {
         .await
         .unwrap();
     db.complete_job(job.id).await.unwrap();
-    let next = db.claim_job().await.unwrap().expect("the next update");
+    let next = db
+        .claim_forum_map_job(&[])
+        .await
+        .unwrap()
+        .expect("the next update");
     assert_eq!(next.kind, KIND_FORUM_MAP);
     assert_ne!(next.id, job.id);
 }
@@ -250,4 +260,113 @@ async fn map_snapshots_keep_their_history(db: Db) {
     assert_eq!(history.iter().map(|h| h.1).collect::<Vec<_>>(), [3, 8]);
     let first = db.forum_map(id, history[0].0).await.unwrap().unwrap();
     assert_eq!(first.map_json, "{\"votes\":3}");
+}
+
+async fn a_batch_of_votes_is_one_transaction_each_vote_refused_or_kept_on_its_own(db: Db) {
+    let (id, _) = open_conversation(&db, ModerationMode::Pre).await;
+    let open = db
+        .add_statement(id, None, "마을버스를 늘리자", StatementState::Accepted)
+        .await
+        .unwrap();
+    let pending = db
+        .add_statement(id, None, "공영주차장을 짓자", StatementState::Pending)
+        .await
+        .unwrap();
+    let vote = |statement_id, pseudonym, vote| NewVote {
+        conversation_id: id,
+        statement_id,
+        pseudonym,
+        vote,
+    };
+    let events = db
+        .cast_forum_votes(&[
+            vote(open, 0, VoteValue::Agree),
+            vote(pending, 0, VoteValue::Agree),
+            vote(open, 1, VoteValue::Disagree),
+            // The same participant twice in one batch: the later one counts.
+            vote(open, 0, VoteValue::Pass),
+        ])
+        .await
+        .unwrap();
+    assert!(events[1].is_none(), "a pending statement is not votable");
+    assert!(events[0].is_some() && events[2].is_some() && events[3].is_some());
+    assert!(events[3] > events[0]);
+    assert_eq!(db.forum_vote_events(id).await.unwrap().len(), 3);
+    let current: Vec<(i64, i64)> = db
+        .forum_current_votes(id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|v| (v.pseudonym, v.vote))
+        .collect();
+    assert_eq!(current, [(1, -1), (0, 0)]);
+    let job = db
+        .claim_forum_map_job(&[])
+        .await
+        .unwrap()
+        .expect("one map update");
+    assert_eq!(job.kind, KIND_FORUM_MAP);
+    assert!(
+        db.claim_forum_map_job(&[]).await.unwrap().is_none(),
+        "only one"
+    );
+    // A batch of refused votes only writes nothing and schedules nothing.
+    db.complete_job(job.id).await.unwrap();
+    let events = db
+        .cast_forum_votes(&[vote(pending, 2, VoteValue::Agree)])
+        .await
+        .unwrap();
+    assert_eq!(events, [None]);
+    assert!(db.claim_forum_map_job(&[]).await.unwrap().is_none());
+}
+
+async fn a_failed_map_update_does_not_hold_back_the_next(db: Db) {
+    let (id, _) = open_conversation(&db, ModerationMode::Post).await;
+    let s = db
+        .add_statement(id, None, "하천변에 산책로를", StatementState::Accepted)
+        .await
+        .unwrap();
+    db.cast_forum_vote(id, s, 0, VoteValue::Agree)
+        .await
+        .unwrap();
+    let job = db
+        .claim_forum_map_job(&[])
+        .await
+        .unwrap()
+        .expect("a map update");
+    assert_eq!(job.detail, id.to_string());
+    assert!(db.claim_forum_map_job(&[]).await.unwrap().is_none());
+    // A conversation the worker already updated in this poll waits for the next poll.
+    db.cast_forum_vote(id, s, 5, VoteValue::Agree)
+        .await
+        .unwrap();
+    assert!(db.claim_forum_map_job(&[id]).await.unwrap().is_none());
+    let again = db.claim_forum_map_job(&[]).await.unwrap().expect("due");
+    db.complete_job(again.id).await.unwrap();
+    // The update fails and waits for its retry; a vote meanwhile schedules an update due now.
+    db.retry_forum_map_job(&job, "database is locked")
+        .await
+        .unwrap();
+    assert!(
+        db.claim_forum_map_job(&[]).await.unwrap().is_none(),
+        "the retry waits"
+    );
+    db.cast_forum_vote(id, s, 1, VoteValue::Disagree)
+        .await
+        .unwrap();
+    let next = db
+        .claim_forum_map_job(&[])
+        .await
+        .unwrap()
+        .expect("the new vote's update is due at once");
+    assert_ne!(next.id, job.id);
+    // Also after the longer backoff of a generic failure.
+    db.fail_job(&next, "database is locked").await.unwrap();
+    db.cast_forum_vote(id, s, 2, VoteValue::Pass).await.unwrap();
+    let third = db
+        .claim_forum_map_job(&[])
+        .await
+        .unwrap()
+        .expect("due at once");
+    assert!(third.id != job.id && third.id != next.id);
 }

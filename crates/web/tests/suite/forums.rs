@@ -18,6 +18,7 @@ app_tests!(
     closed_conversations_refuse_votes_and_publish_a_report,
     moderation_hides_a_statement_from_voting_and_the_map,
     residents_vote_one_statement_at_a_time_through_the_pages,
+    concurrent_api_votes_are_each_an_event_and_the_latest_counts,
 );
 
 const JONGNO: &str = "11110";
@@ -499,4 +500,89 @@ async fn residents_vote_one_statement_at_a_time_through_the_pages(app: App) {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(location.unwrap().contains("statement-pending"));
     assert!(statements(&app, new).await.is_empty());
+}
+
+/// Votes arriving together are written in shared transactions (group commit): every request still gets
+/// its own answer, every vote is an event, refused ones write nothing, and the latest event per
+/// participant and statement is the current vote.
+async fn concurrent_api_votes_are_each_an_event_and_the_latest_counts(app: App) {
+    let id = demo_conversation(&app).await;
+    let tids = statements(&app, id).await;
+    let mut tokens = vec![];
+    for i in 0..4 {
+        let email = format!("burst{i}@x.kr");
+        verified_resident(&app, "주민", &email, SAJIK).await;
+        tokens.push(token_of(&app, &email).await);
+    }
+    let before = app.db.forum_vote_events(id).await.unwrap().len();
+    let mut tasks = tokio::task::JoinSet::new();
+    for (p, token) in tokens.iter().enumerate() {
+        for r in 0..16 {
+            let (url, token) = (
+                app.url(&format!("/api/v1/conversations/{id}/votes")),
+                token.clone(),
+            );
+            // Four statements, four votes each per participant; one request in eight names no statement
+            // of this conversation and is refused.
+            let statement = if r % 8 == 7 { -1 } else { tids[r % 4] };
+            let v = ["agree", "disagree", "pass"][(r + p) % 3];
+            tasks.spawn(async move {
+                let r = reqwest::Client::new()
+                    .post(url)
+                    .bearer_auth(token)
+                    .json(&json!({"statement_id": statement, "vote": v}))
+                    .send()
+                    .await
+                    .unwrap();
+                (statement, r.status())
+            });
+        }
+    }
+    let mut accepted = 0;
+    while let Some(r) = tasks.join_next().await {
+        let (statement, status) = r.unwrap();
+        if statement < 0 {
+            assert_ne!(status, StatusCode::OK);
+        } else {
+            assert_eq!(status, StatusCode::OK);
+            accepted += 1;
+        }
+    }
+    assert_eq!(accepted, 4 * 14);
+    let events = app.db.forum_vote_events(id).await.unwrap();
+    assert_eq!(
+        events.len() - before,
+        accepted,
+        "one event per accepted vote"
+    );
+    let current = app.db.forum_current_votes(id).await.unwrap();
+    let mut checked = 0;
+    for c in current
+        .iter()
+        .filter(|c| events[before..].iter().any(|e| e.2 == c.pseudonym))
+    {
+        let latest = events
+            .iter()
+            .filter(|e| e.1 == c.statement_id && e.2 == c.pseudonym)
+            .max_by_key(|e| e.0)
+            .unwrap();
+        assert_eq!(
+            (c.event_id, c.vote),
+            (latest.0, latest.3),
+            "the latest event counts"
+        );
+        checked += 1;
+    }
+    assert_eq!(
+        checked,
+        4 * 4,
+        "one current vote per participant and statement"
+    );
+    drain_jobs(&app).await;
+    let served = served_map(&app, id).await;
+    let expected = MapSnapshot::new(&maeul_opinion::analyze(
+        &stored_conversation(&app, id).await,
+        &Options::default(),
+    ));
+    assert_eq!(served, serde_json::to_value(&expected).unwrap());
 }

@@ -141,5 +141,5 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
         }
     }
     db.import_forum_votes(id, &votes).await?;
-    update_map_in(db, id).await
+    update_map_in(db, None, id).await
 }

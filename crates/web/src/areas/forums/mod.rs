@@ -13,6 +13,7 @@ use crate::AppState;
 pub mod api;
 pub mod demo;
 pub mod engine;
+pub mod ingest;
 mod pages;
 pub mod service;
 pub mod views;

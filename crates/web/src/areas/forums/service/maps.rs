@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use maeul_db::DbError;
 use maeul_db::forums::{ConversationRow, MapRow, NewMap, StatementRow};
+use maeul_db::jobs::Job;
 use maeul_domain::Scope;
 use maeul_domain::forum::{ConversationState, StatementState};
 use maeul_opinion::report::MapSnapshot;
@@ -14,20 +15,27 @@ use maeul_opinion::stats::Side;
 use super::{load, may_manage};
 use crate::AppState;
 use crate::areas::forums::engine;
+use crate::areas::forums::ingest::VoteQueue;
 use crate::http::csv::{Cell, CsvWriter};
 use crate::http::{Caller, ServiceError, ServiceResult};
 
 /// Recomputes a conversation's map from its stored votes and stores the snapshot (the map-update job).
 /// Votes that arrived during the computation schedule the next update.
 pub async fn update_map(state: &AppState, id: i64) -> Result<(), DbError> {
-    update_map_in(&state.db, id).await
+    update_map_in(&state.db, Some(&state.forum_votes), id).await
 }
 
-/// [`update_map`] on a database (the demo computes its map at seeding time).
-pub async fn update_map_in(db: &maeul_db::Db, id: i64) -> Result<(), DbError> {
+/// [`update_map`] on a database (the demo computes its map at seeding time without a server); with the
+/// server's vote queue, the snapshot's write waits for the writer's turn among the votes.
+pub async fn update_map_in(
+    db: &maeul_db::Db,
+    queue: Option<&VoteQueue>,
+    id: i64,
+) -> Result<(), DbError> {
+    // The last event before the votes: the snapshot includes at least every vote up to it.
+    let last_event = db.forum_last_event(id).await?;
     let statements = db.forum_statements(id).await?;
     let votes = db.forum_current_votes(id).await?;
-    let last_event = db.forum_last_event(id).await?;
     if votes.is_empty() {
         return Ok(());
     }
@@ -35,21 +43,56 @@ pub async fn update_map_in(db: &maeul_db::Db, id: i64) -> Result<(), DbError> {
     let computed = tokio::task::spawn_blocking(move || engine::compute(&conversation))
         .await
         .map_err(|e| DbError::Corrupt(format!("map update failed: {e}")))?;
-    db.store_forum_map(
-        id,
-        &NewMap {
-            map_json: &computed.map_json,
-            svg: &computed.svg,
-            priorities_json: &computed.priorities_json,
-            votes: votes.len() as i64,
-            last_event_id: last_event,
-        },
-    )
-    .await?;
-    if db.forum_last_event(id).await? > last_event {
-        db.schedule_forum_map(id).await?;
-    }
+    let map = NewMap {
+        map_json: &computed.map_json,
+        svg: &computed.svg,
+        priorities_json: &computed.priorities_json,
+        votes: votes.len() as i64,
+        last_event_id: last_event,
+    };
+    match queue {
+        Some(q) => {
+            let _turn = q.turn().await;
+            db.store_forum_map(id, &map).await?
+        }
+        None => db.store_forum_map(id, &map).await?,
+    };
     Ok(())
+}
+
+/// Runs the due map updates, each conversation's at most once (each a claimed job; the worker polls this
+/// several times a second, so a conversation under a burst of votes is updated once per poll): how many
+/// ran. A failed update is retried within seconds, and a new vote schedules one of its own.
+pub async fn run_due_updates(state: &AppState, at_most: usize) -> Result<usize, DbError> {
+    let mut updated = vec![];
+    while updated.len() < at_most {
+        let job = {
+            let _turn = state.forum_votes.turn().await;
+            state.db.claim_forum_map_job(&updated).await?
+        };
+        let Some(job) = job else { break };
+        if let Ok(id) = job.detail.parse::<i64>() {
+            updated.push(id);
+        }
+        run_job(state, &job).await?;
+    }
+    Ok(updated.len())
+}
+
+/// Runs one claimed map-update job: completed, or released for a retry soon.
+pub async fn run_job(state: &AppState, job: &Job) -> Result<(), DbError> {
+    let outcome = match job.detail.parse::<i64>() {
+        Ok(id) => update_map(state, id).await,
+        Err(e) => Err(DbError::Corrupt(format!("map job {}: {e}", job.id))),
+    };
+    let _turn = state.forum_votes.turn().await;
+    match outcome {
+        Ok(()) => state.db.complete_job(job.id).await,
+        Err(e) => {
+            tracing::warn!(job = job.id, error = %e, "map update failed");
+            state.db.retry_forum_map_job(job, &e.to_string()).await
+        }
+    }
 }
 
 /// A representative or consensus statement as the text alternative shows it.

@@ -1,5 +1,6 @@
 //! Taking part: statements (moderated before or after they show, by the conversation's mode), votes (the
 //! latest counts), and moderators' decisions.
+use maeul_db::forums::NewVote;
 use maeul_domain::Refusal;
 use maeul_domain::account::FieldError;
 use maeul_domain::forum::{self, StatementState, VoteValue};
@@ -34,9 +35,18 @@ pub async fn vote(
     .map_err(Refusal::from)?;
     let pseudonym = state.db.forum_participant(id, me.id()).await?;
     state
-        .db
-        .cast_forum_vote(id, statement_id, pseudonym, value)
-        .await?;
+        .forum_votes
+        .cast(
+            &state.db,
+            NewVote {
+                conversation_id: id,
+                statement_id,
+                pseudonym,
+                vote: value,
+            },
+        )
+        .await?
+        .ok_or(Refusal::from(forum::ForumRefusal::StatementNotVotable))?;
     Ok(pseudonym)
 }
 
