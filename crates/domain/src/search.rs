@@ -77,6 +77,10 @@ pub fn parse_query(input: &str) -> Option<Query> {
 impl Query {
     /// Whether `text` really contains every fragment (the index only proves the bigrams are there).
     pub fn confirms(&self, text: &str) -> bool {
+        // Fragments are lower case: found as they are (Korean always is), lower-casing is not needed.
+        if self.fragments.iter().all(|f| text.contains(f.as_str())) {
+            return true;
+        }
         let text = text.to_lowercase();
         self.fragments.iter().all(|f| text.contains(f.as_str()))
     }

@@ -50,6 +50,8 @@ pub struct AppState {
     pub login_guard: Arc<ratelimit::LoginGuard>,
     /// Forum votes wait here for their group commit (`areas::forums::ingest`).
     pub forum_votes: Arc<areas::forums::ingest::VoteQueue>,
+    /// What anonymous readers' busiest pages read, for a second at most (`http::microcache`).
+    pub microcache: Arc<http::microcache::MicroCache>,
 }
 
 impl AppState {
@@ -61,6 +63,7 @@ impl AppState {
             scopes: Arc::default(),
             login_guard: Arc::default(),
             forum_votes: Arc::default(),
+            microcache: Arc::default(),
         };
         state.reload_scopes().await?;
         Ok(state)

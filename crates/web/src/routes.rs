@@ -7,7 +7,7 @@ use axum::{Json, Router, middleware};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::http::{PageError, csrf, error, hostile};
+use crate::http::{PageError, csrf, error, hostile, microcache};
 use crate::{AppState, areas, static_files};
 
 pub fn router(state: AppState) -> Router {
@@ -34,6 +34,10 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))
         .route("/static/{file}", get(static_files::serve))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            microcache::invalidate_on_writes,
+        ))
         .layer(DefaultBodyLimit::max(hostile::BODY_LIMIT))
         .layer(security_header("x-content-type-options", "nosniff"))
         .layer(security_header("x-frame-options", "DENY"))

@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 pub mod forms;
 pub mod hostile;
+pub mod microcache;
 pub mod section;
 
 pub use context::{Caller, Ctx, signed_in};

@@ -467,7 +467,7 @@ struct ListPage<'a> {
     ctx: &'a Ctx,
     scope: &'a Scope,
     crumbs: Crumbs,
-    proposals: Vec<ProposalRow>,
+    proposals: &'a [ProposalRow],
     next_cursor: Option<i64>,
     may_propose: bool,
     debates: bool,
@@ -494,14 +494,13 @@ async fn list(
     before: Option<i64>,
     ladder_errors: FormErrors,
 ) -> Result<Response, PageError> {
-    let (scope, proposals, next_cursor) = items::list(state, code, kind, before, PAGE_SIZE).await?;
-    let (ladder, ladder_from) = items::ladder_config(state, scope.id).await?;
+    let view = items::list_view(state, ctx.caller(), code, kind, before, PAGE_SIZE).await?;
     let tree = ctx.scopes.clone();
-    let scope = tree.get(scope.id).ok_or(PageError::NotFound)?;
+    let scope = tree.get(view.scope.id).ok_or(PageError::NotFound)?;
     let status = ladder_errors.status();
     let page = render(&ListPage {
-        ladder,
-        ladder_from,
+        ladder: view.ladder,
+        ladder_from: view.ladder_from,
         may_configure: ctx.may_in(Action::ManageRoles, scope),
         ladder_errors,
         ctx,
@@ -512,8 +511,8 @@ async fn list(
             "section-proposals"
         })),
         may_propose: ctx.may_in(Action::ParticipateAsResident, scope),
-        proposals,
-        next_cursor,
+        proposals: &view.rows,
+        next_cursor: view.next,
         debates: kind == Kind::Debate,
     })?;
     Ok((status, page).into_response())

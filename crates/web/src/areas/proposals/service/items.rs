@@ -145,6 +145,46 @@ pub async fn list(
     Ok((scope, rows, next))
 }
 
+/// What a scope's list page shows: a page of its public proposals or debates, the next cursor, and the
+/// ladder in force there (and the scope it is configured on).
+pub struct ListView {
+    pub scope: Scope,
+    pub rows: Vec<ProposalRow>,
+    pub next: Option<i64>,
+    pub ladder: LadderConfig,
+    pub ladder_from: Option<i64>,
+}
+
+/// A scope's list page. Anonymous readers share it through the server's micro-cache (fresh within a
+/// second, cleared by any write here: `http::microcache`); signed-in readers read it fresh.
+pub async fn list_view(
+    state: &AppState,
+    caller: Option<&Caller>,
+    code: &str,
+    kind: Kind,
+    before: Option<i64>,
+    limit: i64,
+) -> ServiceResult<std::sync::Arc<ListView>> {
+    let load = async {
+        let (scope, rows, next) = list(state, code, kind, before, limit).await?;
+        let (ladder, ladder_from) = ladder_config(state, scope.id).await?;
+        Ok::<_, ServiceError>(ListView {
+            scope,
+            rows,
+            next,
+            ladder,
+            ladder_from,
+        })
+    };
+    match caller {
+        Some(_) => Ok(std::sync::Arc::new(load.await?)),
+        None => {
+            let key = format!("list {code} {} {before:?} {limit}", kind.as_str());
+            state.microcache.get_or_load(key, load).await
+        }
+    }
+}
+
 /// The next rung of supporters a collecting proposal is working towards: (threshold, what it brings).
 pub fn next_rung(ladder: &Ladder, p: &ProposalRow) -> Option<(u32, Effect)> {
     let state = p.state.proposal()?;
