@@ -461,6 +461,22 @@ async fn the_dashboard_shows_turnout_by_neighbourhood_and_forum_participants(app
     let csv = csv.trim_start_matches('\u{feff}');
     assert!(csv.starts_with("scope_code,level,population,voters,ballots,turnout_basis_points"));
     assert_eq!(csv.lines().count(), rows.len() + 1);
+    // The map shows the turnout too, each neighbourhood with its figure.
+    let svg = reqwest::get(app.url(&format!("/scopes/{JONGNO}/map.svg?measure=turnout")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let shown = format!(
+        "{}.{:02} %",
+        sajik["turnout_basis_points"].as_i64().unwrap() / 100,
+        sajik["turnout_basis_points"].as_i64().unwrap() % 100
+    );
+    assert!(
+        svg.contains(&shown),
+        "Sajik-dong's turnout {shown} on the map"
+    );
     let (status, _) = api(&app, "/scopes/nope/participation.json").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

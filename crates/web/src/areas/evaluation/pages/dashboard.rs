@@ -46,9 +46,11 @@ impl DashboardPage<'_> {
 }
 
 /// The measures the map can show (`?measure=`, proposals when absent or unknown), with their label ids.
-pub const MEASURES: [(&str, &str); 5] = [
+pub const MEASURES: [(&str, &str); 7] = [
     ("proposals", "dashboard-proposals"),
     ("supporters", "dashboard-supporters"),
+    ("turnout", "dashboard-turnout"),
+    ("forum_participants", "dashboard-forum-participants"),
     ("envelope", "dashboard-envelope"),
     ("awarded", "dashboard-awarded"),
     ("progress", "dashboard-progress"),
@@ -75,6 +77,14 @@ fn map_of(ctx: &Ctx, v: &DashboardView, measure: &str) -> Option<String> {
         .map(|a| {
             let (value, shown) = match measure {
                 "supporters" => (a.supporters, a.supporters.to_string()),
+                "turnout" => (
+                    a.participation.turnout_basis_points().unwrap_or(0),
+                    a.participation.turnout_shown(),
+                ),
+                "forum_participants" => (
+                    a.participation.participants,
+                    a.participation.participants.to_string(),
+                ),
                 "envelope" => (a.envelope, grouped(a.envelope)),
                 "awarded" => (a.awarded, grouped(a.awarded)),
                 "progress" => (a.progress, format!("{} %", a.progress)),
