@@ -215,8 +215,7 @@ for (const lang of ['ko', 'en']) {
     assert.ok(measures.length >= 5);
     for (const measure of measures) {
       await visit(page, `/scopes/${JONGNO}/dashboard?measure=${measure}`);
-      // (The indicators' chart follows the latest cycle, which this test opened without indicators.)
-      assert.ok(await page.locator('svg.chart').count() >= 5, 'the charts');
+      assert.ok(await page.locator('svg.chart').count() >= 6, 'the charts');
       assert.equal(await page.locator('svg.chart title#chart-turnout-title').count(), 1);
       await axeClean(page, `dashboard (${measure})`, lang);
     }

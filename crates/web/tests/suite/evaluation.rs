@@ -461,6 +461,11 @@ async fn the_dashboard_shows_turnout_by_neighbourhood_and_forum_participants(app
     let csv = csv.trim_start_matches('\u{feff}');
     assert!(csv.starts_with("scope_code,level,population,voters,ballots,turnout_basis_points"));
     assert_eq!(csv.lines().count(), rows.len() + 1);
+    // A cycle just opened (no indicators yet) does not hide the last evaluation's indicators.
+    app.db.create_evaluation_cycle(jongno, 2030).await.unwrap();
+    let (_, page) = b.get(&format!("/scopes/{JONGNO}/dashboard")).await;
+    assert!(page.contains("id=\"dashboard-indicators\""));
+    assert!(page.contains("<title id=\"chart-indicators-title\">"));
     // The map shows the turnout too, each neighbourhood with its figure.
     let svg = reqwest::get(app.url(&format!("/scopes/{JONGNO}/map.svg?measure=turnout")))
         .await

@@ -161,10 +161,17 @@ pub async fn view(state: &AppState, code: &str) -> ServiceResult<DashboardView> 
             scope: s,
         });
     }
+    // The indicators of the latest cycle that has any (a cycle just opened has none yet and would hide
+    // the last evaluation's).
     let mut indicators = Vec::new();
-    if let Some(latest) = cycles.first() {
-        for (i, p) in state.db.cycle_indicators(latest.id).await? {
-            indicators.push(IndicatorView::new(i, p));
+    for cycle in &cycles {
+        let rows = state.db.cycle_indicators(cycle.id).await?;
+        if !rows.is_empty() {
+            indicators = rows
+                .into_iter()
+                .map(|(i, p)| IndicatorView::new(i, p))
+                .collect();
+            break;
         }
     }
     Ok(DashboardView {
