@@ -79,13 +79,23 @@ for backend in $BACKENDS; do
   log "$backend: seeded in $(( $(date +%s) - start )) s"
   serve "$URL"
   BASE="http://127.0.0.1:$PORT"
-  project=$(curl -fsS "$BASE/api/v1/tracked-projects?scope=11110" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
+  # The demo's plan-born project (its trace walks from the proposal to the grade): the list's object
+  # whose origin is a plan project.
+  curl -fsS -o "$WORK/projects.json" "$BASE/api/v1/tracked-projects?scope=11110" || die "the projects' list failed"
+  project=$(grep -o '{[^{}]*"origin_kind":"plan_project"[^{}]*}' "$WORK/projects.json" \
+    | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
   [ -n "$project" ] || die "no tracked project in Jongno-gu"
-  curl -fsS "$BASE/scopes/11110/dashboard" | grep -q "<svg" || die "the dashboard has no chart"
+  # Into a file first: `curl | grep -q` fails under pipefail once the page outgrows the pipe (grep stops
+  # reading at the first match and curl cannot write the rest).
+  curl -fsS -o "$WORK/dashboard.html" "$BASE/scopes/11110/dashboard" || die "the dashboard failed"
+  grep -q "<svg" "$WORK/dashboard.html" || die "the dashboard has no chart"
   read -r d50 d99 < <(p99 "$BASE/scopes/11110/dashboard")
   read -r t50 t99 < <(p99 "$BASE/api/v1/trace?kind=tracked_project&id=$project")
   printf '%-9s %-22s %8s %8s %8s\n' "$backend" "district dashboard" "$d50" "$d99" 50
   printf '%-9s %-22s %8s %8s %8s\n' "$backend" "trace (API)" "$t50" "$t99" 20
+  printf '%-9s %-22s %8s %8s %8s\n' "$backend" "(load average)" "$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo ?)" "" ""
   stop
-  [ "$backend" = postgres ] && [ -z "${KEEP:-}" ] && psql "$PG_SERVER/postgres" -qc "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null
+  if [ "$backend" = postgres ] && [ -z "${KEEP:-}" ]; then
+    psql "$PG_SERVER/postgres" -qc "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null
+  fi
 done

@@ -1,13 +1,17 @@
 // Results-based evaluation end to end: the district's support staff report progress on the demo's tracked
 // project (with evidence) and the district's official verifies it (the staff member cannot: their own);
 // an evaluator scores Sajik-dong's 2026 evaluation against the rubric and sees the spread; the dashboard
-// shows its charts and map. Then axe-core on every new page (tracked projects, a project, evaluations, an
-// evaluation, the trace, the dashboard with its charts and map), in Korean and English.
+// shows its charts (participation: turnout by neighbourhood, forum participants) and map; a grant-born
+// project's trace starts at its grant. Then axe-core on every new page, in Korean and English: tracked
+// projects, a project with the update form and with an update awaiting verification, evaluations, an
+// evaluation with the indicator forms and with the evaluators' score form, surveys (list and creation form,
+// a survey's answer form, its results), the trace (from a proposal and from a grant), the dashboards with
+// their charts under each map measure, and the map SVG itself.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   launch, newPage, visit, clickAndWait, signIn, demoAccount, htmlLang, seriousA11yViolations,
-  formatViolations, JONGNO, screenshot,
+  formatViolations, JONGNO, CITY, screenshot,
 } from '../lib/harness.js';
 
 const SAJIK = '1111053000';
@@ -71,7 +75,14 @@ test('an evaluator scores against the rubric and sees the spread', async () => {
 test('the dashboard shows its charts, map and downloads', async () => {
   const page = await newPage(browser, { lang: 'en' });
   await visit(page, `/scopes/${JONGNO}/dashboard`);
-  assert.ok(await page.locator('svg.chart title').count() >= 4);
+  assert.ok(await page.locator('svg.chart title').count() >= 6);
+  for (const id of ['chart-turnout', 'chart-forums']) {
+    assert.equal(await page.locator(`svg.chart title#${id}-title`).count(), 1, id);
+  }
+  assert.ok(await page.locator('#participation-table tbody tr').count() >= 10, 'a row per neighbourhood');
+  const participation = await (await page.request.get(`/scopes/${JONGNO}/participation.json`)).json();
+  assert.ok(participation[0].forum_participants > 0, 'the district\'s forum has participants');
+  assert.ok(participation.some((r) => r.voters > 0 && r.turnout_basis_points > 0), 'a neighbourhood voted');
   assert.ok(await page.locator('svg.map a').count() >= 10, 'the neighbourhoods on the map');
   const csv = await page.request.get(`/scopes/${JONGNO}/dashboard.csv`);
   assert.equal(csv.status(), 200);
@@ -98,6 +109,127 @@ for (const lang of ['ko', 'en']) {
     await clickAndWait(page, page.locator('#cycle-list a').first());
     const { serious } = await seriousA11yViolations(page);
     assert.equal(serious.length, 0, formatViolations(`evaluation (${lang})`, serious));
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+}
+
+/** The demo's tracked project born of an awarded small grant (no budget or plan origin). */
+async function grantProject(page) {
+  const list = await (await page.request.get(`/api/v1/tracked-projects?scope=${JONGNO}`)).json();
+  for (const p of list.filter((x) => x.origin_kind === null || x.origin_kind === undefined)) {
+    const trace = await (await page.request.get(`/api/v1/trace?kind=tracked_project&id=${p.id}`)).json();
+    if (trace.steps?.[0]?.kind === 'organization') return p.id;
+  }
+  assert.fail('the demo tracks an awarded grant');
+}
+
+test('a grant-born project\'s trace starts at the organization and its grant', async () => {
+  const page = await newPage(browser, { lang: 'en' });
+  const id = await grantProject(page);
+  await visit(page, `/trace?kind=tracked_project&id=${id}`);
+  const kinds = await page.locator('#trace li.trace-step').evaluateAll((els) => els.map((e) => e.dataset.kind));
+  assert.deepEqual(kinds.slice(0, 3), ['organization', 'grant_application', 'tracked_project']);
+  await clickAndWait(page, page.locator('li.trace-step[data-kind="grant_application"] a'));
+  assert.match(new URL(page.url()).pathname, /^\/grants\/\d+$/);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+/** Runs axe-core and fails on serious or critical violations, naming the page. */
+async function axeClean(page, label, lang) {
+  assert.equal(await htmlLang(page), lang, `${label}: html lang`);
+  const { serious } = await seriousA11yViolations(page);
+  assert.equal(serious.length, 0, formatViolations(`${label} (${lang})`, serious));
+}
+
+for (const lang of ['ko', 'en']) {
+  test(`axe (${lang}): update verification, scoring, indicator forms, surveys, charts and the map`, async () => {
+    // Staff: the update form, their own submitted update, the indicator forms of a new cycle, surveys.
+    const staff = await newPage(browser, { lang });
+    await signIn(staff, demoAccount('support_staff'));
+    const id = await demoProject(staff);
+    await visit(staff, `/tracked-projects/${id}`);
+    await axeClean(staff, 'tracked project with the update form', lang);
+    const body = `E2E axe ${lang} ${Date.now() % 100000}`;
+    await staff.fill('#update-body', body);
+    await staff.fill('#update-progress', '90');
+    await staff.fill('#update-evidence', 'https://example.org/evidence.pdf');
+    await clickAndWait(staff, staff.locator('#update-submit'));
+    await axeClean(staff, 'tracked project with a submitted update', lang);
+    await visit(staff, `/scopes/${JONGNO}/evaluations`);
+    await axeClean(staff, 'evaluations with the form to open one', lang);
+    await staff.fill('#cycle-year', lang === 'ko' ? '2031' : '2032');
+    await clickAndWait(staff, staff.locator('#open-cycle-submit'));
+    assert.equal(await staff.locator('#indicator-form').count(), 1, 'the indicator form of a new cycle');
+    await axeClean(staff, 'evaluation with the indicator forms', lang);
+    await visit(staff, `/scopes/${JONGNO}/surveys`);
+    assert.equal(await staff.locator('#survey-form').count(), 1, 'staff may open a survey');
+    await axeClean(staff, 'surveys with the creation form', lang);
+    assert.deepEqual(staff.problems, []);
+    await staff.context().close();
+
+    // The official: the update awaiting their verification, then verified.
+    const official = await newPage(browser, { lang });
+    await signIn(official, demoAccount('official'));
+    await visit(official, `/tracked-projects/${id}`);
+    const pending = official.locator('li.update', { hasText: body });
+    assert.equal(await pending.locator('.verify-update').count(), 1);
+    await axeClean(official, 'update verification', lang);
+    await clickAndWait(official, pending.locator('.verify-update'));
+    await axeClean(official, 'tracked project after verification', lang);
+    assert.deepEqual(official.problems, []);
+    await official.context().close();
+
+    // The evaluator: Sajik-dong's evaluation in external review, with the score form.
+    const evaluator = await newPage(browser, { lang });
+    await signIn(evaluator, demoAccount('evaluator'));
+    await visit(evaluator, `/scopes/${SAJIK}/evaluations`);
+    await clickAndWait(evaluator, evaluator.locator('#cycle-list a').first());
+    assert.equal(await evaluator.locator('#score-form').count(), 1, 'the evaluator scores here');
+    await axeClean(evaluator, 'evaluator scoring', lang);
+    assert.deepEqual(evaluator.problems, []);
+    await evaluator.context().close();
+
+    // A resident of Jongno-gu: the survey's answer form and its results.
+    const resident = await newPage(browser, { lang });
+    await signIn(resident, demoAccount('resident'));
+    await visit(resident, `/scopes/${JONGNO}/surveys`);
+    await axeClean(resident, 'surveys', lang);
+    const survey = await resident.locator('a[href^="/surveys/"]').first().getAttribute('href');
+    await visit(resident, survey);
+    await axeClean(resident, 'survey', lang);
+    await visit(resident, `${survey}/results`);
+    await axeClean(resident, 'survey results', lang);
+    assert.deepEqual(resident.problems, []);
+    await resident.context().close();
+
+    // Anyone: the traces, the dashboards under every map measure, and the map SVG as served.
+    const page = await newPage(browser, { lang });
+    await visit(page, `/trace?kind=tracked_project&id=${await grantProject(page)}`);
+    await axeClean(page, 'trace from a grant', lang);
+    await visit(page, `/trace?kind=tracked_project&id=${await demoProject(page)}`);
+    await axeClean(page, 'trace from a proposal', lang);
+    await visit(page, `/scopes/${JONGNO}/dashboard`);
+    const measures = await page.locator('#map-measure option').evaluateAll((os) => os.map((o) => o.value));
+    assert.ok(measures.length >= 5);
+    for (const measure of measures) {
+      await visit(page, `/scopes/${JONGNO}/dashboard?measure=${measure}`);
+      assert.ok(await page.locator('svg.chart').count() >= 6, 'the charts');
+      assert.equal(await page.locator('svg.chart title#chart-turnout-title').count(), 1);
+      await axeClean(page, `dashboard (${measure})`, lang);
+    }
+    for (const code of [CITY, JONGNO]) {
+      const svg = await page.request.get(`/scopes/${code}/map.svg`, { headers: { 'Accept-Language': lang } });
+      assert.equal(svg.status(), 200);
+      const markup = await svg.text();
+      assert.match(markup, /^<svg[^>]*role="img"|^<svg/);
+      // The SVG as served, inline in a bare document of the page's language, so axe reads its title,
+      // its areas' links and their names.
+      await page.setContent(`<!doctype html><html lang="${lang}"><head><title>map.svg</title></head>`
+        + `<body><main>${markup}</main></body></html>`);
+      await axeClean(page, `map.svg of ${code}`, lang);
+    }
     assert.deepEqual(page.problems, []);
     await page.context().close();
   });

@@ -161,13 +161,20 @@ impl Db {
 
     /// The cycles of the given scopes, latest year first.
     pub async fn evaluation_cycles_in(&self, scope_ids: &[i64]) -> DbResult<Vec<CycleRow>> {
-        let sql = format!("{SELECT_CYCLE} ORDER BY year DESC, scope_id");
-        let all: Vec<CycleRow> =
-            db_run!(self, pool => sqlx::query_as::<_, CycleRow>(&sql).fetch_all(pool).await?);
-        Ok(all
-            .into_iter()
-            .filter(|c| scope_ids.contains(&c.scope_id))
-            .collect())
+        if scope_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "{SELECT_CYCLE} WHERE scope_id IN ({}) ORDER BY year DESC, scope_id",
+            super::participation::placeholders(1, scope_ids.len())
+        );
+        Ok(db_run!(self, pool => {
+            let mut q = sqlx::query_as::<_, CycleRow>(&sql);
+            for id in scope_ids {
+                q = q.bind(*id);
+            }
+            q.fetch_all(pool).await?
+        }))
     }
 
     pub async fn evaluation_cycle_log(&self, cycle_id: i64) -> DbResult<Vec<CycleLogRow>> {

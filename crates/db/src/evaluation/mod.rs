@@ -4,15 +4,18 @@
 //! their periods, the rubric, evaluators' scores, and the grade, which writes the scope's figure the budget's
 //! envelope formula reads (`budget_scope_figures.grade`) in the same transaction. Migration 0016 adds resident
 //! satisfaction surveys (`surveys`), later periods' targets, disaggregations and the updates' CSV import
-//! (`definitions`).
+//! (`definitions`). The dashboard's participation reads budget turnout and forum participants
+//! (`participation`, read only; migration 0020 indexes the turnout by home scope).
 mod cycles;
 mod definitions;
+mod participation;
 mod surveys;
 mod trace;
 mod tracking;
 
 pub use cycles::*;
 pub use definitions::*;
+pub use participation::*;
 pub use surveys::*;
 pub use trace::*;
 pub use tracking::*;

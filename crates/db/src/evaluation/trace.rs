@@ -173,6 +173,53 @@ impl Db {
         .await
     }
 
+    /// The grant award a tracked project was created from (the citizen-cooperation platform's small
+    /// grants: `coop_grant_projects`, one tracked project per awarded application).
+    pub async fn trace_grant_of_tracked(&self, tracked_id: i64) -> DbResult<Option<i64>> {
+        link(
+            self,
+            "SELECT application_id FROM coop_grant_projects WHERE tracked_project_id = $1",
+            tracked_id,
+        )
+        .await
+    }
+
+    /// The tracked project of an awarded application, if it is tracked.
+    pub async fn trace_tracked_of_grant(&self, application_id: i64) -> DbResult<Option<i64>> {
+        link(
+            self,
+            "SELECT tracked_project_id FROM coop_grant_projects WHERE application_id = $1",
+            application_id,
+        )
+        .await
+    }
+
+    /// A grant application as a step: its title, the call's scope, dated by its award (or its filing).
+    pub async fn trace_grant_application(&self, id: i64) -> DbResult<Option<TraceNode>> {
+        one(self, "SELECT a.id, a.title, c.scope_id, COALESCE(a.awarded_at, a.created_at) AS at
+             FROM coop_grant_applications a JOIN coop_grant_calls c ON c.id = a.call_id WHERE a.id = $1", id).await
+    }
+
+    /// The call a grant application answered.
+    pub async fn trace_grant_call_of(&self, application_id: i64) -> DbResult<Option<i64>> {
+        link(
+            self,
+            "SELECT call_id FROM coop_grant_applications WHERE id = $1",
+            application_id,
+        )
+        .await
+    }
+
+    /// The organization that applied for a grant, when an organization did.
+    pub async fn trace_grant_organization(
+        &self,
+        application_id: i64,
+    ) -> DbResult<Option<TraceNode>> {
+        one(self, "SELECT o.id, o.name AS title, o.scope_id, o.created_at AS at
+             FROM coop_grant_applications a JOIN coop_organizations o ON o.id = a.organization_id WHERE a.id = $1",
+            application_id).await
+    }
+
     /// The cycle of a scope and year, if any.
     pub async fn evaluation_cycle_for(
         &self,

@@ -179,12 +179,20 @@ impl Db {
 
     /// The tracked projects of the given scopes (a scope and those below it), by year then id.
     pub async fn tracked_projects_in(&self, scope_ids: &[i64]) -> DbResult<Vec<TrackedProjectRow>> {
-        let all: Vec<TrackedProjectRow> = db_run!(self, pool => sqlx::query_as::<_, TrackedProjectRow>(
-            &format!("{SELECT_PROJECT} ORDER BY year DESC, id")).fetch_all(pool).await?);
-        Ok(all
-            .into_iter()
-            .filter(|p| scope_ids.contains(&p.scope_id))
-            .collect())
+        if scope_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "{SELECT_PROJECT} WHERE scope_id IN ({}) ORDER BY year DESC, id",
+            super::participation::placeholders(1, scope_ids.len())
+        );
+        Ok(db_run!(self, pool => {
+            let mut q = sqlx::query_as::<_, TrackedProjectRow>(&sql);
+            for id in scope_ids {
+                q = q.bind(*id);
+            }
+            q.fetch_all(pool).await?
+        }))
     }
 
     /// The children of a tracked project (their progress rolls up into it).

@@ -21,6 +21,8 @@ maeul_testkit::backend_tests!(
     an_update_counts_only_once_verified_and_never_by_its_author,
     the_cycle_refuses_out_of_turn_and_grades_from_its_indicators_and_scores,
     changing_a_grade_changes_next_years_envelope_by_exactly_the_formula,
+    participation_counts_voters_by_home_and_forum_participants_by_scope,
+    a_grant_born_project_links_back_to_its_award_and_organization,
 );
 
 fn refusal(result: Result<impl std::fmt::Debug, DbError>) -> R {
@@ -464,4 +466,212 @@ async fn changing_a_grade_changes_next_years_envelope_by_exactly_the_formula(db:
     );
     assert_eq!(after.term_base, before.term_base);
     assert_eq!(after.term_population, before.term_population);
+}
+
+async fn participation_counts_voters_by_home_and_forum_participants_by_scope(db: Db) {
+    use maeul_db::forums::NewConversation;
+    use maeul_domain::forum::{
+        ConversationEvent, ModerationMode, Participation, StatementState, VoteValue,
+    };
+    let (process_id, sajik) = process(&db, BallotKind::Approval, 3).await;
+    let projects = to_voting(&db, process_id, &[10_000_000, 20_000_000]).await;
+    let tree = tree(&db).await;
+    let cheongun = tree.by_code("1111051500").unwrap().id;
+    let jongno = tree.by_code("11110").unwrap().id;
+    // Three residents of Sajik-dong and one of Cheongunhyoja-dong vote; one of them changes their ballot
+    // (still one ballot, one voter).
+    for (i, home) in [sajik, sajik, sajik, cheongun].into_iter().enumerate() {
+        let voter = user(&db, &format!("voter{i}@example.org")).await;
+        for _ in 0..=usize::from(i == 0) {
+            db.cast_ballot(
+                process_id,
+                voter,
+                Some(home),
+                &projects[i % 2].to_string(),
+                VoteChannel::Online,
+            )
+            .await
+            .unwrap();
+        }
+    }
+    let turnout = db
+        .turnout_by_home_scope(&[jongno, sajik, cheongun])
+        .await
+        .unwrap();
+    let of = |id: i64| {
+        turnout
+            .iter()
+            .find(|t| t.scope_id == id)
+            .map(|t| (t.voters, t.ballots))
+    };
+    assert_eq!(of(sajik), Some((3, 3)));
+    assert_eq!(of(cheongun), Some((1, 1)));
+    assert_eq!(of(jongno), None, "nobody lives at the district level");
+    assert!(
+        db.turnout_by_home_scope(&[cheongun + 1_000_000])
+            .await
+            .unwrap()
+            .is_empty(),
+        "only the scopes asked for"
+    );
+    assert!(db.turnout_by_home_scope(&[]).await.unwrap().is_empty());
+
+    // A conversation in Jongno-gu: its organiser writes a statement, two more join (one of them also
+    // writes), a reserved pseudonym votes; a draft conversation in Sajik-dong counts for nothing.
+    let organiser = user(&db, "organiser@example.org").await;
+    let new = |scope_id| NewConversation {
+        scope_id,
+        object: None,
+        topic: "통학로",
+        description: "",
+        participation: Participation::SignedIn,
+        moderation: ModerationMode::Post,
+        created_by: Some(organiser),
+    };
+    let open = db.create_conversation(&new(jongno)).await.unwrap();
+    db.transition_conversation(open, Some(organiser), &ConversationEvent::Open)
+        .await
+        .unwrap();
+    let draft = db.create_conversation(&new(sajik)).await.unwrap();
+    let p0 = db.forum_participant(open, organiser).await.unwrap();
+    let statement = db
+        .add_statement(
+            open,
+            Some((organiser, p0)),
+            "더 넓은 인도",
+            StatementState::Accepted,
+        )
+        .await
+        .unwrap();
+    let a = user(&db, "a@example.org").await;
+    let b = user(&db, "b@example.org").await;
+    let pa = db.forum_participant(open, a).await.unwrap();
+    let pb = db.forum_participant(open, b).await.unwrap();
+    db.add_statement(open, Some((b, pb)), "횡단보도", StatementState::Pending)
+        .await
+        .unwrap();
+    db.cast_forum_vote(open, statement, pa, VoteValue::Agree)
+        .await
+        .unwrap();
+    db.cast_forum_vote(open, statement, pa, VoteValue::Disagree)
+        .await
+        .unwrap();
+    let reserved = db.reserve_forum_pseudonyms(open, 1).await.unwrap();
+    db.cast_forum_vote(open, statement, reserved, VoteValue::Pass)
+        .await
+        .unwrap();
+    db.forum_participant(draft, a).await.unwrap();
+    let forums = db
+        .forum_participation_by_scope(&[jongno, sajik])
+        .await
+        .unwrap();
+    assert_eq!(forums.len(), 1, "the draft is not counted: {forums:?}");
+    assert_eq!(forums[0].scope_id, jongno);
+    assert_eq!(forums[0].conversations, 1);
+    assert_eq!(
+        forums[0].participants, 4,
+        "organiser, a, b and the reserved pseudonym"
+    );
+    assert!(
+        db.forum_participation_by_scope(&[sajik])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn a_grant_born_project_links_back_to_its_award_and_organization(db: Db) {
+    use maeul_db::cooperation::{NewGrantCall, OrgInput};
+    use maeul_domain::cooperation::{Eligibility, Field, OrgKind, Ranked};
+    let tree = tree(&db).await;
+    let jongno = tree.by_code("11110").unwrap().id;
+    let applicant = user(&db, "applicant@example.org").await;
+    let org = db
+        .create_organization(
+            &OrgInput {
+                scope_id: jongno,
+                name: "골목 정원 모임",
+                kind: OrgKind::CommunityGroup,
+                purpose: "",
+                fields: &[Field::Safety],
+                contact: "",
+            },
+            applicant,
+        )
+        .await
+        .unwrap();
+    let call = db
+        .create_grant_call(&NewGrantCall {
+            scope_id: jongno,
+            title: "마을활동 소액지원",
+            description: "",
+            budget: 5_000_000,
+            eligibility: Eligibility::Both,
+            opens_at: 0,
+            closes_at: 4_000_000_000,
+            criteria: &[("공익성", 1)],
+        })
+        .await
+        .unwrap();
+    let by_org = db
+        .apply_for_grant(call, Some(org), applicant, "골목 정원", "", 3_000_000)
+        .await
+        .unwrap();
+    let by_residents = db
+        .apply_for_grant(call, None, applicant, "골목 벽화", "", 2_000_000)
+        .await
+        .unwrap();
+    let ranked = |id, rank| Ranked {
+        id,
+        rank,
+        mean: 9_000,
+        awarded: true,
+    };
+    db.publish_grant_results(call, &[ranked(by_org, 1), ranked(by_residents, 2)])
+        .await
+        .unwrap();
+    let tracked = db.track_grant_awards(call).await.unwrap();
+    assert_eq!(tracked.len(), 2);
+    assert_eq!(
+        db.trace_grant_of_tracked(tracked[0]).await.unwrap(),
+        Some(by_org)
+    );
+    assert_eq!(
+        db.trace_tracked_of_grant(by_org).await.unwrap(),
+        Some(tracked[0])
+    );
+    assert_eq!(db.trace_grant_call_of(by_org).await.unwrap(), Some(call));
+    let award = db.trace_grant_application(by_org).await.unwrap().unwrap();
+    assert_eq!(
+        (award.id, award.title.as_str(), award.scope_id),
+        (by_org, "골목 정원", jongno)
+    );
+    let organization = db.trace_grant_organization(by_org).await.unwrap().unwrap();
+    assert_eq!(
+        (organization.id, organization.title.as_str()),
+        (org, "골목 정원 모임")
+    );
+    // An award to residents without an organization has none; a project from elsewhere has no grant.
+    assert_eq!(
+        db.trace_grant_of_tracked(tracked[1]).await.unwrap(),
+        Some(by_residents)
+    );
+    assert!(
+        db.trace_grant_organization(by_residents)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let other = db
+        .create_tracked_project(&NewTrackedProject {
+            scope_id: jongno,
+            parent_id: None,
+            year: 2026,
+            title: "직접 추진",
+            weight: 1,
+            budget: 0,
+        })
+        .await
+        .unwrap();
+    assert_eq!(db.trace_grant_of_tracked(other).await.unwrap(), None);
 }

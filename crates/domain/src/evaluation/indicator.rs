@@ -45,7 +45,8 @@ crate::named_enum! {
 }
 
 /// The value of a measurement of an indicator of `kind`: a percentage from its numerator and denominator,
-/// otherwise the value as entered; a qualitative indicator has none.
+/// otherwise the value as entered; a qualitative indicator has none (its finding is the note), so a number
+/// entered for one is refused rather than dropped.
 pub fn measured_value(
     kind: IndicatorKind,
     value: Option<f64>,
@@ -53,6 +54,11 @@ pub fn measured_value(
     denominator: Option<f64>,
 ) -> Result<Option<f64>, EvaluationRefusal> {
     match kind {
+        IndicatorKind::Qualitative
+            if value.is_some() || numerator.is_some() || denominator.is_some() =>
+        {
+            Err(EvaluationRefusal::Qualitative)
+        }
         IndicatorKind::Qualitative => Ok(None),
         IndicatorKind::Percentage => match (numerator, denominator) {
             (Some(n), Some(d)) if d > 0.0 => Ok(Some(100.0 * n / d)),

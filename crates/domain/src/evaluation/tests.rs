@@ -125,9 +125,20 @@ fn indicator_values_and_roll_up() {
         Err(R::ZeroDenominator)
     );
     assert_eq!(
-        measured_value(IndicatorKind::Qualitative, Some(3.0), None, None),
+        measured_value(IndicatorKind::Qualitative, None, None, None),
         Ok(None)
     );
+    for (v, n, d) in [
+        (Some(3.0), None, None),
+        (None, Some(1.0), None),
+        (None, None, Some(2.0)),
+    ] {
+        assert_eq!(
+            measured_value(IndicatorKind::Qualitative, v, n, d),
+            Err(R::Qualitative),
+            "a number for a qualitative indicator is refused, not dropped"
+        );
+    }
     assert_eq!(
         measured_value(IndicatorKind::Ordinal, Some(3.0), None, None),
         Ok(Some(3.0))

@@ -246,3 +246,21 @@ dashboard-measure = Measure shown on the map
 dashboard-measure-submit = Show
 dashboard-map-title-measure = { $measure } by area of { $scope }
 dashboard-map-desc-measure = Darker areas have higher values. Each area links to its page.
+
+# Participation on the dashboard: budget turnout by home area, forum participants.
+dashboard-turnout-heading = Turnout and forums
+dashboard-turnout-note = Residents who voted in a participatory budget, by the area they live in, against its population (the budget's population figures; "—" where none is entered), and the participants of forum conversations by the area they were held in. Pseudonyms are counted per conversation.
+dashboard-turnout = Turnout
+dashboard-turnout-desc = Share of each area's residents who voted in a participatory budget (number of voters in brackets)
+dashboard-forums = Forum participants
+dashboard-forums-desc = Participants of the forum conversations held at this level and in each area
+dashboard-held-at = { $scope } as a whole
+dashboard-whole = { $scope } (all areas; forums held at its own level)
+dashboard-turnout-caption = Turnout and forum participation by area
+dashboard-population = Population
+dashboard-voters = Voters
+dashboard-ballots = Ballots cast
+dashboard-conversations = Forum conversations
+dashboard-forum-participants = Forum participants
+trace-kind-organization = Applying organization
+trace-kind-grant = Small grant awarded

@@ -246,3 +246,21 @@ dashboard-measure = 지도에 보일 지표
 dashboard-measure-submit = 보기
 dashboard-map-title-measure = { $scope } 지역별 { $measure }
 dashboard-map-desc-measure = 색이 진할수록 값이 큽니다. 각 지역은 해당 페이지로 연결됩니다.
+
+# 현황판의 참여: 사는 지역별 주민참여예산 투표율, 공론장 참여자.
+dashboard-turnout-heading = 투표율과 공론장
+dashboard-turnout-note = 주민참여예산에 투표한 주민을 사는 지역별로 그 지역 인구에 견주고(예산의 인구 수치, 입력되지 않은 곳은 "—"), 공론장 대화 참여자를 대화가 열린 지역별로 셉니다. 가명은 대화마다 셉니다.
+dashboard-turnout = 투표율
+dashboard-turnout-desc = 지역별 주민 가운데 주민참여예산에 투표한 비율(괄호 안은 투표자 수)
+dashboard-forums = 공론장 참여자
+dashboard-forums-desc = 이 층위와 각 지역에서 열린 공론장 대화의 참여자 수
+dashboard-held-at = { $scope } 전체
+dashboard-whole = { $scope }(모든 지역, 공론장은 이 층위에서 열린 것)
+dashboard-turnout-caption = 지역별 투표율과 공론장 참여
+dashboard-population = 인구
+dashboard-voters = 투표자
+dashboard-ballots = 투표 수
+dashboard-conversations = 공론장 대화
+dashboard-forum-participants = 공론장 참여자
+trace-kind-organization = 신청 단체
+trace-kind-grant = 소규모 지원금 선정

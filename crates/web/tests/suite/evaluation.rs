@@ -15,6 +15,8 @@ app_tests!(
     the_demo_trace_reaches_the_proposal_and_the_grade_sets_the_envelope,
     implementers_report_others_verify_evaluators_score_and_the_level_above_grades,
     the_dashboard_charts_and_map_are_svg_with_titles_and_downloads,
+    the_dashboard_shows_turnout_by_neighbourhood_and_forum_participants,
+    a_grant_born_project_is_traced_back_to_its_award_and_organization,
 );
 
 const JONGNO: &str = "11110";
@@ -378,4 +380,170 @@ async fn the_dashboard_charts_and_map_are_svg_with_titles_and_downloads(app: App
             .starts_with("scope_code,proposals")
     );
     assert_eq!(csv.lines().count(), areas.len() + 1);
+}
+
+async fn the_dashboard_shows_turnout_by_neighbourhood_and_forum_participants(app: App) {
+    let mut b = app.browser();
+    let (status, page) = b.get(&format!("/scopes/{JONGNO}/dashboard")).await;
+    assert_eq!(status, StatusCode::OK);
+    for id in ["chart-turnout", "chart-forums"] {
+        assert!(page.contains(&format!("<title id=\"{id}-title\">")), "{id}");
+    }
+    assert!(page.contains("id=\"participation-table\""));
+    assert!(page.contains("href=\"/scopes/11110/participation.csv\""));
+    let en = b
+        .get_lang(&format!("/scopes/{JONGNO}/dashboard"), "en")
+        .await;
+    assert!(en.contains("Forum participants") && en.contains("Turnout"));
+
+    // The figures: the district as a whole first, then each neighbourhood.
+    let tree = app.state.scopes();
+    let jongno = tree.by_code(JONGNO).unwrap().id;
+    let (status, json) = api(&app, &format!("/scopes/{JONGNO}/participation.json")).await;
+    assert_eq!(status, StatusCode::OK);
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), 1 + tree.children(jongno).count());
+    let whole = &rows[0];
+    assert_eq!(
+        (whole["scope_code"].as_str(), whole["level"].as_str()),
+        (Some(JONGNO), Some("scope"))
+    );
+    assert!(rows[1..].iter().all(|r| r["level"] == "area"));
+    // The demo's forum is held at the district level; its voters live in Sajik-dong.
+    assert!(
+        whole["forum_conversations"].as_i64().unwrap() >= 1,
+        "{whole}"
+    );
+    assert!(whole["forum_participants"].as_i64().unwrap() > 0, "{whole}");
+    let sajik = rows
+        .iter()
+        .find(|r| r["scope_code"] == "1111053000")
+        .unwrap();
+    let voters = sajik["voters"].as_i64().unwrap();
+    let population = sajik["population"].as_i64().unwrap();
+    assert!(voters > 0 && population > 0, "{sajik}");
+    assert_eq!(
+        sajik["turnout_basis_points"].as_i64().unwrap(),
+        (voters * 10_000 + population / 2) / population,
+        "voters per 10,000 residents"
+    );
+    let area_voters: i64 = rows[1..]
+        .iter()
+        .map(|r| r["voters"].as_i64().unwrap())
+        .sum();
+    assert_eq!(
+        whole["voters"].as_i64().unwrap(),
+        area_voters,
+        "every voter lives in a neighbourhood"
+    );
+    // The same voters as the budget's own turnout records.
+    let mut stored = 0;
+    for process in app.db.processes(None).await.unwrap() {
+        for t in app.db.turnout(process.id).await.unwrap() {
+            if t.home_scope
+                .is_some_and(|h| tree.subtree_ids(jongno).contains(&h))
+            {
+                stored += t.voters;
+            }
+        }
+    }
+    assert_eq!(whole["ballots"].as_i64().unwrap(), stored);
+    let r = reqwest::get(app.url(&format!("/scopes/{JONGNO}/participation.csv")))
+        .await
+        .unwrap();
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = r.text().await.unwrap();
+    let csv = csv.trim_start_matches('\u{feff}');
+    assert!(csv.starts_with("scope_code,level,population,voters,ballots,turnout_basis_points"));
+    assert_eq!(csv.lines().count(), rows.len() + 1);
+    // A cycle just opened (no indicators yet) does not hide the last evaluation's indicators.
+    app.db.create_evaluation_cycle(jongno, 2030).await.unwrap();
+    let (_, page) = b.get(&format!("/scopes/{JONGNO}/dashboard")).await;
+    assert!(page.contains("id=\"dashboard-indicators\""));
+    assert!(page.contains("<title id=\"chart-indicators-title\">"));
+    // The map shows the turnout too, each neighbourhood with its figure.
+    let svg = reqwest::get(app.url(&format!("/scopes/{JONGNO}/map.svg?measure=turnout")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let shown = format!(
+        "{}.{:02} %",
+        sajik["turnout_basis_points"].as_i64().unwrap() / 100,
+        sajik["turnout_basis_points"].as_i64().unwrap() % 100
+    );
+    assert!(
+        svg.contains(&shown),
+        "Sajik-dong's turnout {shown} on the map"
+    );
+    let (status, _) = api(&app, "/scopes/nope/participation.json").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+async fn a_grant_born_project_is_traced_back_to_its_award_and_organization(app: App) {
+    // The demo's awarded small grants are tracked projects.
+    let award = app
+        .db
+        .grant_projects()
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("a tracked award");
+    let (status, trace) = api(
+        &app,
+        &format!(
+            "/api/v1/trace?kind=tracked_project&id={}",
+            award.tracked_project_id
+        ),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{trace}");
+    let steps = trace["steps"].as_array().unwrap();
+    let kinds: Vec<&str> = steps.iter().map(|s| s["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds[..3],
+        ["organization", "grant_application", "tracked_project"],
+        "{kinds:?}"
+    );
+    assert_eq!(steps[1]["id"].as_i64(), Some(award.application_id));
+    assert_eq!(steps[2]["id"].as_i64(), Some(award.tracked_project_id));
+    let app_row = app
+        .db
+        .grant_applications(award.call_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.id == award.application_id)
+        .unwrap();
+    assert_eq!(steps[0]["id"].as_i64(), app_row.organization_id);
+    assert_eq!(steps[1]["title"].as_str(), Some(app_row.title.as_str()));
+    // From the award's side, the same trace.
+    let (_, from_award) = api(
+        &app,
+        &format!(
+            "/api/v1/trace?kind=grant_application&id={}",
+            award.application_id
+        ),
+    )
+    .await;
+    assert_eq!(from_award["steps"], trace["steps"]);
+    // The timeline links the organization and the grant's call.
+    let mut b = app.browser();
+    let (status, page) = b
+        .get(&format!(
+            "/trace?kind=tracked_project&id={}",
+            award.tracked_project_id
+        ))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(&format!("href=\"/grants/{}\"", award.call_id)));
+    assert!(page.contains(&format!("href=\"/organizations/{}\"", steps[0]["id"])));
+    assert!(page.contains("data-kind=\"grant_application\""));
 }

@@ -71,7 +71,8 @@ pub async fn tracked_projects(
 #[derive(Serialize, ToSchema)]
 pub struct TraceStepJson {
     /// `proposal`, `agenda_item`, `referral`, `motion`, `plan`, `plan_project`, `budget_process`,
-    /// `budget_project`, `tracked_project`, `milestone`, `indicator` or `evaluation`.
+    /// `budget_project`, `organization`, `grant_application`, `tracked_project`, `milestone`, `indicator`
+    /// or `evaluation`.
     pub kind: &'static str,
     pub id: i64,
     pub title: String,
@@ -90,7 +91,7 @@ pub struct TraceJson {
 #[into_params(parameter_in = Query)]
 pub struct TraceQuery {
     /// The object's kind: `proposal`, `agenda_item`, `motion`, `plan_project`, `budget_project`,
-    /// `tracked_project`, `indicator` or `evaluation`.
+    /// `grant_application`, `tracked_project`, `indicator` or `evaluation`.
     pub kind: String,
     pub id: i64,
 }

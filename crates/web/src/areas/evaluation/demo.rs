@@ -394,7 +394,32 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
             .await?;
         }
     }
+    seed_dong_population(db, &tree, jongno.id).await?;
     seed_survey(db, jongno.id, project, staff).await?;
+    Ok(())
+}
+
+/// Population figures for Jongno-gu's neighbourhoods, so the dashboard's turnout by neighbourhood has a
+/// denominator. The seed carries only the districts' KOSTAT figures, so each neighbourhood without a figure
+/// gets an even share of the district's (demo figures, not statistics; the largest remainder goes to the
+/// first ones). Written after every envelope split, and the district's formula has no population weight,
+/// so no envelope changes.
+async fn seed_dong_population(db: &Db, tree: &ScopeTree, jongno: i64) -> Result<(), DbError> {
+    let Some(district) = db.scope_figures(&[jongno]).await?.into_iter().next() else {
+        return Ok(());
+    };
+    let dongs: Vec<i64> = tree.children(jongno).map(|s| s.id).collect();
+    let n = dongs.len() as u64;
+    if n == 0 || district.population == 0 {
+        return Ok(());
+    }
+    for (i, f) in db.scope_figures(&dongs).await?.into_iter().enumerate() {
+        if f.population == 0 {
+            let share = district.population / n + u64::from((i as u64) < district.population % n);
+            db.set_scope_figures(f.scope_id, share, f.need, f.grade)
+                .await?;
+        }
+    }
     Ok(())
 }
 

@@ -54,6 +54,14 @@ pub fn pages() -> Router<AppState> {
         .route("/scopes/{code}/dashboard.json", get(dashboard::json))
         .route("/scopes/{code}/map.svg", get(dashboard::map))
         .route(
+            "/scopes/{code}/participation.csv",
+            get(dashboard::participation_csv),
+        )
+        .route(
+            "/scopes/{code}/participation.json",
+            get(dashboard::participation_json),
+        )
+        .route(
             "/scopes/{code}/surveys",
             get(surveys::list).post(surveys::create),
         )

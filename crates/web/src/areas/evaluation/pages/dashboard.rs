@@ -19,6 +19,8 @@ struct DashboardPage<'a> {
     crumbs: Crumbs,
     v: DashboardView,
     participation: String,
+    turnout: String,
+    forums: String,
     budget: String,
     progress: String,
     indicators: String,
@@ -35,15 +37,20 @@ impl DashboardPage<'_> {
     fn won(&self, amount: &i64) -> String {
         self.ctx.t1("evaluation-won", "amount", grouped(*amount))
     }
+    fn count(&self, n: &Option<i64>) -> String {
+        n.map(grouped).unwrap_or_else(|| "—".into())
+    }
     fn value(&self, v: Option<f64>) -> String {
         v.map(value).unwrap_or_else(|| "—".into())
     }
 }
 
 /// The measures the map can show (`?measure=`, proposals when absent or unknown), with their label ids.
-pub const MEASURES: [(&str, &str); 5] = [
+pub const MEASURES: [(&str, &str); 7] = [
     ("proposals", "dashboard-proposals"),
     ("supporters", "dashboard-supporters"),
+    ("turnout", "dashboard-turnout"),
+    ("forum_participants", "dashboard-forum-participants"),
     ("envelope", "dashboard-envelope"),
     ("awarded", "dashboard-awarded"),
     ("progress", "dashboard-progress"),
@@ -70,6 +77,14 @@ fn map_of(ctx: &Ctx, v: &DashboardView, measure: &str) -> Option<String> {
         .map(|a| {
             let (value, shown) = match measure {
                 "supporters" => (a.supporters, a.supporters.to_string()),
+                "turnout" => (
+                    a.participation.turnout_basis_points().unwrap_or(0),
+                    a.participation.turnout_shown(),
+                ),
+                "forum_participants" => (
+                    a.participation.participants,
+                    a.participation.participants.to_string(),
+                ),
                 "envelope" => (a.envelope, grouped(a.envelope)),
                 "awarded" => (a.awarded, grouped(a.awarded)),
                 "progress" => (a.progress, format!("{} %", a.progress)),
@@ -138,6 +153,37 @@ pub async fn show(
         &ctx.t("dashboard-participation-desc"),
         &bars(&|a| (a.proposals as f64, a.proposals.to_string())),
     );
+    let turnout = bar_chart(
+        "chart-turnout",
+        &ctx.t("dashboard-turnout"),
+        &ctx.t("dashboard-turnout-desc"),
+        &bars(&|a| {
+            let p = &a.participation;
+            (
+                p.turnout_basis_points().unwrap_or(0) as f64,
+                format!("{} ({})", p.turnout_shown(), grouped(p.voters)),
+            )
+        }),
+    );
+    let mut forum_bars = vec![Bar {
+        label: ctx.t1("dashboard-held-at", "scope", ctx.scope_name(&v.scope)),
+        value: v.whole.participants as f64,
+        shown: v.whole.participants.to_string(),
+    }];
+    if v.areas.iter().all(|a| a.scope.id != v.scope.id) {
+        forum_bars.extend(bars(&|a| {
+            (
+                a.participation.participants as f64,
+                a.participation.participants.to_string(),
+            )
+        }));
+    }
+    let forums = bar_chart(
+        "chart-forums",
+        &ctx.t("dashboard-forums"),
+        &ctx.t("dashboard-forums-desc"),
+        &forum_bars,
+    );
     let budget = bar_chart(
         "chart-budget",
         &ctx.t("dashboard-budget"),
@@ -177,6 +223,8 @@ pub async fn show(
         crumbs: Crumbs::within(&ctx, &v.scope).current(ctx.t("dashboard-title")),
         ctx: &ctx,
         participation,
+        turnout,
+        forums,
         budget,
         progress,
         indicators,
@@ -281,6 +329,104 @@ pub async fn csv(
             (
                 header::CONTENT_DISPOSITION,
                 "attachment; filename=\"dashboard.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// One row of the participation figures: the scope as a whole (`level` = `scope`: every voter of its
+/// subtree against its population, the conversations held at the scope itself) or one of its areas
+/// (`level` = `area`: voters living there, conversations held there).
+#[derive(Serialize)]
+pub struct ParticipationJson {
+    pub scope_code: String,
+    pub level: &'static str,
+    pub population: Option<i64>,
+    pub voters: i64,
+    pub ballots: i64,
+    /// Voters per 10,000 residents (hundredths of a percent), when the population is known.
+    pub turnout_basis_points: Option<i64>,
+    pub forum_conversations: i64,
+    pub forum_participants: i64,
+}
+
+fn participation_rows(v: &DashboardView) -> Vec<ParticipationJson> {
+    let row = |code: &str, level, p: &dashboard::Participation| ParticipationJson {
+        scope_code: code.to_owned(),
+        level,
+        population: p.population,
+        voters: p.voters,
+        ballots: p.ballots,
+        turnout_basis_points: p.turnout_basis_points(),
+        forum_conversations: p.conversations,
+        forum_participants: p.participants,
+    };
+    let mut rows = vec![row(&v.scope.code, "scope", &v.whole)];
+    rows.extend(
+        v.areas
+            .iter()
+            .filter(|a| a.scope.id != v.scope.id)
+            .map(|a| row(&a.scope.code, "area", &a.participation)),
+    );
+    rows
+}
+
+pub async fn participation_json(
+    State(state): State<AppState>,
+    PagePath(code): PagePath<String>,
+) -> Result<Json<Vec<ParticipationJson>>, PageError> {
+    let v = dashboard::view(&state, &code).await?;
+    Ok(Json(participation_rows(&v)))
+}
+
+pub async fn participation_csv(
+    State(state): State<AppState>,
+    PagePath(code): PagePath<String>,
+) -> Result<Response, PageError> {
+    use crate::http::csv::{Cell, CsvWriter};
+    let v = dashboard::view(&state, &code).await?;
+    let opt = |n: Option<i64>| n.map_or(Cell::from(""), Cell::Number);
+    let written = (|| {
+        let mut w = CsvWriter::default();
+        w.row(
+            [
+                "scope_code",
+                "level",
+                "population",
+                "voters",
+                "ballots",
+                "turnout_basis_points",
+                "forum_conversations",
+                "forum_participants",
+            ]
+            .map(Cell::from),
+        )?;
+        for r in participation_rows(&v) {
+            w.row([
+                Cell::from(&r.scope_code),
+                Cell::from(r.level),
+                opt(r.population),
+                Cell::Number(r.voters),
+                Cell::Number(r.ballots),
+                opt(r.turnout_basis_points),
+                Cell::Number(r.forum_conversations),
+                Cell::Number(r.forum_participants),
+            ])?;
+        }
+        w.finish()
+    })();
+    let body = written.map_err(|e| {
+        tracing::error!(error = %e, "participation CSV failed");
+        PageError::Internal
+    })?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"participation.csv\"",
             ),
         ],
         body,

@@ -1,7 +1,9 @@
 //! The trace: from any object, back to its origin (a resident's proposal when there is one) along the
 //! stored links, then forward to every outcome: proposal → agenda item → referrals → adoption motion →
 //! plan → plan project (or budget process → budget project) → tracked project → milestones → indicators
-//! → the evaluation's grade. Steps are in that order; each object appears once.
+//! → the evaluation's grade. Steps are in that order; each object appears once. A tracked project born of
+//! a small grant (the citizen-cooperation platform tracks each award) starts at the grant: the organization
+//! that applied (when one did) → the awarded application → the tracked project.
 use maeul_db::evaluation::{TraceNode, TrackedProjectRow};
 use maeul_domain::account::FieldError;
 use maeul_domain::object::{ObjectKind, ObjectRef};
@@ -14,25 +16,31 @@ use crate::http::{ServiceError, ServiceResult};
 #[derive(Debug, Clone)]
 pub struct Step {
     /// An object kind (`proposal`, `agenda_item`, `motion`, `plan`, `plan_project`, `budget_process`,
-    /// `budget_project`, `tracked_project`, `indicator`, `evaluation`) or a part of one (`referral`,
-    /// `milestone`).
+    /// `budget_project`, `organization`, `grant_application`, `tracked_project`, `indicator`,
+    /// `evaluation`) or a part of one (`referral`, `milestone`).
     pub kind: &'static str,
     pub id: i64,
     pub title: String,
     pub scope: Option<Scope>,
     /// Unix seconds.
     pub at: i64,
+    /// Its page when its kind alone does not say (a grant application's is its call's).
+    pub page: Option<String>,
 }
 
 impl Step {
     /// Where the step's own page is, when it has one.
     pub fn href(&self) -> Option<String> {
+        if let Some(page) = &self.page {
+            return Some(page.clone());
+        }
         Some(match self.kind {
             "proposal" => format!("/proposals/{}", self.id),
             "agenda_item" => format!("/agenda-items/{}", self.id),
             "plan" => format!("/plans/{}", self.id),
             "budget_process" => format!("/budgets/{}", self.id),
             "tracked_project" => format!("/tracked-projects/{}", self.id),
+            "organization" => format!("/organizations/{}", self.id),
             "evaluation" => format!("/evaluation-cycles/{}", self.id),
             _ => return None,
         })
@@ -49,6 +57,8 @@ impl Step {
             "plan_project" => "trace-kind-plan-project",
             "budget_process" => "trace-kind-budget-process",
             "budget_project" => "trace-kind-budget-project",
+            "organization" => "trace-kind-organization",
+            "grant_application" => "trace-kind-grant",
             "tracked_project" => "trace-kind-tracked-project",
             "milestone" => "trace-kind-milestone",
             "indicator" => "trace-kind-indicator",
@@ -64,6 +74,10 @@ struct Walk<'a> {
 
 impl Walk<'_> {
     fn push(&mut self, kind: &'static str, node: TraceNode) {
+        self.push_with_page(kind, node, None);
+    }
+
+    fn push_with_page(&mut self, kind: &'static str, node: TraceNode, page: Option<String>) {
         if self.steps.iter().any(|s| s.kind == kind && s.id == node.id) {
             return;
         }
@@ -73,7 +87,29 @@ impl Walk<'_> {
             title: node.title,
             scope: self.state.scopes().get(node.scope_id).cloned(),
             at: node.at,
+            page,
         });
+    }
+
+    /// A small grant's award: the organization that applied, the award, then its tracked project.
+    async fn grant(&mut self, application_id: i64) -> ServiceResult<()> {
+        let db = &self.state.db;
+        if let Some(o) = db.trace_grant_organization(application_id).await? {
+            self.push("organization", o);
+        }
+        if let Some(n) = db.trace_grant_application(application_id).await? {
+            let page = db
+                .trace_grant_call_of(application_id)
+                .await?
+                .map(|call| format!("/grants/{call}"));
+            self.push_with_page("grant_application", n, page);
+        }
+        if let Some(t) = db.trace_tracked_of_grant(application_id).await?
+            && let Some(t) = db.tracked_project(t).await?
+        {
+            self.tracked(t).await?;
+        }
+        Ok(())
     }
 
     async fn proposal(&mut self, id: i64) -> ServiceResult<()> {
@@ -204,11 +240,19 @@ async fn origin(state: &AppState, kind: ObjectKind, id: i64) -> ServiceResult<Ob
     // Each step goes strictly further back (at most five links), so the walk ends.
     for _ in 0..8 {
         let back = match at.kind {
-            ObjectKind::TrackedProject => db
-                .tracked_project(at.id)
-                .await?
-                .ok_or(ServiceError::NotFound)?
-                .origin(),
+            ObjectKind::TrackedProject => {
+                let t = db
+                    .tracked_project(at.id)
+                    .await?
+                    .ok_or(ServiceError::NotFound)?;
+                match t.origin() {
+                    Some(o) => Some(o),
+                    None => db
+                        .trace_grant_of_tracked(at.id)
+                        .await?
+                        .map(|a| ObjectRef::new(ObjectKind::GrantApplication, a)),
+                }
+            }
             ObjectKind::BudgetProject => db
                 .trace_budget_project_proposal(at.id)
                 .await?
@@ -234,7 +278,7 @@ async fn origin(state: &AppState, kind: ObjectKind, id: i64) -> ServiceResult<Ob
                     None => ObjectRef::new(ObjectKind::Evaluation, i.cycle_id),
                 })
             }
-            ObjectKind::Proposal | ObjectKind::Evaluation => None,
+            ObjectKind::Proposal | ObjectKind::Evaluation | ObjectKind::GrantApplication => None,
             _ => return Err(Refusal::field("kind", FieldError::Invalid).into()),
         };
         match back {
@@ -260,6 +304,7 @@ pub async fn trace(state: &AppState, kind: &str, id: i64) -> ServiceResult<Vec<S
         ObjectKind::PlanProject => walk.plan_project(root.id).await?,
         ObjectKind::BudgetProject => walk.budget_project(root.id).await?,
         ObjectKind::Evaluation => walk.evaluation(root.id).await?,
+        ObjectKind::GrantApplication => walk.grant(root.id).await?,
         ObjectKind::TrackedProject => {
             let t = state
                 .db
