@@ -5,7 +5,7 @@
 //! envelope formula reads (`budget_scope_figures.grade`) in the same transaction. Migration 0016 adds resident
 //! satisfaction surveys (`surveys`), later periods' targets, disaggregations and the updates' CSV import
 //! (`definitions`). The dashboard's participation reads budget turnout and forum participants
-//! (`participation`, read only; migration 0020 indexes the turnout by home scope).
+//! (`participation`, read only; migration 0019 indexes the turnout by home scope).
 mod cycles;
 mod definitions;
 mod participation;

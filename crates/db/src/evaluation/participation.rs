@@ -1,7 +1,7 @@
 //! What the dashboard's participation reads from other capabilities' tables (read only): who voted in
 //! participatory-budgeting processes, by their home neighbourhood (`budget_turnout`: who voted, never how),
 //! and who took part in forum conversations, by the conversation's scope. Both are asked for a list of scopes
-//! (a dashboard's subtree), so a district's dashboard reads only its own rows (migration 0020 indexes the
+//! (a dashboard's subtree), so a district's dashboard reads only its own rows (migration 0019 indexes the
 //! turnout by home scope).
 use crate::{Db, DbResult, db_run};
 
