@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Scaling of the public sphere's main pages (issue 16): the proposals list (page 1) and the search page at
 # 10k / 100k / 1M proposals, on each backend, with the server's peak memory. Runs run.sh once per size with
-# MEASURE="healthz list1 search" (supports and comments scale with the proposals: 10 supports and 5
-# comments per proposal, at most 1,000,000 supports; the big 500-comment thread is there at every size).
+# MEASURE="healthz list1 search" (supports and comments scale with the proposals: 10 supports and 1
+# comment per proposal, at most 1,000,000 supports; the big 500-comment thread is there at every size).
 #
 #   bench/public-sphere/scaling.sh                        # SIZES="10000 100000 1000000", both backends
 #   SIZES="10000 100000" BACKENDS=sqlite bench/public-sphere/scaling.sh
@@ -17,7 +17,7 @@ trap 'rm -rf "$OUT"' EXIT
 
 for n in $SIZES; do
   supports=$(( n * 10 )); [ "$supports" -gt 1000000 ] && supports=1000000
-  comments=$(( n * 5 ))
+  comments=$n
   users=$(( n / 2 )); [ "$users" -lt 10000 ] && users=10000; [ "$users" -gt 60000 ] && users=60000
   echo "== $n proposals, $supports supports, $comments comments, $users residents" >&2
   PROPOSALS=$n SUPPORTS=$supports COMMENTS=$comments USERS=$users MEASURE="healthz list1 search" \

@@ -266,7 +266,21 @@ pub async fn show(
     attachment_error: Option<String>,
     status: StatusCode,
 ) -> Result<Response, PageError> {
-    let v = items::page(state, ctx.caller(), id).await?;
+    // Anonymous readers share what the page reads through the micro-cache (fresh within a second,
+    // cleared by any write on this server); signed-in readers read it fresh (it depends on them).
+    let load = async {
+        let v = items::page(state, ctx.caller(), id).await?;
+        let comments = comments::page_of(state, &v.item, q.after, COMMENT_PAGE).await?;
+        let agenda_item = crate::areas::plan::service::items::for_proposal(state, id).await?;
+        Ok::<_, ServiceError>((v, comments, agenda_item))
+    };
+    let (v, page_of_comments, agenda_item) = match ctx.caller() {
+        None => {
+            let key = format!("item {id} {:?}", q.after);
+            (*state.microcache.get_or_load(key, load).await?).clone()
+        }
+        Some(_) => load.await?,
+    };
     if v.item.kind != kind {
         // `#123` links and old addresses land on the right page whatever the kind.
         return Ok(Redirect::permanent(&v.item.path()).into_response());
@@ -281,8 +295,6 @@ pub async fn show(
     } else {
         Some(ctx.t("proposal-residents-only"))
     };
-    let page_of_comments = comments::page_of(state, &v.item, q.after, COMMENT_PAGE).await?;
-    let agenda_item = crate::areas::plan::service::items::for_proposal(state, id).await?;
     let page = ItemPage {
         agenda_item,
         next_rung: v

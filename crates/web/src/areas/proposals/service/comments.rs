@@ -16,6 +16,7 @@ use crate::http::{Caller, ServiceError, ServiceResult};
 pub const COMMENT_PAGE: i64 = 20;
 
 /// A page of an item's comments: top-level ones after the cursor, their replies, and the next cursor.
+#[derive(Clone)]
 pub struct CommentPage {
     pub top: Vec<CommentRow>,
     pub replies: Vec<CommentRow>,

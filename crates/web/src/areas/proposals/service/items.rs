@@ -200,12 +200,14 @@ pub fn next_rung(ladder: &Ladder, p: &ProposalRow) -> Option<(u32, Effect)> {
 }
 
 /// The open forum of a proposal: participants so far and the count at which the head must answer.
+#[derive(Clone)]
 pub struct Forum {
     pub participants: i64,
     pub head_at: Option<u32>,
 }
 
 /// Everything a proposal's or debate's page shows, with what the caller may do there.
+#[derive(Clone)]
 pub struct ItemPage {
     pub item: ProposalRow,
     pub obligations: Vec<Obligation>,
@@ -223,7 +225,7 @@ pub struct ItemPage {
 }
 
 /// What the caller may do on an item's page, decided here so pages and templates compare no states.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct ItemPermissions {
     pub support: bool,
     pub participate: bool,
