@@ -45,10 +45,10 @@ impl MicroCache {
         F: Future<Output = Result<T, E>>,
     {
         let generation = self.generation.load(Ordering::Acquire);
-        if let Some(hit) = self.fresh(&key, generation) {
-            if let Ok(value) = hit.downcast::<T>() {
-                return Ok(value);
-            }
+        if let Some(hit) = self.fresh(&key, generation)
+            && let Ok(value) = hit.downcast::<T>()
+        {
+            return Ok(value);
         }
         let value = Arc::new(load.await?);
         let mut entries = self.entries.lock().expect("microcache lock");
