@@ -743,6 +743,56 @@ async fn korean_search_with_filters_and_cursors(db: Db) {
         found(db.search_proposals(&popular).await.unwrap()),
         vec![ids[1], ids[3]]
     );
+    // Every filter at once with a text query and a cursor, in each order (each filter given binds its
+    // own placeholder; a filter left out binds nothing).
+    let row = db.search_proposals(&search("쉼터")).await.unwrap()[0].clone();
+    for order in [
+        SearchOrder::Recent,
+        SearchOrder::MostSupported,
+        SearchOrder::MostCommented,
+    ] {
+        let mut every = search("쉼터");
+        every.state = row.state.proposal();
+        every.category = Some(row.category);
+        every.kind = Some(row.kind);
+        every.created_from = Some(row.created_at);
+        every.created_until = Some(row.created_at + 1);
+        every.order = order;
+        every.after = Some((i64::MAX, i64::MAX));
+        assert_eq!(
+            found(db.search_proposals(&every).await.unwrap()),
+            vec![row.id],
+            "{order:?}"
+        );
+        every.after = Some((0, 0));
+        assert!(
+            db.search_proposals(&every).await.unwrap().is_empty(),
+            "{order:?}"
+        );
+    }
+    // A page fills across rounds of candidates: 25 newer proposals hold both letter pairs of "골목쉼" but
+    // not the word, so the one real match is found only after them.
+    for k in 0..25 {
+        let title = format!("골목 목쉼 {k}");
+        let new = NewProposal {
+            scope_id: jongno_dong,
+            author_id: author,
+            title: &title,
+            body: "b",
+            category: Category::Other,
+            submit: true,
+            location: "",
+            kind: maeul_db::proposals::Kind::Proposal,
+        };
+        let id = db.create_proposal(&new).await.unwrap();
+        db.transition_proposal(id, &ProposalEvent::Accept, &ladder, None)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        found(db.search_proposals(&search("골목쉼")).await.unwrap()),
+        vec![ids[0]]
+    );
 }
 
 async fn comments_thread_page_edit_and_vote(db: Db) {
@@ -1554,6 +1604,14 @@ async fn comments_are_searchable_in_korean(db: Db) {
     db.add_comment(id, None, author, "주차 문제도 있어요", None)
         .await
         .unwrap();
+    // No scope: the whole city.
+    assert_eq!(
+        db.search_comments(&parse_query("그늘").unwrap(), "", 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     let hits = db
         .search_comments(&parse_query("그늘").unwrap(), "11", 10)
         .await
