@@ -29,15 +29,11 @@ impl IdentityLock for sqlx::Postgres {
         Some("LOCK TABLE residencies IN SHARE ROW EXCLUSIVE MODE");
 }
 
-pub(crate) fn identity_lock<DB: IdentityLock>(
-    _: &sqlx::Transaction<'_, DB>,
-) -> Option<&'static str> {
+pub(crate) fn identity_lock<DB: IdentityLock>(_: &crate::WriteTx<DB>) -> Option<&'static str> {
     DB::IDENTITY
 }
 
-pub(crate) fn residencies_lock<DB: IdentityLock>(
-    _: &sqlx::Transaction<'_, DB>,
-) -> Option<&'static str> {
+pub(crate) fn residencies_lock<DB: IdentityLock>(_: &crate::WriteTx<DB>) -> Option<&'static str> {
     DB::RESIDENCIES
 }
 

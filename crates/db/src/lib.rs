@@ -41,6 +41,9 @@ pub mod seed;
 pub mod settings;
 pub mod testing;
 pub mod users;
+mod write;
+
+pub use write::{BeginWrite, WriteTx};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -149,40 +152,6 @@ pub fn refused<E: Into<maeul_domain::Refusal>>(e: E) -> DbError {
 }
 
 pub type DbResult<T> = Result<T, DbError>;
-
-/// Starting a transaction that will write. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`),
-/// so that concurrent writers wait their turn under the busy timeout instead of failing with "database is
-/// locked" when a read transaction tries to become a write transaction; on PostgreSQL it is a plain
-/// `BEGIN` (row locks and constraints order writers). Every multi-statement write uses it.
-pub trait BeginWrite {
-    type Db: sqlx::Database;
-    fn begin_write(
-        &self,
-    ) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Db>, sqlx::Error>>
-    + Send;
-}
-
-impl BeginWrite for SqlitePool {
-    type Db = sqlx::Sqlite;
-    fn begin_write(
-        &self,
-    ) -> impl std::future::Future<
-        Output = Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error>,
-    > + Send {
-        self.begin_with("BEGIN IMMEDIATE")
-    }
-}
-
-impl BeginWrite for PgPool {
-    type Db = sqlx::Postgres;
-    fn begin_write(
-        &self,
-    ) -> impl std::future::Future<
-        Output = Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error>,
-    > + Send {
-        self.begin()
-    }
-}
 
 /// Seconds since the Unix epoch: the one time format stored on both backends.
 pub fn now() -> i64 {

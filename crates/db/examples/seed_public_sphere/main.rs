@@ -80,10 +80,7 @@ async fn run() -> Res<()> {
     if db.user_by_email("resident@demo.maeul.kr").await?.is_none() {
         return Err("no demo accounts: run `maeul serve --demo` (or `maeul demo`) on this database once first".into());
     }
-    let mut conn = match &db {
-        Db::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
-        Db::Postgres(p) => Conn::Postgres(p.acquire().await?),
-    };
+    let mut conn = Conn::acquire(&db).await?;
     let already = conn
         .scalar(&format!(
             "SELECT COUNT(*) FROM users WHERE email LIKE '%@{SEED_DOMAIN}'"
@@ -160,16 +157,7 @@ async fn run() -> Res<()> {
         &mut conn,
         Table {
             name: "users",
-            columns: &[
-                ("id", Kind::Int),
-                ("email", Kind::Text),
-                ("display_name", Kind::Text),
-                ("handle", Kind::Text),
-                ("password_hash", Kind::Text),
-                ("lang", Kind::Text),
-                ("created_at", Kind::Int),
-                ("password_changed_at", Kind::Int),
-            ],
+            columns: USERS,
         },
         names.iter().enumerate().map(|(n, name)| {
             vec![
@@ -190,16 +178,7 @@ async fn run() -> Res<()> {
         &mut conn,
         Table {
             name: "residencies",
-            columns: &[
-                ("user_id", Kind::Int),
-                ("scope_id", Kind::Int),
-                ("basis", Kind::Text),
-                ("status", Kind::Text),
-                ("declared_at", Kind::Int),
-                ("decided_by", Kind::NullInt),
-                ("decided_at", Kind::NullInt),
-                ("decision_note", Kind::Text),
-            ],
+            columns: RESIDENCIES,
         },
         homes.iter().enumerate().map(|(n, &home)| {
             vec![
@@ -228,12 +207,7 @@ async fn run() -> Res<()> {
         &mut conn,
         Table {
             name: "api_tokens",
-            columns: &[
-                ("token_hash", Kind::Text),
-                ("user_id", Kind::Int),
-                ("label", Kind::Text),
-                ("created_at", Kind::Int),
-            ],
+            columns: API_TOKENS,
         },
         tokens.iter().zip(&token_users).map(|(t, &u)| {
             vec![

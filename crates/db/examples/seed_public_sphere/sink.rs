@@ -19,12 +19,48 @@ pub(crate) struct Table {
     pub(crate) columns: &'static [(&'static str, Kind)],
 }
 
+/// The columns the seeders write of a resident: the account, its verified residency, its API token.
+pub(crate) const USERS: &[(&str, Kind)] = &[
+    ("id", Kind::Int),
+    ("email", Kind::Text),
+    ("display_name", Kind::Text),
+    ("handle", Kind::Text),
+    ("password_hash", Kind::Text),
+    ("lang", Kind::Text),
+    ("created_at", Kind::Int),
+    ("password_changed_at", Kind::Int),
+];
+pub(crate) const RESIDENCIES: &[(&str, Kind)] = &[
+    ("user_id", Kind::Int),
+    ("scope_id", Kind::Int),
+    ("basis", Kind::Text),
+    ("status", Kind::Text),
+    ("declared_at", Kind::Int),
+    ("decided_by", Kind::NullInt),
+    ("decided_at", Kind::NullInt),
+    ("decision_note", Kind::Text),
+];
+pub(crate) const API_TOKENS: &[(&str, Kind)] = &[
+    ("token_hash", Kind::Text),
+    ("user_id", Kind::Int),
+    ("label", Kind::Text),
+    ("created_at", Kind::Int),
+];
+
 pub(crate) enum Conn {
     Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
     Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
 }
 
 impl Conn {
+    /// One connection of `db`'s pool, kept for the whole seeding (its session settings stay).
+    pub(crate) async fn acquire(db: &maeul_db::Db) -> Res<Conn> {
+        Ok(match db {
+            maeul_db::Db::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
+            maeul_db::Db::Postgres(p) => Conn::Postgres(p.acquire().await?),
+        })
+    }
+
     pub(crate) async fn exec(&mut self, sql: &str) -> Res<()> {
         match self {
             Conn::Sqlite(c) => {

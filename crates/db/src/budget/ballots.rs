@@ -58,9 +58,21 @@ pub struct ResultRow {
     pub tallied_at: i64,
     pub snapshot: String,
     pub weights: String,
+    /// Voters by home neighbourhood when the vote was counted, as JSON `[[scope id or null, voters], …]`.
+    pub turnout: String,
 }
 
 impl ResultRow {
+    /// The voters by home neighbourhood stored with the result (see [`Db::turnout`] for the live count).
+    pub fn turnout_rows(&self) -> DbResult<Vec<TurnoutRow>> {
+        let pairs: Vec<(Option<i64>, i64)> = serde_json::from_str(&self.turnout)
+            .map_err(|e| DbError::Corrupt(format!("stored turnout: {e}")))?;
+        Ok(pairs
+            .into_iter()
+            .map(|(home_scope, voters)| TurnoutRow { home_scope, voters })
+            .collect())
+    }
+
     pub fn selected_ids(&self) -> Vec<i64> {
         self.selected
             .split(',')
@@ -192,7 +204,7 @@ impl Db {
             .bind(process_id).fetch_all(pool).await?))
     }
 
-    /// Voters by home neighbourhood.
+    /// Voters by home neighbourhood, counted now (a tallied result keeps its own: [`ResultRow::turnout_rows`]).
     pub async fn turnout(&self, process_id: i64) -> DbResult<Vec<TurnoutRow>> {
         Ok(db_run!(self, pool => sqlx::query_as::<_, TurnoutRow>(
             "SELECT home_scope, COUNT(*) AS voters FROM budget_turnout WHERE process_id = $1
@@ -239,11 +251,16 @@ impl Db {
             if n == 0 {
                 return Err(DbError::Refused(Refusal::Stale));
             }
+            // Counted here, once: the result page shows it at every view.
+            let turnout: Vec<(Option<i64>, i64)> = sqlx::query_as(
+                "SELECT home_scope, COUNT(*) FROM budget_turnout WHERE process_id = $1 GROUP BY home_scope ORDER BY home_scope")
+                .bind(process_id).fetch_all(&mut *tx).await?;
+            let turnout = serde_json::to_string(&turnout).map_err(|e| DbError::Corrupt(e.to_string()))?;
             sqlx::query("INSERT INTO budget_results (process_id, rule, selected, total_cost, ballots, explanation, tallied_at,
-                            snapshot, weights)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                            snapshot, weights, turnout)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
                 .bind(process_id).bind(result.rule).bind(&selected).bind(total).bind(ballots).bind(result.explanation).bind(at)
-                .bind(&read.snapshot).bind(&read.weights)
+                .bind(&read.snapshot).bind(&read.weights).bind(&turnout)
                 .execute(&mut *tx).await?;
             crate::record_event!(tx, maeul_domain::notify::EventKind::BudgetPhase, None::<i64>, None::<i64>, by,
                 super::schedule::event_detail(process_id, Phase::Tallied, &process.title), at);
@@ -259,7 +276,7 @@ impl Db {
 
     pub async fn budget_result(&self, process_id: i64) -> DbResult<Option<ResultRow>> {
         Ok(db_run!(self, pool => sqlx::query_as::<_, ResultRow>(
-            "SELECT process_id, rule, selected, total_cost, ballots, explanation, tallied_at, snapshot, weights
+            "SELECT process_id, rule, selected, total_cost, ballots, explanation, tallied_at, snapshot, weights, turnout
              FROM budget_results WHERE process_id = $1")
             .bind(process_id).fetch_optional(pool).await?))
     }

@@ -474,6 +474,14 @@ async fn the_result_is_stored_once_and_ballots_stop_when_voting_closes(db: Db) {
     let stored = db.budget_result(id).await.unwrap().unwrap();
     assert_eq!(stored.selected_ids(), vec![projects[0]]);
     assert_eq!(stored.total_cost, 10_000_000);
+    // The turnout is kept with the result, as counted when it was stored.
+    let kept = stored.turnout_rows().unwrap();
+    assert_eq!(
+        kept.iter()
+            .map(|t| (t.home_scope, t.voters))
+            .collect::<Vec<_>>(),
+        vec![(Some(dong), 1)]
+    );
     assert_eq!(db.process(id).await.unwrap().unwrap().phase, Phase::Tallied);
     assert_eq!(advance(&db, id).await, Phase::Approved);
 }

@@ -508,7 +508,7 @@ pub async fn result(state: &AppState, id: i64) -> ServiceResult<ResultView> {
         .budget_result(id)
         .await?
         .ok_or_else(|| refusal(BudgetRefusal::NoResult))?;
-    let turnout = state.db.turnout(id).await?;
+    let turnout = result.turnout_rows()?;
     let homes: Vec<i64> = turnout.iter().filter_map(|t| t.home_scope).collect();
     let population = state
         .db
