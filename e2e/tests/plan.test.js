@@ -4,6 +4,12 @@
 // project of a new yearly plan that the committee resolves and the district submits. Then axe-core on
 // every new page (items, an item, plans, a plan, the scope page's plan section), in Korean and English.
 // (The city's consultation and approval are covered by the server suite: the demo has no city official.)
+// Then the demo resident: the steps of the item she follows are in her notifications, she follows another
+// with the button, and spreads her points in Jongno-gu's priority vote (over the budget refused first);
+// the support staff set Sajik-dong's vote to points. axe-core covers the inbox, the follow button, the
+// points ballot and the vote's settings in Korean and English. Working groups: the staff create one for a
+// project of Jongno-gu's 2027 plan, add the demo member and record a meeting; the member posts an update;
+// axe-core on the group's page (visitor, staff, member) in Korean and English.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -97,8 +103,129 @@ test('an item found in Sajik-dong is referred up, accepted, adopted by a motion 
   await staff.context().close();
 });
 
+test('a resident hears of a followed item\'s steps, follows another and spreads points in the priority vote', async () => {
+  const resident = await newPage(browser, { lang: 'en' });
+  await signIn(resident, demoAccount('resident'));
+  // The demo resident follows the walking-routes item; the background worker fans its steps out.
+  let inbox = '';
+  for (let i = 0; i < 20 && !/The agenda item “통학로 보행 안전/.test(inbox); i++) {
+    if (i) await resident.waitForTimeout(500);
+    await visit(resident, '/notifications');
+    inbox = await resident.locator('main').innerText();
+  }
+  assert.match(inbox, /The agenda item “통학로 보행 안전[^”]*”: referred up to the level above/);
+  assert.match(inbox, /: adopted/);
+
+  // Following another item with the button.
+  const items = await (await resident.request.get(`/api/v1/agenda-items?scope=${JONGNO}`)).json();
+  const open = items.filter((i) => i.state === 'under_deliberation' && i.scope_code === JONGNO);
+  assert.ok(open.length >= 2, 'two items on Jongno-gu\'s priority vote');
+  await visit(resident, `/agenda-items/${open[0].id}`);
+  assert.match(await resident.locator('#follow-button').innerText(), /^Follow$/);
+  const count = async () => Number((await resident.locator('#follower-count').innerText()).match(/\d+/)[0]);
+  const followers = await count();
+  await clickAndWait(resident, resident.locator('#follow-button'));
+  assert.match(await resident.locator('#follow-button').innerText(), /Unfollow/);
+  assert.equal(await count(), followers + 1);
+
+  // The points ballot, a plain form: 13 of 10 points refused beside the ballot, then counted once.
+  await visit(resident, `/scopes/${JONGNO}/agenda-items`);
+  assert.match(await resident.locator('#forum-method').innerText(), /Points/);
+  await resident.fill(`#points-${open[0].id}`, '8');
+  await resident.fill(`#points-${open[1].id}`, '5');
+  const refused = await clickAndWait(resident, resident.locator('#forum-submit'));
+  assert.equal(refused.status(), 422);
+  assert.match(await resident.locator('#ballot-error').innerText(), /at most 10 points/);
+  const ballots = async () => Number((await resident.locator('#forum-ballots').innerText()).match(/\d+/)[0]);
+  const cast = await ballots();
+  await resident.fill(`#points-${open[0].id}`, '8');
+  await resident.fill(`#points-${open[1].id}`, '2');
+  await clickAndWait(resident, resident.locator('#forum-submit'));
+  assert.equal(await resident.locator('#forum-voted').count(), 1);
+  assert.equal(await ballots(), cast + 1);
+  assert.match(await resident.locator('#forum-result').innerText(), /points/);
+  assert.deepEqual(resident.problems, []);
+  await resident.context().close();
+
+  // Sajik-dong's vote: its staff make it a points vote (a budget of 1 refused first).
+  const staff = await newPage(browser, { lang: 'en' });
+  await signIn(staff, demoAccount('support_staff'));
+  await visit(staff, `/scopes/${SAJIK}/agenda-items`);
+  await staff.check('#method-points');
+  await staff.fill('#forum-points', '1');
+  await clickAndWait(staff, staff.locator('#forum-configure-submit'));
+  assert.equal(await staff.locator('#forum-points').getAttribute('aria-invalid'), 'true');
+  assert.match(await staff.locator('#forum-method').innerText(), /Approval/);
+  await staff.check('#method-points');
+  await staff.fill('#forum-points', '5');
+  await clickAndWait(staff, staff.locator('#forum-configure-submit'));
+  assert.match(await staff.locator('#forum-method').innerText(), /Points/);
+  assert.deepEqual(staff.problems, []);
+  await staff.context().close();
+});
+
+test('the staff create a project\'s working group, add a member and record a meeting; the member posts an update', async () => {
+  const staff = await newPage(browser, { lang: 'en' });
+  await signIn(staff, demoAccount('support_staff'));
+  const plan = await (await staff.request.get(`/api/v1/plans?scope=${JONGNO}&year=2027`)).json();
+  await visit(staff, `/plans/${plan.id}`);
+  const form = staff.locator('form[action$="/working-group"]').first();
+  assert.equal(await form.count(), 1, 'a project without a working group');
+  await clickAndWait(staff, form.locator('button'));
+  assert.match(await staff.locator('#group-name-error').innerText(), /./, 'a name is required');
+  await staff.locator('form[action$="/working-group"] input[name="name"]').first().fill('E2E round tables group');
+  await clickAndWait(staff, staff.locator('form[action$="/working-group"] button').first());
+  const groupPath = new URL(staff.url()).pathname;
+  assert.match(groupPath, /^\/working-groups\/\d+$/);
+  await staff.fill('#member-email', 'nobody@example.org');
+  await clickAndWait(staff, staff.locator('#member-submit'));
+  assert.equal(await staff.locator('#group-alert').count(), 1);
+  await staff.fill('#member-email', demoAccount('committee_member').email);
+  await staff.selectOption('#member-role', 'resident');
+  await clickAndWait(staff, staff.locator('#member-submit'));
+  assert.equal(await staff.locator('#group-members li').count(), 1);
+  await staff.fill('#meeting-held-at', '2027-04-02T19:00');
+  await staff.fill('#meeting-place', 'Jongno-gu Office');
+  await clickAndWait(staff, staff.locator('#meeting-submit'));
+  assert.equal(await staff.locator('#meeting-minutes').getAttribute('aria-invalid'), 'true');
+  await staff.fill('#meeting-held-at', '2027-04-02T19:00');
+  await staff.fill('#meeting-minutes', 'Roles shared out.');
+  await clickAndWait(staff, staff.locator('#meeting-submit'));
+  assert.match(await staff.locator('#group-meetings').innerText(), /Roles shared out/);
+  assert.deepEqual(staff.problems, []);
+  await staff.context().close();
+
+  const member = await newPage(browser, { lang: 'en' });
+  await signIn(member, demoAccount('committee_member'));
+  await visit(member, groupPath);
+  await member.fill('#update-body', 'First round table booked.');
+  await clickAndWait(member, member.locator('#update-submit'));
+  assert.match(await member.locator('#group-updates').innerText(), /First round table booked/);
+  assert.deepEqual(member.problems, []);
+  await member.context().close();
+});
+
 for (const lang of ['ko', 'en']) {
-  for (const who of [null, 'support_staff']) {
+  for (const who of [null, 'support_staff', 'committee_member']) {
+    test(`axe (${lang}): a working group's page${who ? ` as ${who}` : ''} has no serious or critical violations`, async () => {
+      const page = await newPage(browser, { lang });
+      if (who) await signIn(page, demoAccount(who));
+      const plan = await (await page.request.get(`/api/v1/plans?scope=${JONGNO}&year=2027`)).json();
+      await visit(page, `/plans/${plan.id}`);
+      const group = await page.locator('.project-group a').first().getAttribute('href');
+      assert.match(group, /^\/working-groups\/\d+$/);
+      await visit(page, group);
+      assert.equal(await htmlLang(page), lang);
+      const { serious } = await seriousA11yViolations(page);
+      assert.equal(serious.length, 0, formatViolations(`${group} (${lang})`, serious));
+      assert.deepEqual(page.problems, []);
+      await page.context().close();
+    });
+  }
+}
+
+for (const lang of ['ko', 'en']) {
+  for (const who of [null, 'support_staff', 'resident']) {
     test(`axe (${lang}): the plan's pages${who ? ` as ${who}` : ''} have no serious or critical violations`, async () => {
       const page = await newPage(browser, { lang });
       if (who) await signIn(page, demoAccount(who));
@@ -106,10 +233,12 @@ for (const lang of ['ko', 'en']) {
       const items = await (await page.request.get(`/api/v1/agenda-items?scope=${SAJIK}`)).json();
       const up = items.find((i) => i.referrals.some((r) => r.direction === 'up'));
       assert.ok(plan.id && up, 'the demo plan and a referred item exist');
-      for (const path of [
+      const paths = [
         `/scopes/${SAJIK}/agenda-items`, `/agenda-items/${up.id}`, `/scopes/${JONGNO}/plans`,
-        `/plans/${plan.id}`, `/scopes/${SAJIK}`,
-      ]) {
+        `/plans/${plan.id}`, `/scopes/${SAJIK}`, `/scopes/${JONGNO}/agenda-items`,
+      ];
+      if (who) paths.push('/notifications');
+      for (const path of paths) {
         await visit(page, path);
         assert.equal(await htmlLang(page), lang);
         const { serious } = await seriousA11yViolations(page);

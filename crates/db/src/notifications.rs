@@ -1,11 +1,13 @@
-//! Follows, in-app notifications, e-mail preferences, and the fan-out that turns a recorded event into
+//! Follows, in-app notifications, e-mail preferences, and the one fan-out that turns a recorded event into
 //! notifications for the people it concerns (the audience rules are `maeul_domain::notify::audience`).
+//! A notification is about a subject of any kind — a proposal or debate, an agenda item, a budget
+//! process (`SubjectKind`) — whose page it leads to and whose followers hear of it.
 use std::collections::BTreeSet;
 
-use maeul_domain::notify::{EmailPreference, EventKind, audience};
+use maeul_domain::notify::{EmailPreference, EventKind, SubjectKind, audience};
 
 use crate::jobs::Job;
-use crate::{BeginWrite, Db, DbError, DbResult, db_run, now};
+use crate::{BeginWrite, Db, DbError, DbResult, OptionalName, db_run, now};
 
 /// What can be followed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +16,8 @@ pub enum FollowTarget {
     Proposal(i64),
     Scope(i64),
     User(i64),
+    /// An agenda item of the innovation plan.
+    PlanItem(i64),
 }
 
 impl FollowTarget {
@@ -22,8 +26,28 @@ impl FollowTarget {
             FollowTarget::Proposal(id) => ("proposal", id),
             FollowTarget::Scope(id) => ("scope", id),
             FollowTarget::User(id) => ("user", id),
+            FollowTarget::PlanItem(id) => ("plan_item", id),
         }
     }
+}
+
+/// Follows `$target_kind`/`$target_id` for `$user` (idempotent) inside an open transaction `$tx` of either
+/// backend: how acting on something makes one follow it.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! follow_in_tx {
+    ($tx:expr, $user:expr, $target_kind:expr, $target_id:expr, $at:expr) => {
+        sqlx::query(
+            "INSERT INTO follows (user_id, target_kind, target_id, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (user_id, target_kind, target_id) DO NOTHING",
+        )
+        .bind($user)
+        .bind($target_kind)
+        .bind($target_id)
+        .bind($at)
+        .execute(&mut *$tx)
+        .await?
+    };
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -31,16 +55,26 @@ pub struct Notification {
     pub id: i64,
     #[sqlx(try_from = "String")]
     pub kind: EventKind,
-    pub proposal_id: Option<i64>,
+    /// What it is about (none for a notification without a subject).
+    #[sqlx(try_from = "Option<String>")]
+    pub subject_kind: OptionalName<SubjectKind>,
+    pub subject_id: Option<i64>,
     pub comment_id: Option<i64>,
     pub detail: String,
     pub created_at: i64,
     pub read_at: Option<i64>,
-    /// The proposal's or debate's title ('' when none).
+    /// The subject's title ('' when it has none stored: a budget process's travels in the detail).
     pub title: String,
-    /// 'proposal' or 'debate' ('' when none).
-    pub subject_kind: String,
+    /// A proposal subject's kind, 'proposal' or 'debate' ('' for other subjects).
+    pub proposal_kind: String,
     pub actor_name: Option<String>,
+}
+
+impl Notification {
+    /// The subject, when it has one.
+    pub fn subject(&self) -> Option<(SubjectKind, i64)> {
+        self.subject_kind.0.zip(self.subject_id)
+    }
 }
 
 /// A notification to send by e-mail, with what its mail needs.
@@ -54,10 +88,40 @@ pub struct PendingMail {
     pub notification: Notification,
 }
 
-const SELECT_NOTIFICATION: &str = "n.id, n.kind, n.proposal_id, n.comment_id, n.detail, n.created_at, n.read_at,
-        COALESCE(p.title, '') AS title, COALESCE(p.kind, '') AS subject_kind, a.display_name AS actor_name";
+const SELECT_NOTIFICATION: &str =
+    "n.id, n.kind, n.subject_kind, n.subject_id, n.comment_id, n.detail, n.created_at,
+        n.read_at, COALESCE(p.title, i.title, '') AS title, COALESCE(p.kind, '') AS proposal_kind,
+        a.display_name AS actor_name";
 const JOIN_NOTIFICATION: &str =
-    "LEFT JOIN proposals p ON p.id = n.proposal_id LEFT JOIN users a ON a.id = n.actor_id";
+    "LEFT JOIN proposals p ON n.subject_kind = 'proposal' AND p.id = n.subject_id
+        LEFT JOIN plan_items i ON n.subject_kind = 'plan_item' AND i.id = n.subject_id
+        LEFT JOIN users a ON a.id = n.actor_id";
+
+/// The subject of an event and the detail its notifications keep: a proposal event names its proposal
+/// (`job.proposal_id`); a budget phase and an item change carry their subject's id first in the detail
+/// (`id:phase:title`, `id:change`).
+fn event_subject(kind: EventKind, job: &Job) -> DbResult<(Option<(SubjectKind, i64)>, String)> {
+    let leading_id = || {
+        job.detail
+            .split_once(':')
+            .and_then(|(id, rest)| Some((id.parse::<i64>().ok()?, rest)))
+            .ok_or_else(|| DbError::Corrupt(format!("{} event {}", kind.as_str(), job.id)))
+    };
+    Ok(match kind {
+        EventKind::BudgetPhase => {
+            let (id, _) = leading_id()?;
+            (Some((SubjectKind::BudgetProcess, id)), job.detail.clone())
+        }
+        EventKind::ItemChanged => {
+            let (id, change) = leading_id()?;
+            (Some((SubjectKind::PlanItem, id)), change.to_owned())
+        }
+        _ => (
+            job.proposal_id.map(|id| (SubjectKind::Proposal, id)),
+            job.detail.clone(),
+        ),
+    })
+}
 
 /// Notifications older than this are not mailed any more (a digest after a long 'off' period stays short).
 const MAIL_WINDOW_SECONDS: i64 = 7 * 86_400;
@@ -95,37 +159,69 @@ impl Db {
             .bind(kind).bind(id).fetch_one(pool).await?))
     }
 
-    /// Turns one recorded event into notifications, and marks its job done in the same transaction:
-    /// a crash before the commit leaves the job to be retried, after it leaves nothing to redo.
-    /// `mentioned` are the accounts the event's text names (resolved by the caller).
+    /// Turns one recorded event into notifications for its subject's audience, and marks its job done in
+    /// the same transaction: a crash before the commit leaves the job to be retried, after it leaves nothing
+    /// to redo. Every event kind of every subject goes through here. `mentioned` are the accounts the
+    /// event's text names (resolved by the caller).
     pub async fn fan_out_event(&self, job: &Job, mentioned: &[i64]) -> DbResult<usize> {
         let kind = EventKind::parse(&job.kind)
             .ok_or_else(|| DbError::Corrupt(format!("unknown event kind {:?}", job.kind)))?;
         let who = audience(kind);
-        let proposal_id = job.proposal_id.unwrap_or(0);
+        let (subject, detail) = event_subject(kind, job)?;
+        let (subject_kind, subject_id) = match subject {
+            Some((k, id)) => (Some(k), Some(id)),
+            None => (None, None),
+        };
         let at = now();
         db_run!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let mut recipients = BTreeSet::new();
-            let subject = sqlx::query_as::<_, (i64, i64)>("SELECT author_id, scope_id FROM proposals WHERE id = $1")
-                .bind(proposal_id).fetch_optional(&mut *tx).await?;
-            if let Some((author_id, scope_id)) = subject {
-                if who.author {
-                    recipients.insert(author_id);
+            // The subject's authors (several for a budget process: its projects' proposers), its scope,
+            // and the kind its followers follow it as.
+            let (authors, scope_id, followed_as): (Vec<i64>, Option<i64>, Option<&str>) = match subject {
+                Some((SubjectKind::Proposal, id)) => {
+                    let row = sqlx::query_as::<_, (i64, i64)>("SELECT author_id, scope_id FROM proposals WHERE id = $1")
+                        .bind(id).fetch_optional(&mut *tx).await?;
+                    match row {
+                        Some((author, scope)) => (vec![author], Some(scope), Some("proposal")),
+                        None => (vec![], None, None),
+                    }
                 }
-                if who.followers {
-                    recipients.extend(sqlx::query_scalar::<_, i64>(
-                        "SELECT user_id FROM follows WHERE target_kind = 'proposal' AND target_id = $1")
-                        .bind(proposal_id).fetch_all(&mut *tx).await?);
+                Some((SubjectKind::PlanItem, id)) => {
+                    let row = sqlx::query_as::<_, (Option<i64>, i64)>("SELECT proposed_by, scope_id FROM plan_items WHERE id = $1")
+                        .bind(id).fetch_optional(&mut *tx).await?;
+                    match row {
+                        Some((proposer, scope)) => (proposer.into_iter().collect(), Some(scope), Some("plan_item")),
+                        None => (vec![], None, None),
+                    }
                 }
-                if who.scope_and_author_followers {
-                    // Following a district covers its neighbourhoods: the scope and its ancestors count.
-                    recipients.extend(sqlx::query_scalar::<_, i64>(
-                        "SELECT f.user_id FROM follows f WHERE (f.target_kind = 'user' AND f.target_id = $1)
-                            OR (f.target_kind = 'scope' AND f.target_id IN (
-                                SELECT a.id FROM scopes a, scopes s WHERE s.id = $2 AND s.code LIKE a.code || '%'))")
-                        .bind(author_id).bind(scope_id).fetch_all(&mut *tx).await?);
+                Some((SubjectKind::BudgetProcess, id)) => {
+                    let scope = sqlx::query_scalar::<_, i64>("SELECT scope_id FROM budget_processes WHERE id = $1")
+                        .bind(id).fetch_optional(&mut *tx).await?;
+                    let proposers = sqlx::query_scalar::<_, i64>(
+                        "SELECT DISTINCT proposer_id FROM budget_projects WHERE process_id = $1 AND proposer_id IS NOT NULL")
+                        .bind(id).fetch_all(&mut *tx).await?;
+                    (proposers, scope, None)
                 }
+                None => (vec![], None, None),
+            };
+            if who.author {
+                recipients.extend(authors.iter().copied());
+            }
+            if who.followers && let (Some(target_kind), Some(id)) = (followed_as, subject_id) {
+                recipients.extend(sqlx::query_scalar::<_, i64>(
+                    "SELECT user_id FROM follows WHERE target_kind = $1 AND target_id = $2")
+                    .bind(target_kind).bind(id).fetch_all(&mut *tx).await?);
+            }
+            if who.scope_and_author_followers && let Some(scope_id) = scope_id {
+                // Following a district covers its neighbourhoods: the scope and its ancestors count. A
+                // proposal's author is followed too.
+                let author = if followed_as == Some("proposal") { authors.first().copied() } else { None };
+                recipients.extend(sqlx::query_scalar::<_, i64>(
+                    "SELECT f.user_id FROM follows f WHERE (f.target_kind = 'user' AND f.target_id = $1)
+                        OR (f.target_kind = 'scope' AND f.target_id IN (
+                            SELECT a.id FROM scopes a, scopes s WHERE s.id = $2 AND s.code LIKE a.code || '%'))")
+                    .bind(author.unwrap_or(0)).bind(scope_id).fetch_all(&mut *tx).await?);
             }
             if who.replied_and_mentioned {
                 if let Some(comment_id) = job.comment_id {
@@ -140,10 +236,10 @@ impl Db {
             }
             for user_id in &recipients {
                 sqlx::query(
-                    "INSERT INTO notifications (user_id, kind, proposal_id, comment_id, actor_id, detail, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                    .bind(user_id).bind(kind.as_str()).bind(job.proposal_id).bind(job.comment_id).bind(job.actor_id)
-                    .bind(&job.detail).bind(at)
+                    "INSERT INTO notifications (user_id, kind, subject_kind, subject_id, comment_id, actor_id, detail, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                    .bind(user_id).bind(kind.as_str()).bind(subject_kind.map(|k| k.as_str())).bind(subject_id)
+                    .bind(job.comment_id).bind(job.actor_id).bind(&detail).bind(at)
                     .execute(&mut *tx).await?;
             }
             sqlx::query("UPDATE jobs SET done_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2")

@@ -19,6 +19,21 @@ crate::named_enum! {
         Hidden = "hidden",
         /// A participatory-budgeting process moved to another phase (`detail` is `process id:phase`).
         BudgetPhase = "budget-phase",
+        /// An agenda item moved: screened, referred, answered, deliberated, prioritised, adopted, …
+        /// (the event's `detail` is `item id:change`, the notification's the change's name).
+        ItemChanged = "item-changed",
+    }
+}
+
+crate::named_enum! {
+    /// What a notification is about: the subject whose page it leads to and whose followers hear of it.
+    pub enum SubjectKind: "notification subject", label "notify-subject-" {
+        /// A proposal or a debate.
+        Proposal = "proposal",
+        /// An agenda item of the innovation plan.
+        PlanItem = "plan_item",
+        /// A participatory-budgeting process.
+        BudgetProcess = "budget_process",
     }
 }
 
@@ -33,6 +48,7 @@ impl EventKind {
             EventKind::Published => "notification-published",
             EventKind::Hidden => "notification-hidden",
             EventKind::BudgetPhase => "notification-budget-phase",
+            EventKind::ItemChanged => "notification-item-changed",
         }
     }
 }
@@ -83,6 +99,12 @@ pub fn audience(kind: EventKind) -> Audience {
         EventKind::BudgetPhase => Audience {
             author: true,
             scope_and_author_followers: true,
+            ..none
+        },
+        // An agenda item's followers: its proposer and the people who acted on it follow it on their own.
+        EventKind::ItemChanged => Audience {
+            author: true,
+            followers: true,
             ..none
         },
     }

@@ -251,6 +251,8 @@ mod tests {
         "state-changed",
         // A stored notification kind (its label is `notification-budget-phase`).
         "budget-phase",
+        // A stored notification kind (its label is `notification-item-changed`).
+        "item-changed",
     ];
 
     /// Every message the code can ask for exists: ids written in templates (`ctx.t("…")`), id-like

@@ -93,11 +93,8 @@ async fn handle(state: &AppState, job: &Job) -> Result<(), DbError> {
         crate::areas::budgeting::service::count_job(&state.db, id).await?;
         return state.db.complete_job(job.id).await;
     }
+    // Every event, whatever its subject (proposal, agenda item, budget process), fans out the same way.
     let kind = EventKind::try_from(job.kind.as_str())?;
-    if kind == EventKind::BudgetPhase {
-        state.db.fan_out_budget_event(job).await?;
-        return Ok(());
-    }
     // People named by their @handle in the new text hear of it.
     let text = match (job.comment_id, job.proposal_id) {
         (Some(c), _) => state.db.comment(c).await?.map(|c| c.body),

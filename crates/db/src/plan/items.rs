@@ -1,6 +1,8 @@
 //! Agenda items: creation (by a person or promoted from a proposal), lists, and their transitions.
 use maeul_domain::Refusal;
-use maeul_domain::plan::{self, ItemEvent, ItemPosition, ItemState, PlanRefusal, ProposerKind};
+use maeul_domain::plan::{
+    self, ItemChange, ItemEvent, ItemPosition, ItemState, PlanRefusal, ProposerKind,
+};
 
 use crate::{BeginWrite, Db, DbError, DbResult, db_run, now, refused};
 
@@ -113,6 +115,10 @@ impl Db {
                  VALUES ($1, NULL, 'proposed', $2, $3, $4)")
                 .bind(id).bind(new.scope_id).bind(new.proposed_by).bind(at)
                 .execute(&mut *tx).await?;
+            // The proposer follows the item from the start.
+            if let Some(proposer) = new.proposed_by {
+                crate::follow_in_tx!(tx, proposer, "plan_item", id, at);
+            }
             tx.commit().await?;
             Ok(id)
         })
@@ -239,6 +245,9 @@ impl Db {
                 .bind(item_id).bind(item.state.as_str()).bind(to.as_str()).bind(acting_scope_id).bind(actor)
                 .bind(&reason).bind(motion_id).bind(at)
                 .execute(&mut *tx).await?;
+            if let Some(change) = ItemChange::of_state(to) {
+                record_item_change!(tx, item_id, change, actor, at);
+            }
             tx.commit().await?;
         });
         Ok(to)

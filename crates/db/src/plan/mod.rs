@@ -1,18 +1,48 @@
 //! The innovation plan's storage: agenda items and their referral path between levels (append-only), the
 //! items' transitions, and yearly plans with sections, projects, budget lines, frozen revisions and the
-//! consultation's comments. Every transition is compare-and-set with its record in one transaction.
+//! consultation's comments. Every transition is compare-and-set with its record in one transaction, and
+//! every move of an item (transition, referral, answer) records an `item-changed` event for its followers
+//! in the same transaction; whoever acts on an item (and its proposer) follows it from then on.
+
+/// Inside an open transaction `$tx`: `$actor` (if any) follows item `$item`, and the change is recorded as
+/// an `item-changed` event (detail `item id:change`) for the item's followers.
+macro_rules! record_item_change {
+    ($tx:expr, $item:expr, $change:expr, $actor:expr, $at:expr) => {{
+        let actor: Option<i64> = $actor;
+        if let Some(actor) = actor {
+            crate::follow_in_tx!($tx, actor, "plan_item", $item, $at);
+        }
+        crate::record_event!(
+            $tx,
+            maeul_domain::notify::EventKind::ItemChanged,
+            None::<i64>,
+            None::<i64>,
+            actor,
+            crate::plan::item_event_detail($item, $change),
+            $at
+        );
+    }};
+}
+
 mod assembly;
+mod groups;
 mod items;
 mod plans;
 mod priority;
 mod referrals;
 
 pub use assembly::*;
+pub use groups::*;
 pub use items::*;
 pub use plans::*;
 pub use referrals::*;
 
-use maeul_domain::plan::MotionCheck;
+use maeul_domain::plan::{ItemChange, MotionCheck};
+
+/// The detail of an `item-changed` event: `item id:change`.
+pub fn item_event_detail(item_id: i64, change: ItemChange) -> String {
+    format!("{item_id}:{}", change.as_str())
+}
 
 use crate::{Db, DbError, DbResult, db_run};
 

@@ -260,6 +260,13 @@ impl Db {
             .bind(plan_id).fetch_all(pool).await?))
     }
 
+    pub async fn plan_project(&self, id: i64) -> DbResult<Option<ProjectRow>> {
+        Ok(db_run!(self, pool => sqlx::query_as::<_, ProjectRow>(
+            "SELECT id, plan_id, title, objective, lead_department, partners, schedule FROM plan_projects
+             WHERE id = $1")
+            .bind(id).fetch_optional(pool).await?))
+    }
+
     /// (project id, item id) pairs of a plan's projects.
     pub async fn plan_project_items(&self, plan_id: i64) -> DbResult<Vec<(i64, i64)>> {
         Ok(db_run!(self, pool => sqlx::query_as::<_, (i64, i64)>(

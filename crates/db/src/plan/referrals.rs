@@ -1,6 +1,8 @@
 //! The referral path of an item between levels: appended, answered once, never deleted (a trigger
 //! refuses deletion on both backends).
-use maeul_domain::plan::{self, Direction, PlanRefusal, ReferralAnswer, ReferralOutcome};
+use maeul_domain::plan::{
+    self, Direction, ItemChange, PlanRefusal, ReferralAnswer, ReferralOutcome,
+};
 use maeul_domain::{Refusal, ScopeRef};
 
 use crate::{BeginWrite, Db, DbError, DbResult, db_run, now, refused};
@@ -67,6 +69,7 @@ impl Db {
                 }
                 other => { other?; }
             }
+            record_item_change!(tx, item_id, ItemChange::of_referral(direction), by, at);
             tx.commit().await?;
         });
         Ok(direction)
@@ -113,6 +116,9 @@ impl Db {
             sqlx::query("UPDATE plan_items SET scope_id = $1, updated_at = $2 WHERE id = $3")
                 .bind(holder).bind(at).bind(item_id)
                 .execute(&mut *tx).await?;
+            if let Some(change) = ItemChange::of_answer(outcome) {
+                record_item_change!(tx, item_id, change, by, at);
+            }
             tx.commit().await?;
         });
         Ok((outcome, holder))

@@ -11,6 +11,7 @@ mod forums;
 mod hardening;
 mod plan;
 mod plan_assembly;
+mod plan_followers;
 mod schema;
 mod storage;
 
@@ -22,6 +23,7 @@ fn main() {
     trials.extend(budget_schedule::trials());
     trials.extend(plan::trials());
     trials.extend(plan_assembly::trials());
+    trials.extend(plan_followers::trials());
     trials.extend(cooperation::trials());
     trials.extend(cooperation_network::trials());
     trials.extend(evaluation::trials());

@@ -20,6 +20,7 @@ maeul_testkit::backend_tests!(
     a_plan_is_resolved_submitted_adjusted_and_its_revisions_are_frozen,
     projects_come_only_from_adopted_items_of_the_plans_scope,
     one_priority_ballot_per_person_is_enforced_by_the_database,
+    a_projects_working_group_is_one_with_members_once_and_updates_by_members,
 );
 
 const TERM: Term = Term {
@@ -576,21 +577,24 @@ async fn one_priority_ballot_per_person_is_enforced_by_the_database(db: Db) {
     for email in ["v1@x.kr", "v2@x.kr", "v3@x.kr"] {
         voters.push(maeul_testkit::create_user(&db, email, email).await.unwrap());
     }
-    db.cast_priority_ballot(jongno, 2027, voters[0], &[a, b])
+    db.cast_priority_ballot(jongno, 2027, voters[0], &[(a, 1), (b, 1)])
         .await
         .unwrap();
-    db.cast_priority_ballot(jongno, 2027, voters[1], &[b])
+    db.cast_priority_ballot(jongno, 2027, voters[1], &[(b, 1)])
         .await
         .unwrap();
     // Once per person and round; the database's unique key refuses the second ballot.
     assert_eq!(
-        refusal(db.cast_priority_ballot(jongno, 2027, voters[0], &[a]).await),
+        refusal(
+            db.cast_priority_ballot(jongno, 2027, voters[0], &[(a, 1)])
+                .await
+        ),
         PlanRefusal::AlreadyVoted
     );
     // Only items under deliberation held by the scope; never an empty ballot.
     assert_eq!(
         refusal(
-            db.cast_priority_ballot(jongno, 2027, voters[2], &[a, elsewhere])
+            db.cast_priority_ballot(jongno, 2027, voters[2], &[(a, 1), (elsewhere, 1)])
                 .await
         ),
         PlanRefusal::NotOnTheBallot
@@ -614,7 +618,90 @@ async fn one_priority_ballot_per_person_is_enforced_by_the_database(db: Db) {
     assert_eq!(ballots, 2);
     assert_eq!(counts, [(a, 1), (b, 2)]);
     // Another round is another ballot.
-    db.cast_priority_ballot(jongno, 2028, voters[0], &[a])
+    db.cast_priority_ballot(jongno, 2028, voters[0], &[(a, 1)])
         .await
         .unwrap();
+}
+
+async fn a_projects_working_group_is_one_with_members_once_and_updates_by_members(db: Db) {
+    use maeul_domain::plan::GroupRole;
+    let (_, jongno, _, _, _) = scopes(&db).await;
+    let a = adopted(&db, jongno, "보행안전").await;
+    let plan = db
+        .create_plan(jongno, 2027, 2026, "plan", None)
+        .await
+        .unwrap();
+    let project = db
+        .add_plan_project(&NewProject {
+            plan_id: plan,
+            title: "보도 잇기",
+            objective: "",
+            lead_department: "",
+            partners: "",
+            schedule: "",
+            item_ids: &[a],
+            budget_lines: &[],
+            indicators: &[],
+        })
+        .await
+        .unwrap();
+    let group = db
+        .create_working_group(project, "실무단", None)
+        .await
+        .unwrap();
+    // One group per project, by the database's unique key.
+    assert!(matches!(
+        db.create_working_group(project, "둘째", None).await,
+        Err(DbError::Refused(Refusal::AlreadyExists))
+    ));
+    let row = db.working_group(group).await.unwrap().unwrap();
+    assert_eq!(
+        (row.project_id, row.plan_id, row.scope_id),
+        (project, plan, jongno)
+    );
+    let (resident, official, outsider) = (
+        maeul_testkit::create_user(&db, "r@x.kr", "주민")
+            .await
+            .unwrap(),
+        maeul_testkit::create_user(&db, "o@x.kr", "공무원")
+            .await
+            .unwrap(),
+        maeul_testkit::create_user(&db, "x@x.kr", "바깥")
+            .await
+            .unwrap(),
+    );
+    db.add_group_member(group, resident, GroupRole::Resident, None)
+        .await
+        .unwrap();
+    db.add_group_member(group, official, GroupRole::Official, None)
+        .await
+        .unwrap();
+    assert!(matches!(
+        db.add_group_member(group, resident, GroupRole::Official, None)
+            .await,
+        Err(DbError::Refused(Refusal::AlreadyExists))
+    ));
+    let members = db.group_members(group).await.unwrap();
+    assert_eq!(members.len(), 2);
+    assert!(db.is_group_member(group, resident).await.unwrap());
+    assert!(!db.is_group_member(group, outsider).await.unwrap());
+    db.record_group_meeting(group, 1_800_000_000, "구청", "회의록", None)
+        .await
+        .unwrap();
+    assert_eq!(db.group_meetings(group).await.unwrap()[0].minutes, "회의록");
+    db.post_group_update(group, resident, "첫 소식")
+        .await
+        .unwrap();
+    // Someone not in the group writes nothing.
+    assert_eq!(
+        refusal(db.post_group_update(group, outsider, "끼어들기").await),
+        PlanRefusal::NotAGroupMember
+    );
+    let updates = db.group_updates(group).await.unwrap();
+    assert_eq!(updates.len(), 1);
+    assert_eq!(
+        (updates[0].author_id, updates[0].body.as_str()),
+        (resident, "첫 소식")
+    );
+    assert_eq!(db.working_groups_of_plan(plan).await.unwrap().len(), 1);
 }

@@ -1108,7 +1108,11 @@ async fn events_notify_authors_followers_and_mentions_once(db: Db) {
         (answer.title.as_str(), answer.detail.as_str()),
         ("골목 쉼터", "department")
     );
-    assert_eq!(answer.subject_kind, "proposal");
+    assert_eq!(answer.proposal_kind, "proposal");
+    assert_eq!(
+        answer.subject().map(|(kind, _)| kind),
+        Some(maeul_domain::notify::SubjectKind::Proposal)
+    );
 
     // Unread counts and marking read.
     assert_eq!(db.unread_notifications(author).await.unwrap(), 3);

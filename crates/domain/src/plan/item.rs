@@ -159,3 +159,60 @@ pub fn require_reason(reason: &str) -> Result<(), PlanRefusal> {
         Ok(())
     }
 }
+
+crate::named_enum! {
+    /// What happened to an item, as its followers hear of it: a transition of its state, a referral, or
+    /// the answer to a referral.
+    pub enum ItemChange: "agenda item change", label "plan-item-change-" {
+        /// Screened and accepted for deliberation.
+        Accepted = "accepted",
+        /// Screened and declined.
+        Declined = "declined",
+        Merged = "merged",
+        UnderDeliberation = "under_deliberation",
+        Prioritised = "prioritised",
+        Adopted = "adopted",
+        Rejected = "rejected",
+        /// Referred to the parent level.
+        ReferredUp = "referred_up",
+        /// Referred to a child level.
+        ReferredDown = "referred_down",
+        /// The receiving level accepted the referral (it holds the item now).
+        ReferralAccepted = "referral_accepted",
+        /// The receiving level returned the item to the sender.
+        ReferralReturned = "referral_returned",
+    }
+}
+
+impl ItemChange {
+    /// The change a transition to `state` is (none for `proposed`, which no transition reaches).
+    pub fn of_state(state: ItemState) -> Option<ItemChange> {
+        match state {
+            ItemState::Proposed => None,
+            ItemState::Accepted => Some(ItemChange::Accepted),
+            ItemState::Declined => Some(ItemChange::Declined),
+            ItemState::Merged => Some(ItemChange::Merged),
+            ItemState::UnderDeliberation => Some(ItemChange::UnderDeliberation),
+            ItemState::Prioritised => Some(ItemChange::Prioritised),
+            ItemState::Adopted => Some(ItemChange::Adopted),
+            ItemState::Rejected => Some(ItemChange::Rejected),
+        }
+    }
+
+    /// The change a referral in `direction` is.
+    pub fn of_referral(direction: super::Direction) -> ItemChange {
+        match direction {
+            super::Direction::Up => ItemChange::ReferredUp,
+            super::Direction::Down => ItemChange::ReferredDown,
+        }
+    }
+
+    /// The change an answer to a referral is (none while it is pending).
+    pub fn of_answer(outcome: super::ReferralOutcome) -> Option<ItemChange> {
+        match outcome {
+            super::ReferralOutcome::Pending => None,
+            super::ReferralOutcome::Accepted => Some(ItemChange::ReferralAccepted),
+            super::ReferralOutcome::Returned => Some(ItemChange::ReferralReturned),
+        }
+    }
+}

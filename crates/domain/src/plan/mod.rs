@@ -21,6 +21,7 @@ mod item;
 mod priority;
 mod referral;
 mod refusal;
+mod working_group;
 mod yearly;
 
 pub use assembly::*;
@@ -28,6 +29,7 @@ pub use item::*;
 pub use priority::*;
 pub use referral::*;
 pub use refusal::*;
+pub use working_group::*;
 pub use yearly::*;
 
 #[cfg(test)]

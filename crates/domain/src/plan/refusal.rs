@@ -53,6 +53,14 @@ pub enum PlanRefusal {
     NotOnTheBallot,
     #[error("one ballot per person")]
     AlreadyVoted,
+    #[error("a ballot spreads at most {points} points")]
+    TooManyPoints { points: u32 },
+    #[error("a points vote gives between {min} and {max} points")]
+    BadPointsBudget { min: u32, max: u32 },
+    #[error("the vote's method is fixed once a ballot is cast")]
+    VoteUnderWay,
+    #[error("only the working group's members post its updates")]
+    NotAGroupMember,
     #[error("the assembly's agenda has no item")]
     EmptyAgenda,
     #[error("the assembly's agenda is fixed")]
@@ -103,6 +111,10 @@ impl Explain for PlanRefusal {
             R::EmptyBallot => "empty_ballot",
             R::NotOnTheBallot => "not_on_the_ballot",
             R::AlreadyVoted => "already_voted",
+            R::TooManyPoints { .. } => "too_many_points",
+            R::BadPointsBudget { .. } => "bad_points_budget",
+            R::VoteUnderWay => "vote_under_way",
+            R::NotAGroupMember => "not_a_group_member",
             R::EmptyAgenda => "empty_agenda",
             R::AgendaFixed => "agenda_fixed",
             R::NotScreened => "item_not_screened",
@@ -141,6 +153,10 @@ impl Explain for PlanRefusal {
             R::EmptyBallot => "plan-refusal-empty-ballot",
             R::NotOnTheBallot => "plan-refusal-not-on-the-ballot",
             R::AlreadyVoted => "plan-refusal-already-voted",
+            R::TooManyPoints { .. } => "plan-refusal-too-many-points",
+            R::BadPointsBudget { .. } => "plan-refusal-bad-points-budget",
+            R::VoteUnderWay => "plan-refusal-vote-under-way",
+            R::NotAGroupMember => "plan-refusal-not-a-group-member",
             R::EmptyAgenda => "plan-refusal-empty-agenda",
             R::AgendaFixed => "plan-refusal-agenda-fixed",
             R::NotScreened => "plan-refusal-not-screened",
@@ -161,6 +177,11 @@ impl Explain for PlanRefusal {
                 ("event", Arg::Message(event)),
             ],
             PlanRefusal::ItemClosed { state } => vec![("state", Arg::Message(state))],
+            PlanRefusal::TooManyPoints { points } => vec![("points", Arg::Int(i64::from(*points)))],
+            PlanRefusal::BadPointsBudget { min, max } => vec![
+                ("min", Arg::Int(i64::from(*min))),
+                ("max", Arg::Int(i64::from(*max))),
+            ],
             _ => vec![],
         }
     }
@@ -179,12 +200,15 @@ impl Explain for PlanRefusal {
             | R::ItemNotAdopted
             | R::EmptyBallot
             | R::NotOnTheBallot
+            | R::TooManyPoints { .. }
+            | R::BadPointsBudget { .. }
             | R::EmptyAgenda
             | R::NotScreened
             | R::NotAResident
             | R::NotOnTheAgenda
             | R::BadPreferenceOrder
             | R::UnknownVoter => RefusalKind::Invalid,
+            R::NotAGroupMember => RefusalKind::Forbidden,
             _ => RefusalKind::Conflict,
         }
     }

@@ -418,3 +418,125 @@ fn a_ballot_approves_items_under_deliberation_of_its_scope_once_each() {
         [(1, 5, 4), (2, 6, 2), (2, 7, 2), (4, 8, 0)]
     );
 }
+
+#[test]
+fn a_points_ballot_spreads_at_most_the_votes_points_over_items_on_the_ballot() {
+    let item = |id, holder, state| BallotItem { id, holder, state };
+    let a = item(1, 2, ItemState::UnderDeliberation);
+    let b = item(2, 2, ItemState::UnderDeliberation);
+    let points = PriorityVote {
+        method: PriorityMethod::Points,
+        points: 10,
+    };
+    // All on one item, spread, or fewer than the whole budget.
+    assert_eq!(check_points_ballot(2, &points, &[(a, 10)]), Ok(()));
+    assert_eq!(check_points_ballot(2, &points, &[(a, 7), (b, 3)]), Ok(()));
+    assert_eq!(check_points_ballot(2, &points, &[(a, 1)]), Ok(()));
+    assert_eq!(
+        check_points_ballot(2, &points, &[(a, 7), (b, 4)]),
+        Err(PlanRefusal::TooManyPoints { points: 10 })
+    );
+    assert_eq!(
+        check_points_ballot(2, &points, &[]),
+        Err(PlanRefusal::EmptyBallot)
+    );
+    assert_eq!(
+        check_points_ballot(2, &points, &[(a, 0)]),
+        Err(PlanRefusal::EmptyBallot)
+    );
+    // The same item twice, an item of another level, an item not under deliberation.
+    for bad in [
+        a,
+        item(3, 20, ItemState::UnderDeliberation),
+        item(3, 2, ItemState::Prioritised),
+    ] {
+        assert_eq!(
+            check_points_ballot(2, &points, &[(a, 1), (bad, 1)]),
+            Err(PlanRefusal::NotOnTheBallot),
+            "{bad:?}"
+        );
+    }
+    // An approval ballot gives one point per item, never more.
+    let approval = PriorityVote::default();
+    assert_eq!(check_points_ballot(2, &approval, &[(a, 1), (b, 1)]), Ok(()));
+    assert_eq!(
+        check_points_ballot(2, &approval, &[(a, 2)]),
+        Err(PlanRefusal::NotOnTheBallot)
+    );
+}
+
+#[test]
+fn a_vote_gives_between_two_and_a_hundred_points_and_is_fixed_once_a_ballot_is_cast() {
+    let points = |n| PriorityVote {
+        method: PriorityMethod::Points,
+        points: n,
+    };
+    assert_eq!(check_vote_config(&points(10), 0), Ok(()));
+    assert_eq!(check_vote_config(&PriorityVote::default(), 0), Ok(()));
+    for n in [0, 1, 101] {
+        assert_eq!(
+            check_vote_config(&points(n), 0),
+            Err(PlanRefusal::BadPointsBudget { min: 2, max: 100 })
+        );
+    }
+    assert_eq!(
+        check_vote_config(&points(10), 1),
+        Err(PlanRefusal::VoteUnderWay)
+    );
+    let e = PlanRefusal::TooManyPoints { points: 10 };
+    assert_eq!(
+        (e.code(), e.message_id()),
+        ("too_many_points", "plan-refusal-too-many-points")
+    );
+}
+
+#[test]
+fn every_item_transition_and_referral_step_is_a_change_followers_hear_of() {
+    for state in ItemState::ALL {
+        assert_eq!(
+            ItemChange::of_state(state).is_none(),
+            state == ItemState::Proposed
+        );
+    }
+    assert_eq!(
+        ItemChange::of_referral(Direction::Up),
+        ItemChange::ReferredUp
+    );
+    assert_eq!(
+        ItemChange::of_answer(ReferralOutcome::Returned),
+        Some(ItemChange::ReferralReturned)
+    );
+    assert_eq!(ItemChange::of_answer(ReferralOutcome::Pending), None);
+}
+
+#[test]
+fn only_projects_of_adopted_items_get_a_working_group_and_only_members_post_updates() {
+    assert_eq!(check_new_group(&[ItemState::Adopted]), Ok(()));
+    assert_eq!(
+        check_new_group(&[ItemState::Adopted, ItemState::Prioritised]),
+        Err(PlanRefusal::ItemNotAdopted)
+    );
+    assert_eq!(check_new_group(&[]), Err(PlanRefusal::ItemNotAdopted));
+    assert_eq!(check_update_author(true), Ok(()));
+    let e = check_update_author(false).unwrap_err();
+    assert_eq!(
+        (e.code(), e.kind()),
+        ("not_a_group_member", crate::refusal::RefusalKind::Forbidden)
+    );
+}
+
+#[test]
+fn group_texts_are_trimmed_and_bounded() {
+    use crate::account::FieldError;
+    assert_eq!(
+        parse_group_text("  회의록 \r\n둘째 줄 "),
+        Ok("회의록 \n둘째 줄".into())
+    );
+    assert_eq!(parse_group_text(" \n "), Err(FieldError::Required));
+    assert_eq!(
+        parse_group_text(&"가".repeat(GROUP_TEXT_MAX + 1)),
+        Err(FieldError::TooLong {
+            max: GROUP_TEXT_MAX
+        })
+    );
+}

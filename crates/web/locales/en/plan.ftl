@@ -254,3 +254,69 @@ plan-assembly-enter-submit = Enter the ballot
 plan-assembly-attendance = { $count } present
 plan-item-conversations = Deliberation in the forums
 plan-item-conversations-empty = No forum conversation is attached to this item yet.
+
+## Followers of an agenda item, and their notifications
+notification-item-changed = The agenda item “{ $title }”: { $detail }
+event-kind-item-changed = agenda item
+notify-subject-proposal = proposal or debate
+notify-subject-plan_item = agenda item
+notify-subject-budget_process = participatory budget
+plan-item-change-accepted = accepted for deliberation
+plan-item-change-declined = declined
+plan-item-change-merged = merged into another item
+plan-item-change-under_deliberation = under deliberation
+plan-item-change-prioritised = prioritised
+plan-item-change-adopted = adopted
+plan-item-change-rejected = rejected
+plan-item-change-referred_up = referred up to the level above
+plan-item-change-referred_down = referred down to a level below
+plan-item-change-referral_accepted = referral accepted by the receiving level
+plan-item-change-referral_returned = returned to the level that referred it
+plan-item-follow-hint = Followers hear of every step of the item: screening, referrals, deliberation, adoption.
+
+## Points in the priority vote
+plan-priority-method-approval = Approval
+plan-priority-method-points = Points
+plan-forum-method = Method: { $method }
+plan-forum-points-lede = Spread up to { $points } points among the items: several on one item if you wish.
+plan-forum-points = { $count } points
+plan-forum-points-for = Points for “{ $title }”
+plan-forum-configure = How the vote is cast
+plan-forum-configure-hint = Fixed once the first ballot is cast.
+plan-forum-points-budget = Points each voter spreads (for a points vote)
+plan-forum-configure-submit = Set the vote
+plan-notice-vote-set = The vote's method is set.
+plan-refusal-too-many-points = A ballot spreads at most { $points } points.
+plan-refusal-bad-points-budget = A points vote gives each voter between { $min } and { $max } points.
+plan-refusal-vote-under-way = The vote's method is fixed: ballots have been cast.
+
+## Working groups of plan projects
+plan-group = Working group
+plan-group-none = None yet.
+plan-group-name = Name of the working group
+plan-group-create = Create the working group
+plan-group-project = Project
+plan-group-plan = Plan
+plan-group-lede = Residents and officials who carry the project out together: their meetings and their updates.
+plan-group-members = { $count ->
+    [one] 1 member
+   *[other] { $count } members
+}
+plan-group-members-none = No member yet.
+plan-group-member-email = The person's e-mail address
+plan-group-member-role = As
+plan-group-member-add = Add the member
+plan-group-role-resident = Resident
+plan-group-role-official = Official
+plan-group-meetings = Meetings
+plan-group-meetings-none = No meeting recorded yet.
+plan-group-meeting-when = When
+plan-group-meeting-place = Where
+plan-group-meeting-minutes = Minutes
+plan-group-meeting-record = Record the meeting
+plan-group-updates = Updates
+plan-group-updates-none = No update yet.
+plan-group-update-body = Your update
+plan-group-update-post = Post the update
+plan-group-members-post = The group's members post its updates.
+plan-refusal-not-a-group-member = Only the working group's members post its updates.

@@ -254,3 +254,66 @@ plan-assembly-enter-submit = 투표지 입력
 plan-assembly-attendance = { $count }명 출석
 plan-item-conversations = 공론장 숙의
 plan-item-conversations-empty = 아직 이 의제에 연결된 공론장 대화가 없습니다.
+
+## 의제 팔로워와 알림
+notification-item-changed = 의제 “{ $title }”: { $detail }
+event-kind-item-changed = 의제
+notify-subject-proposal = 제안 또는 토론
+notify-subject-plan_item = 의제
+notify-subject-budget_process = 주민참여예산
+plan-item-change-accepted = 숙의 대상으로 채택됨
+plan-item-change-declined = 반려됨
+plan-item-change-merged = 다른 의제에 병합됨
+plan-item-change-under_deliberation = 숙의 중
+plan-item-change-prioritised = 우선순위가 정해짐
+plan-item-change-adopted = 채택됨
+plan-item-change-rejected = 부결됨
+plan-item-change-referred_up = 상위 단계로 회부됨
+plan-item-change-referred_down = 하위 단계로 이관됨
+plan-item-change-referral_accepted = 받는 단계가 회부를 수락함
+plan-item-change-referral_returned = 회부한 단계로 되돌려짐
+plan-item-follow-hint = 팔로워는 이 의제의 모든 단계(검토, 회부, 숙의, 채택) 소식을 받습니다.
+
+## 우선순위 투표의 점수
+plan-priority-method-approval = 찬성 투표
+plan-priority-method-points = 점수 배분
+plan-forum-method = 방식: { $method }
+plan-forum-points-lede = 의제들에 최대 { $points }점을 나누어 주세요. 한 의제에 여러 점을 줄 수 있습니다.
+plan-forum-points = { $count }점
+plan-forum-points-for = “{ $title }”에 줄 점수
+plan-forum-configure = 투표 방식
+plan-forum-configure-hint = 첫 투표가 들어오면 바꿀 수 없습니다.
+plan-forum-points-budget = 한 사람이 나누어 줄 점수 (점수 배분 방식)
+plan-forum-configure-submit = 투표 방식 정하기
+plan-notice-vote-set = 투표 방식을 정했습니다.
+plan-refusal-too-many-points = 한 표에 최대 { $points }점까지 나누어 줄 수 있습니다.
+plan-refusal-bad-points-budget = 점수 배분 투표는 한 사람에게 { $min }점에서 { $max }점까지 줍니다.
+plan-refusal-vote-under-way = 이미 투표가 들어와 투표 방식을 바꿀 수 없습니다.
+
+## 계획 사업의 실무단
+plan-group = 실무단
+plan-group-none = 아직 없습니다.
+plan-group-name = 실무단 이름
+plan-group-create = 실무단 만들기
+plan-group-project = 사업
+plan-group-plan = 계획
+plan-group-lede = 사업을 함께 추진하는 주민과 공무원: 회의와 소식.
+plan-group-members = 구성원 { $count }명
+plan-group-members-none = 아직 구성원이 없습니다.
+plan-group-member-email = 구성원의 이메일 주소
+plan-group-member-role = 구분
+plan-group-member-add = 구성원 추가
+plan-group-role-resident = 주민
+plan-group-role-official = 공무원
+plan-group-meetings = 회의
+plan-group-meetings-none = 기록된 회의가 없습니다.
+plan-group-meeting-when = 일시
+plan-group-meeting-place = 장소
+plan-group-meeting-minutes = 회의록
+plan-group-meeting-record = 회의 기록하기
+plan-group-updates = 소식
+plan-group-updates-none = 아직 소식이 없습니다.
+plan-group-update-body = 소식 내용
+plan-group-update-post = 소식 올리기
+plan-group-members-post = 실무단 구성원이 소식을 올립니다.
+plan-refusal-not-a-group-member = 실무단 구성원만 소식을 올릴 수 있습니다.

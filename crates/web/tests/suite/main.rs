@@ -21,6 +21,7 @@ mod identity;
 mod participation;
 mod plan;
 mod plan_assembly;
+mod plan_followers;
 mod probes;
 mod proposals;
 mod review;
@@ -39,6 +40,7 @@ fn main() {
     trials.extend(budget_schedule::trials());
     trials.extend(plan::trials());
     trials.extend(plan_assembly::trials());
+    trials.extend(plan_followers::trials());
     trials.extend(cooperation::trials());
     trials.extend(cooperation_network::trials());
     trials.extend(evaluation::trials());

@@ -10,6 +10,7 @@ app_tests!(
     the_demo_shows_jongno_plan_in_consultation_and_whole_paths,
     levels_act_only_on_what_they_hold_and_bad_input_changes_nothing,
     residents_vote_once_in_the_priority_forum,
+    staff_set_the_priority_vote_before_its_first_ballot,
 );
 
 const STAFF: &str = "staff@demo.maeul.kr";
@@ -598,19 +599,25 @@ async fn levels_act_only_on_what_they_hold_and_bad_input_changes_nothing(app: Ap
 }
 
 async fn residents_vote_once_in_the_priority_forum(app: App) {
-    let candidate = app
+    let jongno = scope_id(&app, JONGNO);
+    let candidates: Vec<i64> = app
         .db
-        .plan_items_touching(scope_id(&app, JONGNO))
+        .plan_items_touching(jongno)
         .await
         .unwrap()
         .into_iter()
-        .find(|i| {
-            i.scope_id == scope_id(&app, JONGNO)
-                && i.state == maeul_domain::plan::ItemState::UnderDeliberation
+        .filter(|i| {
+            i.scope_id == jongno && i.state == maeul_domain::plan::ItemState::UnderDeliberation
         })
-        .expect("the demo has an item under deliberation in Jongno-gu");
-    let field = format!("item-{}", candidate.id);
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(candidates.len(), 2, "the demo's vote has two items");
+    let (a, b) = (candidates[0], candidates[1]);
+    let (fa, fb) = (format!("points-{a}"), format!("points-{b}"));
     let path = format!("/scopes/{JONGNO}/priority-vote");
+    let year = i64::from(maeul_domain::time::local_year(maeul_domain::time::now()));
+    let (before, sums_before) = app.db.priority_tally(jongno, year).await.unwrap();
+    assert_eq!(before, 2, "two demo residents have voted");
 
     // Not a verified resident: refused.
     let mut stranger = app.browser();
@@ -623,32 +630,111 @@ async fn residents_vote_once_in_the_priority_forum(app: App) {
     stranger
         .get(&format!("/scopes/{JONGNO}/agenda-items"))
         .await;
-    let (status, _, _) = stranger.post(&path, &[(&field, "yes")]).await;
+    let (status, _, _) = stranger.post(&path, &[(&fa, "5")]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
-    // A verified resident of Sajik-dong takes part in Jongno-gu's forum, once.
+    // A verified resident of Sajik-dong spreads Jongno-gu's 10 points, once, with a plain form.
     let (mut resident, _) = verified_resident(&app, "주민", "voter@x.kr", SAJIK).await;
     let (_, page) = resident
         .get(&format!("/scopes/{JONGNO}/agenda-items"))
         .await;
-    assert!(page.contains(&format!("id=\"ballot-{}\"", candidate.id)));
-    let (status, page, _) = resident.post(&path, &[]).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains("ballot-error"));
-    let (status, _, location) = resident.post(&path, &[(&field, "yes")]).await;
+    assert!(page.contains(&format!("name=\"{fa}\"")) && page.contains("type=\"number\""));
+    assert!(
+        !page.contains("forum-configure"),
+        "residents do not set the vote"
+    );
+    for bad in [
+        vec![],
+        vec![(fa.as_str(), "")],
+        vec![(fa.as_str(), "x")],
+        vec![(fa.as_str(), "-1")],
+    ] {
+        let (status, page, _) = resident.post(&path, &bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}");
+        assert!(page.contains("ballot-error"));
+    }
+    let (status, page, _) = resident.post(&path, &[(&fa, "6"), (&fb, "5")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "11 of 10 points");
+    assert!(page.contains("최대 10점"), "the message names the points");
+    let (status, _, location) = resident.post(&path, &[(&fa, "6"), (&fb, "4")]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert!(location.unwrap().contains("plan-notice-voted"));
-    let (status, _, _) = resident.post(&path, &[(&field, "yes")]).await;
+    let (status, _, _) = resident.post(&path, &[(&fa, "1")]).await;
     assert_eq!(status, StatusCode::CONFLICT, "one ballot per person");
     let (_, page) = resident
         .get(&format!("/scopes/{JONGNO}/agenda-items"))
         .await;
     assert!(page.contains("forum-voted") && page.contains("forum-result"));
+    let (ballots, mut sums) = app.db.priority_tally(jongno, year).await.unwrap();
+    assert_eq!(ballots, 3);
+    sums.sort();
+    let mut expected = sums_before.clone();
+    for (item, add) in [(a, 6), (b, 4)] {
+        match expected.iter_mut().find(|(i, _)| *i == item) {
+            Some(e) => e.1 += add,
+            None => expected.push((item, add)),
+        }
+    }
+    expected.sort();
+    assert_eq!(sums, expected, "the ranked result sums points");
+
+    // The method is fixed once ballots are cast: the district's staff are refused, a resident forbidden.
+    let method = format!("/scopes/{JONGNO}/priority-vote/method");
+    let (status, _, _) = resident.post(&method, &[("method", "approval")]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let mut staff = app.signed_in(STAFF).await;
+    staff.get(&format!("/scopes/{JONGNO}/agenda-items")).await;
+    let (status, _, _) = staff.post(&method, &[("method", "approval")]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(app.db.priority_vote(jongno, year).await.unwrap().points, 10);
+}
+
+async fn staff_set_the_priority_vote_before_its_first_ballot(app: App) {
+    // Sajik-dong's forum: nobody has voted; its staff set a points vote, bad input first.
+    let sajik = scope_id(&app, SAJIK);
     let year = i64::from(maeul_domain::time::local_year(maeul_domain::time::now()));
-    let (ballots, counts) = app
-        .db
-        .priority_tally(scope_id(&app, JONGNO), year)
-        .await
-        .unwrap();
-    assert_eq!((ballots, counts), (1, vec![(candidate.id, 1)]));
+    let mut staff = holder(
+        &app,
+        "dongstaff@x.kr",
+        maeul_domain::Role::SupportStaff,
+        SAJIK,
+    )
+    .await;
+    let (_, page) = staff.get(&format!("/scopes/{SAJIK}/agenda-items")).await;
+    assert!(page.contains("forum-configure"));
+    let method = format!("/scopes/{SAJIK}/priority-vote/method");
+    for bad in [
+        vec![("method", "points"), ("points", "")],
+        vec![("method", "points"), ("points", "1")],
+        vec![("method", "points"), ("points", "abc")],
+        vec![("method", "ranked"), ("points", "10")],
+    ] {
+        let (status, page, _) = staff.post(&method, &bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}");
+        assert!(
+            page.contains("aria-invalid")
+                || page.contains("error-summary")
+                || page.contains("field-error"),
+            "{bad:?}"
+        );
+        assert_eq!(
+            app.db.priority_vote(sajik, year).await.unwrap(),
+            maeul_domain::plan::PriorityVote::default(),
+            "{bad:?} changes nothing"
+        );
+    }
+    let (status, _, location) = staff
+        .post(&method, &[("method", "points"), ("points", "12")])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.unwrap().contains("plan-notice-vote-set"));
+    assert_eq!(app.db.priority_vote(sajik, year).await.unwrap().points, 12);
+    // Jongno-gu's staff act for Jongno-gu; a neighbourhood's staff cannot set the district's vote.
+    let (status, _, _) = staff
+        .post(
+            &format!("/scopes/{JONGNO}/priority-vote/method"),
+            &[("method", "approval")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

@@ -121,6 +121,15 @@ pub const ROUTES: &[(&str, Access, bool)] = &[
     ("/budgets/{id}/paper-ballot", Access::Official, false),
     ("/scopes/{code}/agenda-items", Access::Account, false),
     ("/scopes/{code}/priority-vote", Access::Account, false),
+    (
+        "/scopes/{code}/priority-vote/method",
+        Access::Official,
+        false,
+    ),
+    ("/plan-projects/{id}/working-group", Access::Official, false),
+    ("/working-groups/{id}/members", Access::Official, false),
+    ("/working-groups/{id}/meetings", Access::Official, false),
+    ("/working-groups/{id}/updates", Access::Account, false),
     ("/agenda-items/{id}/state", Access::Official, false),
     ("/agenda-items/{id}/refer", Access::Official, false),
     ("/agenda-items/{id}/answer", Access::Official, false),
@@ -282,6 +291,20 @@ impl Ids {
             grant_application = grant_application.or(applications.first().map(|a| a.id));
         }
         let jongno_and_below = app.state.scopes().subtree_ids(jongno);
+        // The demo's working group (of a project of Jongno-gu's 2027 plan).
+        let mut plan_group = None;
+        for plan in db.plans_of(jongno).await.unwrap() {
+            if let Some(g) = db
+                .working_groups_of_plan(plan.id)
+                .await
+                .unwrap()
+                .into_iter()
+                .next()
+            {
+                plan_group = Some(g);
+            }
+        }
+        let plan_group = plan_group.as_ref();
         let tracked = db.tracked_projects_in(&jongno_and_below).await.unwrap();
         let mut tracked_update = None;
         for t in &tracked {
@@ -352,6 +375,8 @@ impl Ids {
                 "plans",
                 db.plans_of(jongno).await.unwrap().first().map(|p| p.id),
             ),
+            ("plan-projects", plan_group.map(|g| g.project_id)),
+            ("working-groups", plan_group.map(|g| g.id)),
             ("notifications", Some(1)),
             ("admin", Some(1)),
             ("conversations", conversation),

@@ -48,7 +48,9 @@ async fn mentions_reach_the_person_by_handle(app: App) {
         .id;
     let notices = app.db.notifications(member_id, None, 10).await.unwrap();
     assert!(
-        notices.iter().any(|n| n.proposal_id == Some(id)),
+        notices
+            .iter()
+            .any(|n| n.subject() == Some((maeul_domain::notify::SubjectKind::Proposal, id))),
         "the mentioned member is notified"
     );
     // Handles are unique: registering with a taken one is refused beside the field.

@@ -1,4 +1,4 @@
-//! Following proposals, debates, scopes and people; in-app notifications; e-mail preferences; and the
+//! Following proposals, debates, agenda items, scopes and people; in-app notifications; e-mail preferences; and the
 //! signed one-click unsubscribe link (RFC 8058) that works without a session.
 use maeul_db::notifications::{FollowTarget, Notification};
 use maeul_domain::Refusal;
@@ -45,6 +45,15 @@ pub async fn set_follow(
         "scope" => {
             state.scopes().get(id).ok_or(ServiceError::NotFound)?;
             FollowTarget::Scope(id)
+        }
+        "plan_item" => {
+            // Agenda items are public: anyone signed in may follow one that exists.
+            state
+                .db
+                .plan_item(id)
+                .await?
+                .ok_or(ServiceError::NotFound)?;
+            FollowTarget::PlanItem(id)
         }
         "user" => {
             state

@@ -1,6 +1,7 @@
 //! How a notification reads and where it leads, shared by the notifications page and the mails.
 use maeul_db::notifications::Notification;
-use maeul_domain::notify::EventKind;
+use maeul_domain::notify::{EventKind, SubjectKind};
+use maeul_domain::plan::ItemChange;
 use maeul_domain::proposal::{ItemKind, ItemState, Responder};
 use maeul_domain::{Lang, Named};
 
@@ -23,6 +24,8 @@ pub fn notification_text(i18n: &I18n, lang: Lang, n: &Notification) -> String {
             .map_or_else(String::new, |(_, phase, _)| {
                 i18n.tr(lang, phase.label_id(), &[])
             }),
+        EventKind::ItemChanged => ItemChange::parse(&n.detail)
+            .map_or_else(String::new, |c| i18n.tr(lang, c.label_id(), &[])),
         _ => n.detail.clone(),
     };
     // Content hidden by reports rather than by a moderator carries no reason.
@@ -47,17 +50,16 @@ pub fn notification_text(i18n: &I18n, lang: Lang, n: &Notification) -> String {
     )
 }
 
-/// Where a notification leads.
+/// Where a notification leads: its subject's page (at the comment, for a comment).
 pub fn notification_path(n: &Notification) -> String {
-    if n.kind == EventKind::BudgetPhase
-        && let Some((id, _, _)) = maeul_db::budget::parse_event_detail(&n.detail)
-    {
-        return format!("/budgets/{id}");
-    }
-    let base = match (n.proposal_id, ItemKind::parse(&n.subject_kind)) {
-        (Some(id), Some(ItemKind::Debate)) => format!("/debates/{id}"),
-        (Some(id), _) => format!("/proposals/{id}"),
-        (None, _) => "/notifications".to_owned(),
+    let base = match n.subject() {
+        Some((SubjectKind::Proposal, id)) => match ItemKind::parse(&n.proposal_kind) {
+            Some(ItemKind::Debate) => format!("/debates/{id}"),
+            _ => format!("/proposals/{id}"),
+        },
+        Some((SubjectKind::PlanItem, id)) => format!("/agenda-items/{id}"),
+        Some((SubjectKind::BudgetProcess, id)) => format!("/budgets/{id}"),
+        None => "/notifications".to_owned(),
     };
     match n.comment_id {
         Some(c) => format!("{base}#comment-{c}"),
@@ -67,6 +69,8 @@ pub fn notification_path(n: &Notification) -> String {
 
 #[cfg(test)]
 mod tests {
+    use maeul_db::OptionalName;
+
     use super::*;
 
     #[test]
@@ -75,13 +79,14 @@ mod tests {
         let mut n = Notification {
             id: 1,
             kind: EventKind::Hidden,
-            proposal_id: Some(7),
+            subject_kind: OptionalName(Some(SubjectKind::Proposal)),
+            subject_id: Some(7),
             comment_id: Some(9),
             detail: "광고".into(),
             created_at: 0,
             read_at: None,
             title: "골목 쉼터".into(),
-            subject_kind: "proposal".into(),
+            proposal_kind: "proposal".into(),
             actor_name: None,
         };
         assert_eq!(
@@ -99,13 +104,14 @@ mod tests {
         let n = Notification {
             id: 1,
             kind: EventKind::StateChanged,
-            proposal_id: Some(7),
+            subject_kind: OptionalName(Some(SubjectKind::Proposal)),
+            subject_id: Some(7),
             comment_id: None,
             detail: "answered".into(),
             created_at: 0,
             read_at: None,
             title: "t".into(),
-            subject_kind: "debate".into(),
+            proposal_kind: "debate".into(),
             actor_name: None,
         };
         let ko = notification_text(&i18n, Lang::Ko, &n);
@@ -122,13 +128,14 @@ mod tests {
         let n = Notification {
             id: 1,
             kind: EventKind::BudgetPhase,
-            proposal_id: None,
+            subject_kind: OptionalName(Some(SubjectKind::BudgetProcess)),
+            subject_id: Some(12),
             comment_id: None,
             detail: "12:voting_open:사직동: 2027".into(),
             created_at: 0,
             read_at: None,
             title: String::new(),
-            subject_kind: String::new(),
+            proposal_kind: String::new(),
             actor_name: None,
         };
         let en = notification_text(&i18n, Lang::En, &n);
@@ -137,5 +144,38 @@ mod tests {
             "{en}"
         );
         assert_eq!(notification_path(&n), "/budgets/12");
+    }
+}
+
+#[cfg(test)]
+mod item_tests {
+    use maeul_db::OptionalName;
+
+    use super::*;
+
+    #[test]
+    fn item_changes_name_the_change_in_the_readers_language_and_lead_to_the_item() {
+        let i18n = I18n::default();
+        let n = Notification {
+            id: 1,
+            kind: EventKind::ItemChanged,
+            subject_kind: OptionalName(Some(SubjectKind::PlanItem)),
+            subject_id: Some(5),
+            comment_id: None,
+            detail: "referred_up".into(),
+            created_at: 0,
+            read_at: None,
+            title: "골목 정원".into(),
+            proposal_kind: String::new(),
+            actor_name: Some("담당자".into()),
+        };
+        let en = notification_text(&i18n, Lang::En, &n);
+        assert!(
+            en.contains("골목 정원") && en.contains("referred up"),
+            "{en}"
+        );
+        let ko = notification_text(&i18n, Lang::Ko, &n);
+        assert!(ko.contains("상위 단계로 회부"), "{ko}");
+        assert_eq!(notification_path(&n), "/agenda-items/5");
     }
 }

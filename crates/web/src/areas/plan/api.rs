@@ -1,15 +1,20 @@
 //! `/api/v1` for the innovation plan: a scope's agenda items with their whole referral path, one item,
 //! a scope's plan for a year (state, revision count, projects with their items and budget lines), and a
-//! plan's frozen revisions. Every handler calls the area's services, as the pages do.
+//! plan's frozen revisions; with a bearer token, proposing an item and the holding and receiving levels'
+//! actions (screen and the other steps, refer up or down with a reason, accept or return a referral).
+//! Every handler calls the area's services, as the pages do; refusals keep their stable codes.
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use maeul_db::plan::{ItemRow, ReferralRow};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::service::{assembly, items, plans};
 use crate::AppState;
-use crate::http::{ApiError, ApiPath, ApiQuery};
+use crate::http::{ApiCaller, ApiError, ApiJson, ApiPath, ApiQuery, ServiceError};
+use maeul_domain::Refusal;
+use maeul_domain::account::FieldError;
 
 #[derive(Serialize, ToSchema)]
 pub struct PlanReferralJson {
@@ -123,6 +128,128 @@ pub async fn one_item(
 ) -> Result<Json<PlanItemJson>, ApiError> {
     let v = items::view(&state, None, id).await?;
     Ok(Json(item_json(&state, v.item, &v.referrals)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewPlanItemJson {
+    /// The scope's code where the item is found (its origin and first holder).
+    pub scope: String,
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    /// Staff only: the public-sphere proposal of the scope this item is promoted from.
+    #[serde(default)]
+    pub proposal_id: Option<i64>,
+}
+
+/// The item as it is now (after the write).
+async fn item_now(state: &AppState, id: i64) -> Result<Json<PlanItemJson>, ApiError> {
+    let v = items::view(state, None, id).await?;
+    Ok(Json(item_json(state, v.item, &v.referrals)))
+}
+
+#[utoipa::path(post, path = "/agenda-items", tag = "plan", operation_id = "propose_agenda_item",
+    security(("bearer" = [])), request_body = NewPlanItemJson,
+    responses((status = 201, body = PlanItemJson, description = "the new item, proposed where it was found")))]
+pub async fn propose_item(
+    State(state): State<AppState>,
+    api: ApiCaller,
+    ApiJson(body): ApiJson<NewPlanItemJson>,
+) -> Result<(StatusCode, Json<PlanItemJson>), ApiError> {
+    let proposal = body.proposal_id.map(|p| p.to_string()).unwrap_or_default();
+    let input = items::ItemInput {
+        title: &body.title,
+        body: &body.body,
+        proposal: &proposal,
+    };
+    let id = items::propose(&state, Some(&api.caller), &body.scope, &input).await?;
+    Ok((StatusCode::CREATED, item_now(&state, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PlanItemStepJson {
+    /// `accept`, `decline` (screening, with a reason), `merge` (with `into`), `deliberate`, `prioritise`,
+    /// `adopt` (with a carried motion of the holder's committee), `reject` (with a reason).
+    pub event: String,
+    #[serde(default)]
+    pub reason: String,
+    /// The carried motion that adopts the item.
+    #[serde(default)]
+    pub motion_id: Option<i64>,
+    /// The open item of the same holder it is merged into.
+    #[serde(default)]
+    pub into: Option<i64>,
+}
+
+#[utoipa::path(post, path = "/agenda-items/{id}/steps", tag = "plan", operation_id = "step_agenda_item",
+    security(("bearer" = [])), params(("id" = i64, Path)), request_body = PlanItemStepJson,
+    responses((status = 200, body = PlanItemJson, description = "the item after the step")))]
+pub async fn step_item(
+    State(state): State<AppState>,
+    api: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<PlanItemStepJson>,
+) -> Result<Json<PlanItemJson>, ApiError> {
+    let motion = body.motion_id.map(|m| m.to_string()).unwrap_or_default();
+    let into = body.into.map(|m| m.to_string()).unwrap_or_default();
+    let input = items::StepInput {
+        event: &body.event,
+        reason: &body.reason,
+        motion: &motion,
+        into: &into,
+    };
+    items::step(&state, Some(&api.caller), id, &input).await?;
+    item_now(&state, id).await
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PlanReferralRequestJson {
+    /// The code of the scope it is referred to: the holder's parent (`up`) or one of its children (`down`).
+    pub to: String,
+    /// Why (required).
+    pub reason: String,
+}
+
+#[utoipa::path(post, path = "/agenda-items/{id}/referrals", tag = "plan", operation_id = "refer_agenda_item",
+    security(("bearer" = [])), params(("id" = i64, Path)), request_body = PlanReferralRequestJson,
+    responses((status = 201, body = PlanItemJson, description = "the item, its referral pending")))]
+pub async fn refer_item(
+    State(state): State<AppState>,
+    api: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<PlanReferralRequestJson>,
+) -> Result<(StatusCode, Json<PlanItemJson>), ApiError> {
+    items::refer(&state, Some(&api.caller), id, &body.to, &body.reason).await?;
+    Ok((StatusCode::CREATED, item_now(&state, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PlanReferralAnswerJson {
+    /// `accept` (the receiving level holds the item) or `return` (with a reason: back to the sender).
+    pub answer: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[utoipa::path(post, path = "/agenda-items/{id}/referral-answer", tag = "plan",
+    operation_id = "answer_agenda_item_referral", security(("bearer" = [])), params(("id" = i64, Path)),
+    request_body = PlanReferralAnswerJson,
+    responses((status = 200, body = PlanItemJson, description = "the item after the answer")))]
+pub async fn answer_referral(
+    State(state): State<AppState>,
+    api: ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<PlanReferralAnswerJson>,
+) -> Result<Json<PlanItemJson>, ApiError> {
+    let accept = match body.answer.trim() {
+        "accept" => true,
+        "return" => false,
+        _ => {
+            return Err(ServiceError::from(Refusal::field("answer", FieldError::Invalid)).into());
+        }
+    };
+    items::answer(&state, Some(&api.caller), id, accept, &body.reason).await?;
+    item_now(&state, id).await
 }
 
 #[derive(Serialize, ToSchema)]

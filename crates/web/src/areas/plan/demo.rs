@@ -4,8 +4,11 @@
 //! residents' general assembly that adopted them; and Jongno-gu's 2027 plan in consultation with the city
 //! (resolved, submitted, an adjustment requested, revised and resubmitted: two frozen revisions); and
 //! Sajik-dong's 2027 autonomy plan, adopted by its residents' general assembly (`demo_assembly`) and
-//! submitted to the district.
+//! submitted to the district. The demo resident follows the walking-routes item and hears of its steps;
+//! Jongno-gu's priority vote of the year gives each voter 10 points to spread; the school-routes project has
+//! a working group with its members, a meeting and updates.
 use maeul_db::committees::{NewCommittee, NewMeeting, NewMembership};
+use maeul_db::notifications::FollowTarget;
 use maeul_db::plan::{ItemAction, NewItem, NewProject, PlanAction};
 use maeul_db::users::NewUser;
 use maeul_db::{Db, DbError};
@@ -13,7 +16,10 @@ use maeul_domain::committee::{
     Choice, CommitteeKind, MeetingEvent, MotionEvent, Position, SeatPlan, Sector, Tally, Term,
     VoteRule,
 };
-use maeul_domain::plan::{BudgetSource, ProposerKind, ReferralAnswer, SectionKind};
+use maeul_domain::plan::{
+    BudgetSource, GroupRole, ItemState, PriorityMethod, PriorityVote, ProposerKind, ReferralAnswer,
+    SectionKind,
+};
 use maeul_domain::time::{DAY, HOUR, now};
 use maeul_domain::{ScopeRef, ScopeTree};
 
@@ -214,6 +220,11 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
         None,
     )
     .await?;
+    // The demo resident follows it from the start: their notifications tell its every step (the
+    // background worker fans the recorded events out).
+    if let Some(resident) = db.user_by_email("resident@demo.maeul.kr").await? {
+        db.follow(resident.id, FollowTarget::PlanItem(walk)).await?;
+    }
     advance(db, walk, sajik.id, staff, &[ItemAction::Accept]).await?;
     db.refer_plan_item(
         walk,
@@ -416,6 +427,46 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
         .await?;
     }
 
+    // 6. Found by Jongno-gu's staff, under deliberation; with item 5 on this year's priority vote, which
+    //    gives each voter 10 points to spread (two residents of Sajik-dong have voted).
+    let shade = item(
+        db,
+        jongno.id,
+        "공원 그늘막 설치 (Shade canopies in parks)",
+        "여름철 어르신과 아이들이 쉴 수 있도록 공원에 그늘막을 설치합니다. \
+         Shade canopies in the parks so that older people and children can rest in summer.",
+        ProposerKind::Staff,
+        None,
+    )
+    .await?;
+    advance(
+        db,
+        shade,
+        jongno.id,
+        staff,
+        &[ItemAction::Accept, ItemAction::Deliberate],
+    )
+    .await?;
+    let year = i64::from(maeul_domain::time::local_year(at));
+    let points = PriorityVote {
+        method: PriorityMethod::Points,
+        points: 10,
+    };
+    db.set_priority_vote(jongno.id, year, &points, staff)
+        .await?;
+    let candidates: Vec<i64> = db
+        .plan_items_touching(jongno.id)
+        .await?
+        .into_iter()
+        .filter(|i| i.scope_id == jongno.id && i.state == ItemState::UnderDeliberation)
+        .map(|i| i.id)
+        .collect();
+    for (voter, spread) in residents.iter().zip([[7, 3], [2, 8]]) {
+        let marks: Vec<(i64, u32)> = candidates.iter().copied().zip(spread).collect();
+        db.cast_priority_ballot(jongno.id, year, *voter, &marks)
+            .await?;
+    }
+
     // The governance committee adopts items 1 and 4, then resolves the plan.
     let meeting = meeting_in_session(
         db,
@@ -491,21 +542,23 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
     ] {
         db.set_plan_section(plan, kind, body).await?;
     }
-    db.add_plan_project(&NewProject {
-        plan_id: plan,
-        title: "사직로 통학로 보도 잇기 (Continuous pavements on Sajik-ro school routes)",
-        objective: "통학로 보도 단절 구간 해소 (no breaks in the pavement on school routes)",
-        lead_department: "교통행정과 (Transport Administration)",
-        partners: "사직동 주민자치회, 학부모회 (Sajik-dong council, parents' association)",
-        schedule: "2027-03 ~ 2027-10",
-        item_ids: &[walk],
-        budget_lines: &[
-            (BudgetSource::CityGrant, 80_000_000, ""),
-            (BudgetSource::OwnFunds, 40_000_000, ""),
-        ],
-        indicators: &["보도 단절 구간 수 (breaks in the pavement)"],
-    })
-    .await?;
+    let walk_project = db
+        .add_plan_project(&NewProject {
+            plan_id: plan,
+            title: "사직로 통학로 보도 잇기 (Continuous pavements on Sajik-ro school routes)",
+            objective: "통학로 보도 단절 구간 해소 (no breaks in the pavement on school routes)",
+            lead_department: "교통행정과 (Transport Administration)",
+            partners: "사직동 주민자치회, 학부모회 (Sajik-dong council, parents' association)",
+            schedule: "2027-03 ~ 2027-10",
+            item_ids: &[walk],
+            budget_lines: &[
+                (BudgetSource::CityGrant, 80_000_000, ""),
+                (BudgetSource::OwnFunds, 40_000_000, ""),
+            ],
+            indicators: &["보도 단절 구간 수 (breaks in the pavement)"],
+        })
+        .await?;
+    walking_group(db, walk_project, staff, &residents, at).await?;
     db.add_plan_project(&NewProject {
         plan_id: plan,
         title: "동별 주민 원탁회의 (Residents' round tables in every dong)",
@@ -561,5 +614,55 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
     .await?;
     db.transition_plan(plan, staff, &PlanAction::Resubmit)
         .await?;
+    Ok(())
+}
+
+/// The working group of the school-routes project: the district's official, the demo member and a
+/// Sajik-dong resident; its first meeting and two updates.
+async fn walking_group(
+    db: &Db,
+    project: i64,
+    staff: Option<i64>,
+    residents: &[i64],
+    at: i64,
+) -> Result<(), DbError> {
+    let group = db
+        .create_working_group(
+            project,
+            "통학로 보행 안전 실무단 (School routes working group)",
+            staff,
+        )
+        .await?;
+    let mut members = vec![];
+    for (email, role) in [
+        ("official@demo.maeul.kr", GroupRole::Official),
+        ("member@demo.maeul.kr", GroupRole::Resident),
+    ] {
+        if let Some(u) = db.user_by_email(email).await? {
+            db.add_group_member(group, u.id, role, staff).await?;
+            members.push(u.id);
+        }
+    }
+    if let Some(resident) = residents.first() {
+        db.add_group_member(group, *resident, GroupRole::Resident, staff)
+            .await?;
+    }
+    db.record_group_meeting(
+        group,
+        at - 14 * DAY,
+        "사직동 주민센터 2층 (Sajik-dong community centre, 2nd floor)",
+        "구간별 보도 단절 현황을 함께 걸으며 확인하고, 학부모회와 등굣길 조사 일정을 정했습니다. \
+         (We walked the routes to list each break in the pavement and set the dates of the survey with the parents.)",
+        staff,
+    )
+    .await?;
+    for (author, body) in members.iter().zip([
+        "교통행정과: 단절 구간 7곳 가운데 4곳의 설계를 마쳤습니다. \
+         (Transport Administration: the design of 4 of the 7 breaks is done.)",
+        "등굣길 조사에 학부모 23명이 참여했습니다. \
+         (23 parents took part in the survey of the routes to school.)",
+    ]) {
+        db.post_group_update(group, *author, body).await?;
+    }
     Ok(())
 }

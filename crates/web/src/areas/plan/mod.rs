@@ -15,7 +15,7 @@ mod pages;
 pub mod service;
 pub mod views;
 
-use pages::{assembly, items, plans};
+use pages::{assembly, groups, items, plans};
 
 pub fn pages() -> Router<AppState> {
     Router::new()
@@ -24,6 +24,10 @@ pub fn pages() -> Router<AppState> {
             get(items::list).post(items::propose),
         )
         .route("/scopes/{code}/priority-vote", post(items::vote))
+        .route(
+            "/scopes/{code}/priority-vote/method",
+            post(items::configure_vote),
+        )
         .route("/agenda-items/{id}", get(items::show))
         .route("/agenda-items/{id}/state", post(items::step))
         .route("/agenda-items/{id}/refer", post(items::refer))
@@ -34,6 +38,11 @@ pub fn pages() -> Router<AppState> {
         .route("/plans/{id}/sections", post(plans::section))
         .route("/plans/{id}/projects", post(plans::project))
         .route("/plans/{id}/projects.csv", get(plans::projects_csv))
+        .route("/plan-projects/{id}/working-group", post(groups::create))
+        .route("/working-groups/{id}", get(groups::show))
+        .route("/working-groups/{id}/members", post(groups::add_member))
+        .route("/working-groups/{id}/meetings", post(groups::meeting))
+        .route("/working-groups/{id}/updates", post(groups::update))
         .route(
             "/scopes/{code}/assemblies",
             get(assembly::list).post(assembly::create),
@@ -48,8 +57,11 @@ pub fn pages() -> Router<AppState> {
 
 pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(api::list_items))
+        .routes(routes!(api::list_items, api::propose_item))
         .routes(routes!(api::one_item))
+        .routes(routes!(api::step_item))
+        .routes(routes!(api::refer_item))
+        .routes(routes!(api::answer_referral))
         .routes(routes!(api::plan))
         .routes(routes!(api::revisions))
         .routes(routes!(api::assemblies))

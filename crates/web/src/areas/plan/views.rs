@@ -13,6 +13,7 @@ pub const NOTICES: &[&str] = &[
     "plan-notice-referred",
     "plan-notice-voted",
     "plan-notice-entered",
+    "plan-notice-vote-set",
 ];
 
 /// The scope page's section: the scope's plans, then the items referred to it and from it.

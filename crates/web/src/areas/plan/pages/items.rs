@@ -111,7 +111,8 @@ pub async fn vote(
     PagePath(code): PagePath<String>,
     CsrfForm(form): CsrfForm<std::collections::HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let result = priority::vote(&state, ctx.caller(), &code, form.keys().map(String::as_str)).await;
+    let fields = form.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+    let result = priority::vote(&state, ctx.caller(), &code, fields).await;
     match result {
         Ok(()) => Ok(Redirect::to(&format!(
             "/scopes/{code}/agenda-items?notice=plan-notice-voted#forum-title"
@@ -119,6 +120,34 @@ pub async fn vote(
         .into_response()),
         Err(ServiceError::Refused(r)) => {
             let errors = FormErrors::from_refusal(&ctx, &r, "ballot");
+            items_page(&state, &ctx, &code, ItemForm::default(), errors).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct VoteConfigForm {
+    #[serde(default)]
+    pub method: String,
+    #[serde(default)]
+    pub points: String,
+}
+
+/// The scope's staff set how the priority vote is cast.
+pub async fn configure_vote(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(code): PagePath<String>,
+    CsrfForm(form): CsrfForm<VoteConfigForm>,
+) -> Result<Response, PageError> {
+    match priority::configure(&state, ctx.caller(), &code, &form.method, &form.points).await {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/scopes/{code}/agenda-items?notice=plan-notice-vote-set#forum-title"
+        ))
+        .into_response()),
+        Err(ServiceError::Refused(r)) => {
+            let errors = FormErrors::from_refusal(&ctx, &r, "points");
             items_page(&state, &ctx, &code, ItemForm::default(), errors).await
         }
         Err(e) => Err(e.into()),

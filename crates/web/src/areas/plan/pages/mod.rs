@@ -1,4 +1,5 @@
 pub mod assembly;
+pub mod groups;
 pub mod items;
 pub mod plans;
 

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::NoticeQuery;
 use crate::AppState;
+use crate::areas::plan::service::groups;
 use crate::areas::plan::service::plans::{self, PlanStepInput, PlanView, ProjectInput};
 use crate::areas::plan::views::NOTICES;
 use crate::http::{
@@ -108,6 +109,8 @@ struct PlanPage<'a> {
     may_open: bool,
     sources: [BudgetSource; 3],
     section_kinds: [SectionKind; 5],
+    /// The projects' working groups: (project id, group id, name).
+    groups: Vec<(i64, i64, String)>,
 }
 
 impl PlanPage<'_> {
@@ -127,6 +130,11 @@ impl PlanPage<'_> {
         self.ctx.t1("plan-won", "amount", out)
     }
 
+    /// The working group of a project, if it has one: (project id, group id, name).
+    fn group_of(&self, project: &i64) -> Option<&(i64, i64, String)> {
+        self.groups.iter().find(|g| g.0 == *project)
+    }
+
     fn section_body(&self, kind: &SectionKind) -> String {
         self.v
             .sections
@@ -137,7 +145,7 @@ impl PlanPage<'_> {
     }
 }
 
-async fn plan_page(
+pub(super) async fn plan_page(
     state: &AppState,
     ctx: &Ctx,
     id: i64,
@@ -146,6 +154,7 @@ async fn plan_page(
     errors: FormErrors,
 ) -> Result<Response, PageError> {
     let v = plans::view(state, ctx.caller(), id).await?;
+    let groups = groups::of_plan(state, id).await?;
     let s = v.plan.state;
     let mut steps = vec![];
     if v.may_steer {
@@ -178,6 +187,7 @@ async fn plan_page(
         may_approve: v.may_consult && s == PlanState::InConsultation,
         sources: BudgetSource::ALL,
         section_kinds: SectionKind::ALL,
+        groups,
         v,
     })?;
     Ok((status, page).into_response())

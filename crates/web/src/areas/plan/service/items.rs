@@ -1,5 +1,6 @@
 //! Agenda items: lists by scope, the item with its whole referral path, proposing (by residents, committee
 //! members, staff, or promoting a proposal), the holding level's steps, referral and its answer.
+use maeul_db::notifications::FollowTarget;
 use maeul_db::plan::{ItemAction, ItemRow, ItemTransitionRow, NewItem, ReferralRow};
 use maeul_domain::account::FieldError;
 use maeul_domain::plan::{ItemState, ProposerKind, ReferralAnswer, ReferralOutcome};
@@ -9,6 +10,7 @@ use maeul_domain::{Action, Refusal, Scope};
 use super::{scope_by_code, scope_by_id};
 use crate::AppState;
 use crate::areas::accounts::service::Fields;
+use crate::areas::notifications::service as notifications;
 use crate::http::{Caller, ServiceError, ServiceResult, signed_in};
 
 /// May the caller act for the level `scope_id` (screen, refer, answer, adopt, draft its plan)?
@@ -138,6 +140,9 @@ pub struct ItemView {
     pub merged_into: Option<ItemRow>,
     /// The forum conversations attached to the item (id, topic): its deliberation's place.
     pub conversations: Vec<(i64, String)>,
+    /// The caller follows the item (and so hears of its every step).
+    pub following: bool,
+    pub followers: i64,
 }
 
 pub async fn view(state: &AppState, caller: Option<&Caller>, id: i64) -> ServiceResult<ItemView> {
@@ -181,7 +186,10 @@ pub async fn view(state: &AppState, caller: Option<&Caller>, id: i64) -> Service
         None => None,
     };
     let about = maeul_domain::ObjectRef::new(maeul_domain::ObjectKind::AgendaItem, id);
+    let followed = FollowTarget::PlanItem(id);
     Ok(ItemView {
+        following: notifications::follows(state, caller, followed).await?,
+        followers: state.db.follower_count(followed).await?,
         conversations: state
             .db
             .conversations_about(about)

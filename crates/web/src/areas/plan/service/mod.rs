@@ -3,6 +3,7 @@
 //! Authorization is here for every action: the level that holds an item acts on it (its support staff,
 //! officials or administrators); the level above a plan consults on it (its officials).
 pub mod assembly;
+pub mod groups;
 pub mod items;
 pub mod plans;
 pub mod priority;
