@@ -1,7 +1,10 @@
 // The decentralized budget end to end: a resident votes in Jongno-gu's participatory budget on the ballot
 // page (no JavaScript needed) and changes the ballot; a visitor reads Sajik-dong's tallied result with each
 // project's fate, downloads its `.pb` file and re-counts it with `maeul pb tally`, getting the published
-// selection. Then axe-core on every budget page (11 views), as a visitor and as the people who see its forms, ko/en.
+// selection. The demo's links: a project born from an adopted proposal, a shortlist decided by a carried committee
+// motion, a project's attached file, and an imported historical election re-counted from its export; staff import
+// a `.pb` file through the page form (a malformed one changes nothing). Then axe-core on every budget page (15
+// views), as a visitor and as the people who see its forms, ko/en.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -41,7 +44,13 @@ before(async () => {
   assert.ok(jongno && sajik, 'the demo processes exist');
   assert.equal(jongno.state, 'voting_open');
   assert.equal(sajik.state, 'tallied');
-  Object.assign(ids, { jongno: jongno.id, sajik: sajik.id, sajikRule: sajik.rule });
+  const historical = budgets.find((b) => b.scope_code === JONGNO && b.state === 'tallied');
+  assert.ok(historical, 'the demo has an imported historical election');
+  Object.assign(ids, { jongno: jongno.id, sajik: sajik.id, sajikRule: sajik.rule, historical: historical.id });
+  // The proposal the demo's library project was born from.
+  await visit(page, `/budgets/${jongno.id}`);
+  const origin = await page.locator('[id^="from-proposal-"] a').first().getAttribute('href');
+  ids.proposal = Number(origin.split('/').pop());
   await page.context().close();
 });
 
@@ -93,6 +102,65 @@ test('Sajik-dong\'s result explains each project and re-counts with maeul pb tal
   await page.context().close();
 });
 
+test('the demo shows a project from a proposal, a shortlist by a motion and an attached file', async () => {
+  const page = await newPage(browser, { lang: 'en' });
+  await visit(page, `/budgets/${ids.jongno}`);
+  const origin = page.locator('[id^="from-proposal-"]').first();
+  assert.match(await origin.innerText(), /From the proposal/);
+  const motion = page.locator('[id^="cited-motion-"] a').first();
+  assert.match(await motion.getAttribute('href'), /^\/meetings\/\d+#motion-\d+$/);
+  const file = page.locator('[id^="files-"] a').first();
+  const download = await page.request.get(await file.getAttribute('href'));
+  assert.equal(download.status(), 200);
+  assert.equal(download.headers()['content-type'], 'application/pdf');
+  assert.match(download.headers()['content-disposition'], /^attachment;/);
+  await visit(page, `/proposals/${ids.proposal}`);
+  const link = page.locator('#budget-project-link a').first();
+  assert.match(await link.getAttribute('href'), new RegExp(`^/budgets/${ids.jongno}#project-\\d+$`));
+  await clickAndWait(page, link);
+  assert.match(page.url(), new RegExp(`/budgets/${ids.jongno}`));
+  await page.context().close();
+});
+
+test('the imported historical election shows like any counted one and re-counts from its export', async () => {
+  const page = await newPage(browser, { lang: 'en' });
+  await visit(page, `/budgets/${ids.historical}`);
+  assert.ok(await page.locator('#imported-badge').isVisible());
+  await visit(page, `/budgets/${ids.historical}/result`);
+  const result = await (await page.request.get(`/api/v1/budgets/${ids.historical}/result`)).json();
+  const file = await page.request.get(`/budgets/${ids.historical}/election.pb`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'maeul-pb-'));
+  const pb = path.join(dir, 'historical.pb');
+  writeFileSync(pb, await file.text());
+  const recount = JSON.parse(execFileSync(maeulBinary(), ['pb', 'tally', pb, '--rule', result.rule, '--json'], { encoding: 'utf8' }));
+  assert.deepEqual(recount.selected.map(String), result.selected.map(String));
+  await page.context().close();
+});
+
+test('staff import a .pb file through the page; a malformed one is named and changes nothing', async () => {
+  const page = await newPage(browser, { lang: 'en' });
+  await signIn(page, demoAccount('support_staff'));
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'maeul-pb-'));
+  const good = path.join(dir, 'good.pb');
+  writeFileSync(good, 'META\nkey;value\nbudget;1000\nvote_type;approval\nnum_projects;2\nnum_votes;2\nPROJECTS\nproject_id;cost;name\n1;600;마을 정원\n2;500;골목 벤치\nVOTES\nvoter_id;vote\n1;1\n2;1,2\n');
+  const bad = path.join(dir, 'bad.pb');
+  writeFileSync(bad, 'META\nkey;value\nbudget;1000\nvote_type;approval\nPROJECTS\nproject_id;cost;name\n1;six hundred;마을 정원\nVOTES\nvoter_id;vote\n1;1\n');
+  const before = (await (await page.request.get('/api/v1/budgets')).json()).length;
+  await visit(page, `/scopes/${JONGNO}/budget`);
+  await page.fill('#import-title-input', 'e2e historical election');
+  await page.setInputFiles('#import-file', bad);
+  const refused = await clickAndWait(page, page.locator('#import-submit'));
+  assert.equal(refused.status(), 422);
+  assert.match(await page.locator('#import-alert').innerText(), /line \d+/);
+  assert.equal((await (await page.request.get('/api/v1/budgets')).json()).length, before);
+  await page.fill('#import-title-input', 'e2e historical election');
+  await page.setInputFiles('#import-file', good);
+  await clickAndWait(page, page.locator('#import-submit'));
+  assert.match(page.url(), /\/budgets\/\d+\?notice=budget-notice-imported/);
+  assert.ok(await page.locator('#imported-badge').isVisible());
+  await page.context().close();
+});
+
 const PAGES = [
   ['Jongno-gu budget and formula', null, () => `/scopes/${JONGNO}/budget`],
   ['Jongno-gu budget (staff forms: split, new process)', 'support_staff', () => `/scopes/${JONGNO}/budget`],
@@ -105,6 +173,10 @@ const PAGES = [
   ['Jongno-gu ballot (staff: paper ballots)', 'support_staff', () => `/budgets/${ids.jongno}/ballot`],
   ['Sajik-dong process', null, () => `/budgets/${ids.sajik}`],
   ['Sajik-dong result', null, () => `/budgets/${ids.sajik}/result`],
+  ['Imported historical process', null, () => `/budgets/${ids.historical}`],
+  ['Imported historical result', null, () => `/budgets/${ids.historical}/result`],
+  ['Proposal that became a budget project', null, () => `/proposals/${ids.proposal}`],
+  ['Jongno-gu process (the proposer: files)', 'resident', () => `/budgets/${ids.jongno}`],
 ];
 
 for (const lang of ['ko', 'en']) {

@@ -4,6 +4,7 @@
 //! the stored result with the engine's explanation).
 mod ballots;
 mod envelopes;
+mod imports;
 mod leftover;
 mod processes;
 mod schedule;
@@ -13,6 +14,9 @@ pub const KIND_BUDGET_COUNT: &str = "budget_count";
 
 pub use ballots::{BallotRecord, NewResult, Provenance, ResultRow, TurnoutRow, VoteChannel};
 pub use envelopes::{CycleRow, EnvelopeRow, FiguresRow};
+pub use imports::{ImportedCount, NewImport, NewImportProject};
 pub use leftover::Unawarded;
-pub use processes::{NewProcess, NewProject, PhaseLogRow, ProcessRow, ProjectRow};
+pub use processes::{
+    CitedMotion, NewProcess, NewProject, PhaseLogRow, ProcessRow, ProjectRow, ProposalProject,
+};
 pub use schedule::{ProcessSettings, parse_event_detail};

@@ -6,7 +6,7 @@ use maeul_domain::audit::AuditAction;
 use maeul_domain::budget::project::check_cost;
 use maeul_domain::budget::{
     BallotConfig, BallotKind, BudgetRefusal, Phase, PhaseEvent, ProjectState, ReviewEvent,
-    Schedule, apply_phase, apply_review,
+    Schedule, ShortlistMotion, apply_phase, apply_review, require_shortlist_motion,
 };
 use maeul_domain::notify::EventKind;
 
@@ -125,6 +125,25 @@ pub struct ProjectRow {
     pub review_reason: String,
     pub proposal_id: Option<i64>,
     pub created_at: i64,
+    /// The carried committee motion that decided the shortlist (or the drop), when one was cited.
+    pub shortlist_motion_id: Option<i64>,
+}
+
+/// The project a proposal became, with its process (for the proposal's page).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ProposalProject {
+    pub project_id: i64,
+    pub project_title: String,
+    pub process_id: i64,
+    pub process_title: String,
+}
+
+/// A motion cited by a shortlist decision, with the meeting whose page shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CitedMotion {
+    pub id: i64,
+    pub title: String,
+    pub meeting_id: i64,
 }
 
 pub struct NewProject<'a> {
@@ -142,9 +161,9 @@ pub(super) const SELECT_PROCESS: &str = "SELECT id, envelope_id, scope_id, title
     ballot_kind, min_projects, max_projects, points, min_age, created_at, updated_at, proposals_open_at,
     proposals_close_at, voting_open_at, voting_close_at, weight_online, weight_committee, weight_school, quotas,
     imported, leftover_applied FROM budget_processes";
-const SELECT_PROJECT: &str =
+pub(super) const SELECT_PROJECT: &str =
     "SELECT id, process_id, proposer_id, title, description, category, location,
-    cost, months, state, review_reason, proposal_id, created_at FROM budget_projects";
+    cost, months, state, review_reason, proposal_id, created_at, shortlist_motion_id FROM budget_projects";
 
 fn stale() -> DbError {
     DbError::Refused(Refusal::Stale)
@@ -229,6 +248,9 @@ impl Db {
         if expected.is_some_and(|e| e != process.phase) {
             return Err(stale());
         }
+        if process.imported != 0 {
+            return Err(refused(BudgetRefusal::Historical));
+        }
         let shortlisted = self
             .projects_of(id)
             .await?
@@ -292,7 +314,11 @@ impl Db {
               WHERE id = $1 AND phase = 'proposals_open' RETURNING id")
             .bind(p.process_id).bind(p.proposer_id).bind(p.title).bind(p.description).bind(p.category)
             .bind(p.location).bind(won(p.cost)?).bind(p.proposal_id).bind(at)
-            .fetch_optional(pool).await?);
+            .fetch_optional(pool).await.map_err(|e| match &e {
+                // One project per proposal (`budget_projects_proposal`), also under concurrent links.
+                sqlx::Error::Database(d) if d.is_unique_violation() => refused(BudgetRefusal::ProposalAlreadyLinked),
+                _ => DbError::from(e),
+            })?);
         id.ok_or_else(|| {
             refused(BudgetRefusal::WrongPhase {
                 phase: process.phase.label_id(),
@@ -315,6 +341,22 @@ impl Db {
         )
     }
 
+    /// The project a proposal became, if any (at most one: `budget_projects_proposal`).
+    pub async fn project_of_proposal(&self, proposal_id: i64) -> DbResult<Option<ProposalProject>> {
+        Ok(db_run!(self, pool => sqlx::query_as::<_, ProposalProject>(
+            "SELECT p.id AS project_id, p.title AS project_title, pr.id AS process_id, pr.title AS process_title
+             FROM budget_projects p JOIN budget_processes pr ON pr.id = p.process_id WHERE p.proposal_id = $1")
+            .bind(proposal_id).fetch_optional(pool).await?))
+    }
+
+    /// The motions cited by the shortlist decisions of a process's projects.
+    pub async fn cited_motions(&self, process_id: i64) -> DbResult<Vec<CitedMotion>> {
+        Ok(db_run!(self, pool => sqlx::query_as::<_, CitedMotion>(
+            "SELECT DISTINCT mo.id, mo.title, mo.meeting_id FROM budget_projects p JOIN motions mo ON mo.id = p.shortlist_motion_id
+             WHERE p.process_id = $1 ORDER BY mo.id")
+            .bind(process_id).fetch_all(pool).await?))
+    }
+
     /// Reviews a project (feasibility, shortlist, withdrawal): the rule decides, the write is
     /// compare-and-set on the project's state and its process's phase, audited in the same transaction.
     /// A feasible review sets the reviewed cost and duration.
@@ -324,11 +366,50 @@ impl Db {
         event: &ReviewEvent,
         by: Option<i64>,
     ) -> DbResult<ProjectState> {
+        self.review_project_citing(id, event, None, by).await
+    }
+
+    /// [`Db::review_project`], a shortlist decision (shortlist or drop) citing the carried motion of a
+    /// committee of the process's scope that decided it (`maeul_domain::budget::require_shortlist_motion`),
+    /// stored with the decision; a motion cited with any other event is refused as not carried.
+    pub async fn review_project_citing(
+        &self,
+        id: i64,
+        event: &ReviewEvent,
+        motion_id: Option<i64>,
+        by: Option<i64>,
+    ) -> DbResult<ProjectState> {
         let project = self.project(id).await?.ok_or(DbError::NotFound)?;
         let process = self
             .process(project.process_id)
             .await?
             .ok_or(DbError::NotFound)?;
+        if process.imported != 0 {
+            return Err(refused(BudgetRefusal::Historical));
+        }
+        let decides_shortlist = matches!(event, ReviewEvent::Shortlist | ReviewEvent::Drop);
+        if let Some(motion) = motion_id {
+            let check = match self.motion_check(motion).await {
+                Err(DbError::NotFound) => return Err(refused(BudgetRefusal::MotionNotCarried)),
+                other => other?,
+            };
+            if !decides_shortlist {
+                return Err(refused(BudgetRefusal::MotionNotCarried));
+            }
+            require_shortlist_motion(
+                &ShortlistMotion {
+                    carried: check.carried,
+                    committee_scope_id: check.committee_scope_id,
+                },
+                process.scope_id,
+            )
+            .map_err(refused)?;
+        }
+        let cited = if decides_shortlist {
+            motion_id
+        } else {
+            project.shortlist_motion_id
+        };
         let event = match event {
             ReviewEvent::Feasible { cost, months, .. } => ReviewEvent::Feasible {
                 cost: *cost,
@@ -351,17 +432,19 @@ impl Db {
         db_run!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let n = sqlx::query(
-                "UPDATE budget_projects SET state = $1, cost = $2, months = $3, review_reason = $4, reviewed_by = $5, updated_at = $6
+                "UPDATE budget_projects SET state = $1, cost = $2, months = $3, review_reason = $4, reviewed_by = $5, updated_at = $6,
+                    shortlist_motion_id = $11
                  WHERE id = $7 AND state = $8
                    AND EXISTS (SELECT 1 FROM budget_processes WHERE id = $9 AND phase = $10)")
                 .bind(to.as_str()).bind(cost).bind(months).bind(&reason).bind(by).bind(at)
-                .bind(id).bind(project.state.as_str()).bind(process.id).bind(process.phase.as_str())
+                .bind(id).bind(project.state.as_str()).bind(process.id).bind(process.phase.as_str()).bind(cited)
                 .execute(&mut *tx).await?.rows_affected();
             if n == 0 {
                 return Err(stale());
             }
+            let motion = cited.map_or_else(String::new, |m| m.to_string());
             audit_query!(by, AuditAction::BudgetReview, Subject::Scope(process.scope_id),
-                &[("project", id.to_string()), ("to", to.as_str().to_owned())], at)
+                &[("project", id.to_string()), ("to", to.as_str().to_owned()), ("motion", motion)], at)
                 .execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(to)

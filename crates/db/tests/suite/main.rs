@@ -1,6 +1,7 @@
 //! The storage suite: one binary, every test on SQLite and on PostgreSQL (see `maeul-testkit`), each area
 //! in its own module.
 mod budget;
+mod budget_links;
 mod budget_schedule;
 mod committees;
 mod cooperation;
@@ -20,6 +21,7 @@ fn main() {
     trials.extend(storage::trials());
     trials.extend(committees::trials());
     trials.extend(budget::trials());
+    trials.extend(budget_links::trials());
     trials.extend(budget_schedule::trials());
     trials.extend(plan::trials());
     trials.extend(plan_assembly::trials());

@@ -52,7 +52,7 @@ fn refusal(result: Result<impl std::fmt::Debug, DbError>) -> PlanRefusal {
 }
 
 /// A motion of a new one-member committee of `scope`, carried (or failed) at a meeting in session.
-async fn motion(db: &Db, scope: i64, carried: bool) -> i64 {
+pub(crate) async fn motion(db: &Db, scope: i64, carried: bool) -> i64 {
     let c = db
         .create_committee(&NewCommittee {
             scope_id: scope,

@@ -1580,13 +1580,27 @@ async fn attachments_are_limited_per_proposal(db: Db) {
     let (id, author) = proposal_in_collection(&db, &tree).await;
     let pdf = b"%PDF-1.4 test".to_vec();
     for i in 0..3 {
-        db.add_attachment(id, author, &format!("f{i}.pdf"), "application/pdf", &pdf, 3)
-            .await
-            .unwrap();
+        db.attach_file(
+            maeul_db::attachments::AttachmentOwner::Proposal(id),
+            author,
+            &format!("f{i}.pdf"),
+            "application/pdf",
+            &pdf,
+            3,
+        )
+        .await
+        .unwrap();
     }
     assert!(matches!(
-        db.add_attachment(id, author, "f3.pdf", "application/pdf", &pdf, 3)
-            .await,
+        db.attach_file(
+            maeul_db::attachments::AttachmentOwner::Proposal(id),
+            author,
+            "f3.pdf",
+            "application/pdf",
+            &pdf,
+            3
+        )
+        .await,
         Err(DbError::Refused(_))
     ));
     let list = db.attachments_of(id).await.unwrap();

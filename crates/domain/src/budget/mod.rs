@@ -5,6 +5,7 @@
 
 pub mod ballot;
 pub mod envelope;
+pub mod link;
 pub mod process;
 pub mod project;
 pub mod refusal;
@@ -15,6 +16,10 @@ mod tests;
 
 pub use ballot::{BallotConfig, BallotKind, StoredBallot, VoterGroup, format_quotas, parse_quotas};
 pub use envelope::{ChildFigures, Formula, Share, Term, split};
+pub use link::{
+    ProposalOrigin, ShortlistMotion, check_attachable, check_proposal_origin,
+    require_shortlist_motion,
+};
 pub use process::{Phase, PhaseEvent, Schedule, apply_phase};
 pub use project::{ProjectState, ReviewEvent, apply_review};
 pub use refusal::{BallotProblem, BudgetRefusal};

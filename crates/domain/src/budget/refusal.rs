@@ -71,6 +71,33 @@ pub enum BudgetRefusal {
     ImportMalformed(String),
     #[error("only an adopted proposal of the scope becomes a project")]
     ProposalNotAdopted,
+    #[error("the proposal is not of the process's scope or one below it")]
+    ProposalOutsideScope,
+    #[error("the proposal already became a project")]
+    ProposalAlreadyLinked,
+    #[error("the motion was not carried")]
+    MotionNotCarried,
+    #[error("the motion is of another scope's committee")]
+    MotionOfAnotherScope,
+    #[error("files are attached only while proposals are open or under review")]
+    AttachmentsClosed,
+    #[error("an imported historical election does not change")]
+    Historical,
+    #[error("the .pb file is larger than {max_kib} KiB")]
+    ImportTooLarge { max_kib: u32 },
+    #[error("vote type {vote_type} cannot be imported")]
+    ImportVoteType { vote_type: String },
+    #[error("project {project}: the cost is not a whole number of won of at least 1")]
+    ImportCost { project: String },
+    #[error("the budget is not a whole number of won of at least 1")]
+    ImportBudget,
+    #[error("the file has no projects or no votes")]
+    ImportEmpty,
+    #[error("voter {voter}: points must be whole numbers")]
+    ImportPoints { voter: String },
+    /// The format's reader refused the file at `line` (its reason is the reader's own words).
+    #[error("line {line}: {reason}")]
+    ImportLine { line: u64, reason: String },
 }
 
 /// Why the engine refused a ballot (`maeul_pb::BallotError`, in the platform's vocabulary).
@@ -166,6 +193,19 @@ impl Explain for BudgetRefusal {
             R::BadWeights => "bad_weights",
             R::ImportMalformed(_) => "import_malformed",
             R::ProposalNotAdopted => "proposal_not_adopted",
+            R::ProposalOutsideScope => "proposal_outside_scope",
+            R::ProposalAlreadyLinked => "proposal_already_linked",
+            R::MotionNotCarried => "motion_not_carried",
+            R::MotionOfAnotherScope => "motion_of_another_scope",
+            R::AttachmentsClosed => "attachments_closed",
+            R::Historical => "historical",
+            R::ImportTooLarge { .. } => "import_too_large",
+            R::ImportVoteType { .. } => "import_vote_type",
+            R::ImportCost { .. } => "import_cost",
+            R::ImportBudget => "import_budget",
+            R::ImportEmpty => "import_empty",
+            R::ImportPoints { .. } => "import_points",
+            R::ImportLine { .. } => "import_line",
             R::Ballot(B::TooManyInCategory { .. }) => "ballot_too_many_in_category",
         }
     }
@@ -212,6 +252,19 @@ impl Explain for BudgetRefusal {
             R::BadWeights => "budget-error-weights",
             R::ImportMalformed(_) => "budget-error-import",
             R::ProposalNotAdopted => "budget-error-proposal-not-adopted",
+            R::ProposalOutsideScope => "budget-error-proposal-outside",
+            R::ProposalAlreadyLinked => "budget-error-proposal-linked",
+            R::MotionNotCarried => "budget-error-motion-not-carried",
+            R::MotionOfAnotherScope => "budget-error-motion-other-scope",
+            R::AttachmentsClosed => "budget-error-attachments-closed",
+            R::Historical => "budget-error-historical",
+            R::ImportTooLarge { .. } => "budget-error-import-too-large",
+            R::ImportVoteType { .. } => "budget-error-import-vote-type",
+            R::ImportCost { .. } => "budget-error-import-cost",
+            R::ImportBudget => "budget-error-import-budget",
+            R::ImportEmpty => "budget-error-import-empty",
+            R::ImportPoints { .. } => "budget-error-import-points",
+            R::ImportLine { .. } => "budget-error-import-line",
             R::Ballot(B::TooManyInCategory { .. }) => "budget-ballot-error-category",
         }
     }
@@ -239,6 +292,13 @@ impl Explain for BudgetRefusal {
             R::BadDuration { months } => vec![("months", Arg::from(*months))],
             R::TooYoung { min_age } => vec![("min_age", Arg::from(*min_age))],
             R::ImportMalformed(detail) => vec![("detail", Arg::Text(detail.clone()))],
+            R::ImportTooLarge { max_kib } => vec![("max_kib", Arg::from(*max_kib))],
+            R::ImportVoteType { vote_type } => vec![("vote_type", Arg::Text(vote_type.clone()))],
+            R::ImportCost { project } => vec![("project", Arg::Text(project.clone()))],
+            R::ImportPoints { voter } => vec![("voter", Arg::Text(voter.clone()))],
+            R::ImportLine { line, reason } => {
+                vec![("line", int(*line)), ("reason", Arg::Text(reason.clone()))]
+            }
             R::Ballot(B::TooManyInCategory {
                 category,
                 count,
@@ -286,6 +346,13 @@ impl Explain for BudgetRefusal {
             | R::BadQuotas
             | R::BadWeights
             | R::ImportMalformed(_)
+            | R::ImportTooLarge { .. }
+            | R::ImportVoteType { .. }
+            | R::ImportCost { .. }
+            | R::ImportBudget
+            | R::ImportEmpty
+            | R::ImportPoints { .. }
+            | R::ImportLine { .. }
             | R::Ballot(_) => RefusalKind::Invalid,
             R::NotEligible | R::TooYoung { .. } => RefusalKind::Forbidden,
             _ => RefusalKind::Conflict,
@@ -361,6 +428,24 @@ pub fn samples() -> Vec<BudgetRefusal> {
         R::BadWeights,
         R::ImportMalformed("line 3".into()),
         R::ProposalNotAdopted,
+        R::ProposalOutsideScope,
+        R::ProposalAlreadyLinked,
+        R::MotionNotCarried,
+        R::MotionOfAnotherScope,
+        R::AttachmentsClosed,
+        R::Historical,
+        R::ImportTooLarge { max_kib: 2048 },
+        R::ImportVoteType {
+            vote_type: "scoring".into(),
+        },
+        R::ImportCost { project: t() },
+        R::ImportBudget,
+        R::ImportEmpty,
+        R::ImportPoints { voter: t() },
+        R::ImportLine {
+            line: 3,
+            reason: t(),
+        },
         R::Ballot(B::TooManyInCategory {
             category: t(),
             count: 3,

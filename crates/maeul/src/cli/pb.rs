@@ -30,6 +30,8 @@ pub enum Command {
         /// The election file.
         file: PathBuf,
     },
+    /// Import a historical election into a scope's latest envelope, counted with a rule (audited).
+    Import(super::pb_import::ImportArgs),
     /// Summarise a file: projects, voters, ballot lengths, costs.
     Stats {
         /// The election file.
@@ -42,6 +44,10 @@ pub enum Command {
 
 pub fn run(command: Command) -> anyhow::Result<()> {
     match command {
+        Command::Import(args) => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
+            .block_on(super::pb_import::import(args))?,
         Command::Tally {
             file,
             rule,

@@ -11,6 +11,7 @@ pub mod forms;
 pub mod hostile;
 pub mod microcache;
 pub mod section;
+pub mod upload;
 
 pub use context::{Caller, Ctx, signed_in};
 pub use crumbs::Crumbs;

@@ -60,6 +60,8 @@ async fn voting_process(app: &App, code: &str, kind: BallotKind, max: u32) -> (i
             },
             projects: SAJIK_PROJECTS,
             proposer: None,
+            from_proposal: None,
+            shortlist_motion: None,
         },
     )
     .await

@@ -184,12 +184,31 @@ impl Browser {
             .send()
             .await
             .unwrap();
-        let status = r.status();
-        let location = r
-            .headers()
-            .get("location")
-            .map(|v| v.to_str().unwrap().to_owned());
-        (status, r.text().await.unwrap(), location)
+        answer(r).await
+    }
+
+    /// Posts a multipart form — the field `file` and text fields — with the CSRF token of the last page
+    /// seen in the query string, as the upload forms do.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, String, Option<String>) {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned());
+        let mut form = reqwest::multipart::Form::new().part("file", part);
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        let r = self
+            .http
+            .post(format!("{}{path}?_csrf={}", self.base, self.csrf))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        answer(r).await
     }
 
     pub async fn login(&mut self, email: &str, password: &str) -> (StatusCode, String) {
@@ -217,6 +236,16 @@ impl Browser {
         ];
         self.post("/register", &fields).await.0
     }
+}
+
+/// A response's status, body and `Location`.
+async fn answer(r: reqwest::Response) -> (StatusCode, String, Option<String>) {
+    let status = r.status();
+    let location = r
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (status, r.text().await.unwrap(), location)
 }
 
 /// A bearer token for a demo account, from the API.

@@ -5,6 +5,7 @@ mod harness;
 
 mod accounts;
 mod api;
+mod budget_links;
 mod budget_schedule;
 mod budgeting;
 mod committees;
@@ -37,6 +38,7 @@ fn main() {
     trials.extend(participation::trials());
     trials.extend(committees::trials());
     trials.extend(budgeting::trials());
+    trials.extend(budget_links::trials());
     trials.extend(budget_schedule::trials());
     trials.extend(plan::trials());
     trials.extend(plan_assembly::trials());

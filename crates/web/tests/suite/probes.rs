@@ -119,6 +119,9 @@ pub const ROUTES: &[(&str, Access, bool)] = &[
     ("/budget-projects/{id}/review", Access::Official, false),
     ("/budgets/{id}/ballot", Access::Account, false),
     ("/budgets/{id}/paper-ballot", Access::Official, false),
+    ("/proposals/{id}/budget-project", Access::Account, false),
+    ("/budget-projects/{id}/attachments", Access::Account, true),
+    ("/scopes/{code}/budget/import", Access::Official, true),
     ("/scopes/{code}/agenda-items", Access::Account, false),
     ("/scopes/{code}/priority-vote", Access::Account, false),
     (

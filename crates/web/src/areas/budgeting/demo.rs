@@ -2,6 +2,7 @@
 //! the 25 districts by an equal base and their population), Jongno-gu's envelope split equally among its
 //! neighbourhoods, Jongno-gu's participatory budget with voting open on 12 projects, and Sajik-dong's
 //! counted from seeded ballots of demo residents, so its result page shows the engine's explanations.
+use maeul_db::attachments::AttachmentOwner;
 use maeul_db::budget::{NewProcess, NewProject, VoteChannel};
 use maeul_db::users::NewUser;
 use maeul_db::{Db, DbError};
@@ -9,6 +10,7 @@ use maeul_domain::ResidencyBasis;
 use maeul_domain::ScopeTree;
 use maeul_domain::budget::envelope::Formula;
 use maeul_domain::budget::{BallotConfig, BallotKind, PhaseEvent, ReviewEvent, StoredBallot};
+use maeul_domain::committee::CommitteeKind;
 use maeul_domain::residency::ResidencyDecision;
 
 /// (title, description, category, location, cost in won)
@@ -146,6 +148,50 @@ pub const SAJIK_PROJECTS: &[DemoProject] = &[
     ),
 ];
 
+/// The index in [`JONGNO_PROJECTS`] of the weekend-library project (born from a proposal).
+const LIBRARY_PROJECT: usize = 7;
+/// The index in [`JONGNO_PROJECTS`] of the rain-barrel project (with an attached site plan).
+const RAIN_PROJECT: usize = 10;
+
+/// A synthetic past election of Jongno-gu in the pabulib format (written for the demo, not real data):
+/// five projects, twelve approval ballots.
+const HISTORICAL_PB: &str = include_str!("demo_2024.pb");
+
+/// A minimal one-page PDF standing for a project's site plan.
+const SITE_PLAN_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+/// The demo's adopted proposal of the scope whose title contains `part`, if the proposals' demo seeded it.
+async fn adopted_proposal(db: &Db, scope: i64, part: &str) -> Result<Option<i64>, DbError> {
+    let adopted = Some(maeul_domain::proposal::ProposalState::Adopted);
+    Ok(db
+        .proposals_in_scope(scope, maeul_db::proposals::Kind::Proposal, None, 100)
+        .await?
+        .into_iter()
+        .find(|p| p.title.contains(part) && p.state.proposal() == adopted)
+        .map(|p| p.id))
+}
+
+/// Jongno-gu's governance committee carries the shortlist of the district's 2027 participatory budget
+/// (its chair, the demo committee member, votes yes).
+async fn shortlist_motion(db: &Db, jongno: i64) -> Result<Option<i64>, DbError> {
+    let Some(committee) = db
+        .committees_in_scope(jongno)
+        .await?
+        .into_iter()
+        .find(|c| c.kind == CommitteeKind::DistrictGovernance)
+    else {
+        return Ok(None);
+    };
+    crate::areas::committees::demo::carried_now(
+        db,
+        committee.id,
+        "주민참여예산 본선 사업 심의 (shortlist of the participatory budget)",
+        "2027 주민참여예산 본선 사업 12건 확정 (the 12 projects on the 2027 ballot)",
+        "부서 검토를 통과한 12개 사업을 모두 본선 투표에 올립니다.",
+    )
+    .await
+}
+
 fn corrupt(e: impl std::fmt::Display) -> DbError {
     DbError::Corrupt(e.to_string())
 }
@@ -172,6 +218,10 @@ pub struct DemoProcess<'a> {
     pub ballot: BallotConfig,
     pub projects: &'a [DemoProject],
     pub proposer: Option<i64>,
+    /// The project (by its index in `projects`) born from an adopted proposal, with the proposal.
+    pub from_proposal: Option<(usize, i64)>,
+    /// The carried committee motion the shortlist decision cites.
+    pub shortlist_motion: Option<i64>,
 }
 
 /// Creates a process and takes it to voting with its projects all reviewed and shortlisted; returns the
@@ -205,7 +255,10 @@ pub async fn process_to_voting(db: &Db, p: &DemoProcess<'_>) -> Result<(i64, Vec
     .await?;
     advance(db, id).await?;
     let mut ids = Vec::new();
-    for (title, description, category, location, cost) in projects {
+    for (i, (title, description, category, location, cost)) in projects.iter().enumerate() {
+        let proposal_id = p
+            .from_proposal
+            .and_then(|(index, proposal)| (index == i).then_some(proposal));
         ids.push(
             db.submit_project(&NewProject {
                 process_id: id,
@@ -215,7 +268,7 @@ pub async fn process_to_voting(db: &Db, p: &DemoProcess<'_>) -> Result<(i64, Vec
                 category,
                 location,
                 cost: *cost,
-                proposal_id: None,
+                proposal_id,
             })
             .await?,
         );
@@ -230,8 +283,9 @@ pub async fn process_to_voting(db: &Db, p: &DemoProcess<'_>) -> Result<(i64, Vec
         db.review_project(*p, &feasible, None).await?;
     }
     advance(db, id).await?;
-    for p in &ids {
-        db.review_project(*p, &ReviewEvent::Shortlist, None).await?;
+    for project in &ids {
+        db.review_project_citing(*project, &ReviewEvent::Shortlist, p.shortlist_motion, None)
+            .await?;
     }
     advance(db, id).await?;
     advance(db, id).await?;
@@ -276,7 +330,24 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
         .user_by_email("resident@demo.maeul.kr")
         .await?
         .map(|u| u.id);
-    process_to_voting(
+    // An election of the past, imported from its `.pb` file (older than this year's processes).
+    super::import::import_into(
+        db,
+        jongno_env.id,
+        None,
+        &super::import::ImportInput {
+            title: "종로구 주민참여예산 2024 (Jongno-gu participatory budget 2024, imported)",
+            rule: "mes_cost",
+            file: HISTORICAL_PB.as_bytes(),
+        },
+    )
+    .await
+    .map_err(refused)?;
+    // The library project is born from the resident's adopted proposal on weekend library hours, and
+    // the shortlist is the governance committee's carried motion.
+    let library = adopted_proposal(db, jongno.id, "작은도서관").await?;
+    let motion = shortlist_motion(db, jongno.id).await?;
+    let (jongno_process, jongno_projects) = process_to_voting(
         db,
         &DemoProcess {
             envelope_id: jongno_env.id,
@@ -291,9 +362,24 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
             },
             projects: JONGNO_PROJECTS,
             proposer: resident,
+            from_proposal: library.map(|proposal| (LIBRARY_PROJECT, proposal)),
+            shortlist_motion: motion,
         },
     )
     .await?;
+    let _ = jongno_process;
+    // The rain-barrel project's proposer attached its site plan (a one-page PDF).
+    if let (Some(resident), Some(project)) = (resident, jongno_projects.get(RAIN_PROJECT)) {
+        db.attach_file(
+            AttachmentOwner::BudgetProject(*project),
+            resident,
+            "빗물저금통_설치위치.pdf",
+            "application/pdf",
+            SITE_PLAN_PDF,
+            maeul_domain::attachment::MAX_PER_PROPOSAL as i64,
+        )
+        .await?;
+    }
 
     let sajik_env = db.envelope_in(cycle, sajik.id).await?;
     let budget = 15_000_000u64.min(u64::try_from(sajik_env.own()).unwrap_or(0));
@@ -312,6 +398,8 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
             },
             projects: SAJIK_PROJECTS,
             proposer: None,
+            from_proposal: None,
+            shortlist_motion: None,
         },
     )
     .await?;

@@ -293,6 +293,7 @@ mod tests {
             review_reason: String::new(),
             proposal_id: None,
             created_at: 0,
+            shortlist_motion_id: None,
         }
     }
 

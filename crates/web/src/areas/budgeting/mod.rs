@@ -3,6 +3,7 @@
 //! checked and counted by the engine (`maeul-pb`), results that explain themselves and can be re-counted
 //! from the published `.pb` file.
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -15,6 +16,8 @@ mod ballot;
 pub mod config;
 pub mod demo;
 pub mod engine;
+pub mod import;
+pub mod links;
 mod open_data;
 mod pages;
 pub mod schedule;
@@ -40,6 +43,19 @@ pub fn pages() -> Router<AppState> {
         .route("/budgets/{id}/election.pb", get(ballot::election_file))
         .route("/budgets/{id}/projects.csv", get(open_data::projects_csv))
         .route("/budgets/{id}/result.csv", get(open_data::result_csv))
+        .route("/proposals/{id}/budget-project", post(links::link))
+        .route(
+            "/budget-projects/{id}/attachments",
+            post(links::attach_page).layer(DefaultBodyLimit::max(
+                maeul_domain::attachment::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/budget-files/{id}/{name}", get(links::download_page))
+        .route(
+            "/scopes/{code}/budget/import",
+            post(import::import_page)
+                .layer(DefaultBodyLimit::max(import::MAX_PB_BYTES + 64 * 1024)),
+        )
 }
 
 pub fn api() -> OpenApiRouter<AppState> {

@@ -2,7 +2,8 @@
 //! caller may take (submit, review, move the phase), and the forms' handlers.
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use maeul_db::budget::{EnvelopeRow, PhaseLogRow, ProcessRow, ProjectRow, ResultRow};
+use maeul_db::attachments::AttachmentInfo;
+use maeul_db::budget::{CitedMotion, EnvelopeRow, PhaseLogRow, ProcessRow, ProjectRow, ResultRow};
 use maeul_domain::budget::{BallotKind, Phase, ProjectState, Term};
 use maeul_domain::{Refusal, Scope};
 use serde::Deserialize;
@@ -20,6 +21,8 @@ pub const NOTICES: &[&str] = &[
     "budget-notice-submitted",
     "budget-notice-voted",
     "budget-notice-paper",
+    "budget-notice-attached",
+    "budget-notice-imported",
 ];
 
 #[derive(Deserialize, Default)]
@@ -88,7 +91,7 @@ pub async fn scope_budget(
     scope_budget_page(&state, &ctx, &code, FormErrors::default()).await
 }
 
-async fn scope_budget_page(
+pub(super) async fn scope_budget_page(
     state: &AppState,
     ctx: &Ctx,
     code: &str,
@@ -249,6 +252,9 @@ struct ProcessPage<'a> {
     voted: bool,
     next: Option<Phase>,
     user_id: i64,
+    files: Vec<AttachmentInfo>,
+    cited: Vec<CitedMotion>,
+    motions: Vec<(i64, String, String)>,
 }
 
 impl ProcessPage<'_> {
@@ -327,6 +333,26 @@ impl ProcessPage<'_> {
                 ProjectState::Feasible | ProjectState::Shortlisted | ProjectState::NotShortlisted
             )
     }
+    /// The files of a project.
+    fn files_of(&self, project: &ProjectRow) -> Vec<&AttachmentInfo> {
+        self.files
+            .iter()
+            .filter(|f| f.owner_id == project.id)
+            .collect()
+    }
+    /// The motion a project's shortlist decision cites.
+    fn cited_of(&self, project: &ProjectRow) -> Option<&CitedMotion> {
+        project
+            .shortlist_motion_id
+            .and_then(|m| self.cited.iter().find(|c| c.id == m))
+    }
+    /// The proposer may attach files (the service decides again).
+    fn attachable(&self, project: &ProjectRow) -> bool {
+        project.proposer_id == Some(self.user_id)
+            && self.p.imported == 0
+            && project.state != ProjectState::Withdrawn
+            && matches!(self.p.phase, Phase::ProposalsOpen | Phase::DepartmentReview)
+    }
     fn withdrawable(&self, project: &ProjectRow) -> bool {
         project.proposer_id == Some(self.user_id)
             && matches!(self.p.phase, Phase::ProposalsOpen | Phase::DepartmentReview)
@@ -374,6 +400,9 @@ async fn process_page(
         result: v.result,
         may_manage: v.may_manage,
         may_review: v.may_review,
+        files: v.files,
+        cited: v.cited,
+        motions: v.motions,
     })?;
     Ok((status, page).into_response())
 }
@@ -458,6 +487,8 @@ pub struct ReviewForm {
     pub months: String,
     #[serde(default)]
     pub reason: String,
+    #[serde(default)]
+    pub motion: String,
 }
 
 /// An official reviews a project, staff record the committee's shortlist, a proposer withdraws.
@@ -471,27 +502,38 @@ pub async fn review(
         &state,
         ctx.caller(),
         project,
-        &form.event,
-        &form.cost,
-        &form.months,
-        &form.reason,
+        &service::ReviewInput {
+            event: &form.event,
+            cost: &form.cost,
+            months: &form.months,
+            reason: &form.reason,
+            motion: &form.motion,
+        },
     )
     .await;
     match result {
         Ok(process) => Ok(
             Redirect::to(&format!("/budgets/{process}?notice=budget-notice-saved")).into_response(),
         ),
-        Err(ServiceError::Refused(r)) => {
-            let process = state
-                .db
-                .project(project)
-                .await?
-                .ok_or(PageError::NotFound)?
-                .process_id;
-            after(&state, &ctx, process, Err(ServiceError::Refused(r)), "").await
-        }
+        Err(e @ ServiceError::Refused(_)) => after_project(&state, &ctx, project, e).await,
         Err(e) => Err(e.into()),
     }
+}
+
+/// After a refused form about a project: its process's page with the refusal.
+pub(super) async fn after_project(
+    state: &AppState,
+    ctx: &Ctx,
+    project: i64,
+    error: ServiceError,
+) -> Result<Response, PageError> {
+    let process = state
+        .db
+        .project(project)
+        .await?
+        .ok_or(PageError::NotFound)?
+        .process_id;
+    after(state, ctx, process, Err(error), "").await
 }
 
 #[derive(Deserialize, Default)]

@@ -106,6 +106,13 @@ pub struct ProcessView {
     pub may_review: bool,
     pub eligible: bool,
     pub my_ballot: Option<StoredBallot>,
+    /// Every project's files.
+    pub files: Vec<maeul_db::attachments::AttachmentInfo>,
+    /// The motions the shortlist decisions cite.
+    pub cited: Vec<maeul_db::budget::CitedMotion>,
+    /// The carried motions of the scope's committees a shortlist decision may cite (id, title,
+    /// committee), for staff during the committee's deliberation.
+    pub motions: Vec<(i64, String, String)>,
 }
 
 pub async fn view(
@@ -126,7 +133,15 @@ pub async fn view(
         Some(c) if eligible => own_ballot(state, &process, c).await?,
         _ => None,
     };
+    let motions = if may_manage && process.phase.takes_shortlist() {
+        state.db.carried_motions_in(scope.id).await?
+    } else {
+        vec![]
+    };
     Ok(ProcessView {
+        files: state.db.project_files_of_process(id).await?,
+        cited: state.db.cited_motions(id).await?,
+        motions,
         envelope: state.db.envelope(process.envelope_id).await?,
         log: state.db.phase_log(id).await?,
         result: state.db.budget_result(id).await?,
@@ -258,6 +273,17 @@ pub async fn submit_project(
         .await?)
 }
 
+/// What a review form sends: the event, the reviewed cost and months, a reason, and the motion a
+/// shortlist decision cites (each as typed; '' when absent).
+#[derive(Debug, Clone, Copy)]
+pub struct ReviewInput<'a> {
+    pub event: &'a str,
+    pub cost: &'a str,
+    pub months: &'a str,
+    pub reason: &'a str,
+    pub motion: &'a str,
+}
+
 /// A review step on a project: `feasible` (cost, months) and `infeasible` (reason) by an official of the
 /// scope; `shortlist` and `drop` by the scope's staff recording the committee's decision; `withdraw` by
 /// the proposer. Returns the process id.
@@ -265,12 +291,24 @@ pub async fn review(
     state: &AppState,
     caller: Option<&Caller>,
     project_id: i64,
-    event: &str,
-    cost: &str,
-    months: &str,
-    reason: &str,
+    input: &ReviewInput<'_>,
 ) -> ServiceResult<i64> {
+    let ReviewInput {
+        event,
+        cost,
+        months,
+        reason,
+        motion,
+    } = *input;
     let caller = signed_in(caller)?;
+    // The carried committee motion a shortlist decision cites (empty: none).
+    let motion =
+        match motion.trim() {
+            "" => None,
+            m => Some(m.parse::<i64>().map_err(|_| {
+                ServiceError::Refused(Refusal::field("motion", FieldError::Invalid))
+            })?),
+        };
     let project = state
         .db
         .project(project_id)
@@ -315,7 +353,7 @@ pub async fn review(
     }
     state
         .db
-        .review_project(project_id, &event, Some(caller.id()))
+        .review_project_citing(project_id, &event, motion, Some(caller.id()))
         .await?;
     Ok(process.id)
 }
@@ -456,7 +494,7 @@ pub fn group_weights(
 }
 
 /// A digest (HMAC-SHA-256 under a fixed key) of what a count read: every voter's pseudonym, ballot and group, in the snapshot's order.
-fn snapshot_digest(election: &maeul_pb::Election, groups: &[VoterGroup]) -> String {
+pub(super) fn snapshot_digest(election: &maeul_pb::Election, groups: &[VoterGroup]) -> String {
     let mut text = String::new();
     for (v, g) in election.voters.iter().zip(groups) {
         text.push_str(&format!("{}\t{:?}\t{}\n", v.id, v.ballot, g.as_str()));

@@ -2,7 +2,10 @@
 //! a public meeting with its agenda) and Sajik-dong's resident council with an open call for members.
 use maeul_db::committees::{NewCall, NewCommittee, NewMeeting, NewMembership};
 use maeul_db::{Db, DbError};
-use maeul_domain::committee::{CommitteeKind, Position, SeatPlan, Sector, Term, VoteRule};
+use maeul_domain::committee::{
+    Choice, CommitteeKind, MeetingEvent, MotionEvent, Position, SeatPlan, Sector, Tally, Term,
+    VoteRule,
+};
 use maeul_domain::time::{DAY, HOUR, now};
 
 use super::draw::{check_call_strata, parse_features};
@@ -117,4 +120,55 @@ pub async fn seed(db: &Db) -> Result<(), DbError> {
         })
         .await?;
     db.open_call(call).await
+}
+
+/// A meeting of `committee` in session now, its chair (its first member) present, that carries a motion
+/// by the chair's vote: for other areas' demos that cite a committee's decision. Returns the motion, or
+/// `None` when the committee has no member.
+pub async fn carried_now(
+    db: &Db,
+    committee: i64,
+    meeting_title: &str,
+    title: &str,
+    body: &str,
+) -> Result<Option<i64>, DbError> {
+    let Some(chair) = db.committee_members(committee).await?.into_iter().next() else {
+        return Ok(None);
+    };
+    let at = now();
+    let meeting = db
+        .create_meeting(&NewMeeting {
+            committee_id: committee,
+            title: meeting_title,
+            starts_at: at - HOUR,
+            ends_at: at + HOUR,
+            place: "종로구청 기획상황실 (Jongno-gu Office)",
+            capacity: 0,
+        })
+        .await?;
+    db.transition_meeting(meeting, &MeetingEvent::PublishAgenda)
+        .await?;
+    db.set_attendance(meeting, chair.id, true, None).await?;
+    let convene = MeetingEvent::Convene {
+        present: 0,
+        seats_filled: 0,
+        at: 0,
+        starts_at: 0,
+    };
+    for event in [convene, MeetingEvent::StartSession] {
+        db.transition_meeting(meeting, &event).await?;
+    }
+    let motion = db
+        .propose_motion(meeting, None, title, body, Some(chair.user_id))
+        .await?;
+    db.transition_motion(motion, &MotionEvent::OpenVote).await?;
+    db.cast_vote(motion, chair.user_id, Choice::Yes).await?;
+    let close = MotionEvent::CloseVote {
+        tally: Tally::default(),
+        present: 0,
+        seats_filled: 0,
+        rule: VoteRule::MajorityOfVoting,
+    };
+    db.transition_motion(motion, &close).await?;
+    Ok(Some(motion))
 }

@@ -229,6 +229,8 @@ struct ItemPage<'a> {
     attachment_error: Option<String>,
     /// The agenda item this proposal was promoted to (the plan's side of the link), if any.
     agenda_item: Option<(i64, String)>,
+    /// The budget project it became, and where the caller may make it one.
+    budget: crate::areas::budgeting::links::ProposalBudget,
 }
 
 #[derive(Deserialize)]
@@ -272,9 +274,11 @@ pub async fn show(
         let v = items::page(state, ctx.caller(), id).await?;
         let comments = comments::page_of(state, &v.item, q.after, COMMENT_PAGE).await?;
         let agenda_item = crate::areas::plan::service::items::for_proposal(state, id).await?;
-        Ok::<_, ServiceError>((v, comments, agenda_item))
+        let budget =
+            crate::areas::budgeting::links::for_proposal(state, ctx.caller(), &v.item).await?;
+        Ok::<_, ServiceError>((v, comments, agenda_item, budget))
     };
-    let (v, page_of_comments, agenda_item) = match ctx.caller() {
+    let (v, page_of_comments, agenda_item, budget) = match ctx.caller() {
         None => {
             let key = format!("item {id} {:?}", q.after);
             (*state.microcache.get_or_load(key, load).await?).clone()
@@ -297,6 +301,7 @@ pub async fn show(
     };
     let page = ItemPage {
         agenda_item,
+        budget,
         next_rung: v
             .next_rung
             .map(|(threshold, effect)| (threshold, rung_text(ctx, threshold, effect))),

@@ -1,6 +1,6 @@
 //! Files attached to proposals: accepted from their bytes (PDF, PNG, JPEG), at most three per proposal,
 //! while the proposal is the author's draft or awaits moderation; served as private as the proposal.
-use maeul_db::attachments::AttachmentFile;
+use maeul_db::attachments::{AttachmentFile, AttachmentOwner};
 use maeul_domain::Refusal;
 use maeul_domain::attachment::{self, MAX_PER_PROPOSAL};
 use maeul_domain::proposal::{ItemRefusal, ProposalState};
@@ -32,8 +32,8 @@ pub async fn attach(
     let file_name = attachment::file_name(name, file_type);
     Ok(state
         .db
-        .add_attachment(
-            proposal_id,
+        .attach_file(
+            AttachmentOwner::Proposal(proposal_id),
             caller.id(),
             &file_name,
             file_type.content_type(),
@@ -54,6 +54,6 @@ pub async fn download(
         .attachment(id)
         .await?
         .ok_or(ServiceError::NotFound)?;
-    visible(state, caller, file.info.proposal_id).await?;
+    visible(state, caller, file.info.owner_id).await?;
     Ok(file)
 }
