@@ -1,17 +1,12 @@
-//! A process's settings (dates, voter-group shares, ballot quotas, minimum age), the dated moves the
-//! background worker makes, and the fan-out of a phase change to the process's followers: the proposers
-//! of its projects and the followers of its scope or an ancestor (the notifications capability's
-//! `follows` and `notifications`, with the event kind `budget-phase`).
-use std::collections::BTreeSet;
-
+//! A process's settings (dates, voter-group shares, ballot quotas, minimum age) and the dated moves the
+//! background worker makes. A phase change's `budget-phase` event reaches the process's followers through
+//! the one fan-out of events (`Db::fan_out_event`, notifications.rs).
 use maeul_domain::Refusal;
 use maeul_domain::audit::AuditAction;
 use maeul_domain::budget::{BudgetRefusal, Phase, Schedule, format_quotas};
-use maeul_domain::notify::EventKind;
 
 use super::ProcessRow;
 use crate::audit::{Subject, audit_query};
-use crate::jobs::Job;
 use crate::{BeginWrite, Db, DbError, DbResult, db_run, now, refused};
 
 /// Queues a process's count once (`dedupe_key` `budget-count:ID`): kind, detail, key, at.
@@ -103,42 +98,5 @@ impl Db {
             .into_iter()
             .filter_map(|p| p.schedule().due(p.phase, at).map(|to| (p, to)))
             .collect())
-    }
-
-    /// Turns a `budget-phase` event into notifications for the process's followers (the proposers of
-    /// its projects, the followers of its scope or an ancestor; never the actor) and marks the job done,
-    /// in one transaction.
-    pub async fn fan_out_budget_event(&self, job: &Job) -> DbResult<usize> {
-        let (process_id, _, _) = parse_event_detail(&job.detail)
-            .ok_or_else(|| DbError::Corrupt(format!("budget event {}", job.id)))?;
-        let at = now();
-        db_run!(self, pool => {
-            let mut tx = pool.begin_write().await?;
-            let mut recipients = BTreeSet::new();
-            let scope: Option<i64> = sqlx::query_scalar("SELECT scope_id FROM budget_processes WHERE id = $1")
-                .bind(process_id).fetch_optional(&mut *tx).await?;
-            if let Some(scope_id) = scope {
-                recipients.extend(sqlx::query_scalar::<_, i64>(
-                    "SELECT DISTINCT proposer_id FROM budget_projects WHERE process_id = $1 AND proposer_id IS NOT NULL")
-                    .bind(process_id).fetch_all(&mut *tx).await?);
-                recipients.extend(sqlx::query_scalar::<_, i64>(
-                    "SELECT f.user_id FROM follows f WHERE f.target_kind = 'scope' AND f.target_id IN (
-                        SELECT a.id FROM scopes a, scopes s WHERE s.id = $1 AND s.code LIKE a.code || '%')")
-                    .bind(scope_id).fetch_all(&mut *tx).await?);
-            }
-            if let Some(actor) = job.actor_id {
-                recipients.remove(&actor);
-            }
-            for user_id in &recipients {
-                sqlx::query(
-                    "INSERT INTO notifications (user_id, kind, actor_id, detail, created_at) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(user_id).bind(EventKind::BudgetPhase.as_str()).bind(job.actor_id).bind(&job.detail).bind(at)
-                    .execute(&mut *tx).await?;
-            }
-            sqlx::query("UPDATE jobs SET done_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2")
-                .bind(at).bind(job.id).execute(&mut *tx).await?;
-            tx.commit().await?;
-            Ok(recipients.len())
-        })
     }
 }

@@ -102,7 +102,7 @@ async fn dates_move_processes_once_and_tell_their_followers(db: Db) {
     let mut told = 0;
     while let Some(job) = db.claim_job().await.unwrap() {
         if job.kind == "budget-phase" {
-            told += db.fan_out_budget_event(&job).await.unwrap();
+            told += db.fan_out_event(&job, &[]).await.unwrap();
         } else {
             db.complete_job(job.id).await.unwrap();
         }
