@@ -1,9 +1,10 @@
 // The innovation plan end to end: an item found in Sajik-dong is screened there, referred up to Jongno-gu
 // with a reason, accepted by the district, deliberated, prioritised and adopted by a carried motion of the
 // district's governance committee (chosen in the form); its page shows the whole path; it becomes a
-// project of a new yearly plan that the committee resolves and the district submits. Then axe-core on
-// every new page (items, an item, plans, a plan, the scope page's plan section), in Korean and English.
-// (The city's consultation and approval are covered by the server suite: the demo has no city official.)
+// project of a new yearly plan that the committee resolves and the district submits; the city (an official
+// of Seoul the administrator appoints: the demo has none) opens the consultation and asks for an adjustment,
+// the district revises and resubmits, the city approves. Then axe-core on every new page (items, an item,
+// plans, a plan, the scope page's plan section), in Korean and English.
 // Then the demo resident: the steps of the item she follows are in her notifications, she follows another
 // with the button, and spreads her points in Jongno-gu's priority vote (over the budget refused first);
 // the support staff set Sajik-dong's vote to points. axe-core covers the inbox, the follow button, the
@@ -14,7 +15,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   launch, newPage, visit, clickAndWait, signIn, demoAccount, htmlLang, seriousA11yViolations,
-  formatViolations, JONGNO, screenshot,
+  formatViolations, JONGNO, CITY, screenshot, register, uniqueEmail,
 } from '../lib/harness.js';
 
 const SAJIK = '1111053000';
@@ -97,6 +98,51 @@ test('an item found in Sajik-dong is referred up, accepted, adopted by a motion 
   const plan = await (await staff.request.get(`/api/v1/plans?scope=${JONGNO}&year=${year}`)).json();
   assert.equal(plan.state, 'submitted');
   assert.deepEqual(plan.projects[0].agenda_item_ids, [item.id]);
+
+  // The city consults. The demo has no city official: the administrator makes one of a new account.
+  const city = await newPage(browser, { lang: 'en' });
+  const cityEmail = uniqueEmail('city-planner');
+  await register(city, { name: 'City Planner', email: cityEmail, password: 'a long enough passphrase' });
+  const admin = await newPage(browser, { lang: 'en' });
+  await signIn(admin, demoAccount('administrator'));
+  await visit(admin, '/admin');
+  await admin.fill('#grant_email', cityEmail);
+  await admin.selectOption('#grant_role', 'official');
+  await admin.fill('#grant_scope', CITY);
+  await clickAndWait(admin, admin.locator('#grant-submit'));
+  await admin.context().close();
+  // The district's own staff cannot consult on their plan; the city's official can.
+  assert.equal(await staff.locator('#step-open_consultation').count(), 0);
+  await visit(city, planPath);
+  await clickAndWait(city, city.locator('#step-open_consultation'));
+  // An adjustment needs a comment: refused beside the field, then asked for.
+  await clickAndWait(city, city.locator('#step-request_adjustment'));
+  assert.equal(await city.locator('#adjust-comment').getAttribute('aria-invalid'), 'true');
+  await city.fill('#adjust-comment', 'Add how the lighting will be measured');
+  await clickAndWait(city, city.locator('#step-request_adjustment'));
+  const { serious } = await seriousA11yViolations(city);
+  assert.equal(serious.length, 0, formatViolations('the plan in consultation, as the city sees it', serious));
+
+  // The district revises its evaluation section and resubmits: a second frozen revision.
+  await visit(staff, planPath);
+  assert.match(await staff.locator('main').innerText(), /Add how the lighting will be measured/);
+  await staff.locator('details:has(#section-body-evaluation) summary').click();
+  await staff.fill('#section-body-evaluation', 'Night-time lux measured each quarter at ten points');
+  await clickAndWait(staff, staff.locator('form[action$="/sections"]:has(#section-body-evaluation) button'));
+  await clickAndWait(staff, staff.locator('#step-resubmit'));
+  assert.equal(await staff.locator('#plan-revision-count').innerText(), '2');
+
+  // The city approves it with the granted amount.
+  await visit(city, planPath);
+  await city.fill('#approve-granted', '20,000,000');
+  await clickAndWait(city, city.locator('#step-approve'));
+  assert.match(await city.locator('#plan-state').innerText(), /Approved/);
+  const approved = await (await city.request.get(`/api/v1/plans?scope=${JONGNO}&year=${year}`)).json();
+  assert.equal(approved.state, 'approved');
+  assert.equal(approved.revisions, 2);
+  assert.equal(approved.granted_amount, 20000000);
+  assert.deepEqual(city.problems, []);
+  await city.context().close();
   await screenshot(staff, `plan-${year}`);
   assert.ok(planPath.startsWith('/plans/'));
   assert.deepEqual(staff.problems, []);
