@@ -2,7 +2,7 @@
 //! the path, the query, a form field or a JSON string is a clear 400 before any handler or the database
 //! sees it. Tab, newline and carriage return stay allowed in queries and bodies (texts have lines); a path
 //! allows none. Form and JSON bodies over the limit answer 413. Multipart uploads are checked by their
-//! handlers (files are bytes).
+//! handlers (files are bytes), behind [`crate::http::upload::limit`].
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
@@ -101,26 +101,34 @@ fn body_kind(request: &Request) -> Option<BodyKind> {
 /// the answer comes would see a broken connection instead of the 413 (browsers show their own error).
 const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
 
-/// The body if it is within [`BODY_LIMIT`]; otherwise reads on (up to [`DRAIN_LIMIT`]) and refuses it.
-async fn read_limited(body: Body) -> Result<Bytes, Hostile> {
+/// Reads a body, keeping its first `limit + 1` bytes at most; an oversized body is read on (up to
+/// [`DRAIN_LIMIT`] more) and thrown away, so the client finishes sending before the refusal comes. Returns
+/// the kept bytes and whether the body was over the limit; `Err` when the body broke off.
+pub(crate) async fn read_draining(body: Body, limit: usize) -> Result<(Bytes, bool), ()> {
     use futures_util::StreamExt;
     let mut stream = body.into_data_stream();
     let mut kept = Vec::new();
     let mut seen = 0usize;
     while let Some(chunk) = stream.next().await {
-        // A body that breaks off has no reader left for the answer; any refusal will do.
-        let chunk = chunk.map_err(|_| Hostile::TooLarge)?;
+        let chunk = chunk.map_err(|_| ())?;
         seen += chunk.len();
-        if seen <= BODY_LIMIT {
-            kept.extend_from_slice(&chunk);
-        } else if seen > DRAIN_LIMIT {
+        if kept.len() <= limit {
+            let room = limit + 1 - kept.len();
+            kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        } else if seen > limit.saturating_add(DRAIN_LIMIT) {
             break;
         }
     }
-    if seen > BODY_LIMIT {
-        return Err(Hostile::TooLarge);
+    Ok((Bytes::from(kept), seen > limit))
+}
+
+/// The body if it is within [`BODY_LIMIT`]; otherwise reads on and refuses it.
+async fn read_limited(body: Body) -> Result<Bytes, Hostile> {
+    // A body that breaks off has no reader left for the answer; any refusal will do.
+    match read_draining(body, BODY_LIMIT).await {
+        Ok((bytes, false)) => Ok(bytes),
+        Ok((_, true)) | Err(()) => Err(Hostile::TooLarge),
     }
-    Ok(Bytes::from(kept))
 }
 
 /// Checks a request; returns it (with its body buffered when it was read) or why it is refused.
@@ -183,6 +191,15 @@ mod tests {
         ));
         assert!(json_has_forbidden(&serde_json::json!({"k\u{1}": 1})));
         assert!(!json_has_forbidden(&serde_json::json!({"a": ["줄\n바꿈"]})));
+    }
+
+    #[tokio::test]
+    async fn oversized_bodies_are_read_to_their_end_and_cut() {
+        let body = |n: usize| Body::from(vec![b'x'; n]);
+        let (kept, over) = read_draining(body(100), 100).await.unwrap();
+        assert_eq!((kept.len(), over), (100, false));
+        let (kept, over) = read_draining(body(5000), 100).await.unwrap();
+        assert_eq!((kept.len(), over), (101, true));
     }
 
     #[test]

@@ -1,15 +1,42 @@
 //! Multipart uploads and file downloads, shared by the areas that take files (proposals' and budget
 //! projects' attachments, `.pb` imports). A multipart body carries the CSRF token in the query string,
-//! checked with the Origin before the body is read; the body limit is the route's own.
-use axum::body::Bytes;
-use axum::extract::{FromRequest, Multipart, Request};
-use axum::http::{StatusCode, header};
+//! checked with the Origin before the body is read; the body limit is the route's own ([`limit`]).
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::routing::MethodRouter;
 
 use crate::AppState;
 use crate::http::csrf::{check_request, tokens_match};
 use crate::http::{Caller, Ctx, PageError, ServiceError, percent_encode};
 use maeul_db::attachments::AttachmentFile;
+
+/// An upload route with its body limit. An oversized body is read to its end (up to a bound) before the
+/// handler refuses it: a server that answers while the client is still sending closes a connection with
+/// unread data, and the client sees a reset instead of the refusal (nginx's "lingering close" for the same
+/// reason). The handler gets the first `max + 1` bytes, which its extractor finds too large.
+pub fn limit(route: MethodRouter<AppState>, max: usize) -> MethodRouter<AppState> {
+    route
+        .layer(DefaultBodyLimit::max(max))
+        .layer(axum::middleware::from_fn_with_state(max, drain_oversized))
+}
+
+async fn drain_oversized(State(max): State<usize>, request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let body = match crate::http::hostile::read_draining(body, max).await {
+        Ok((bytes, _)) => {
+            parts
+                .headers
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+            Body::from(bytes)
+        }
+        // Broken off: no one is left to read the answer.
+        Err(()) => return StatusCode::BAD_REQUEST.into_response(),
+    };
+    next.run(Request::from_parts(parts, body)).await
+}
 
 /// The CSRF token of a multipart form, in its action's query string.
 #[derive(serde::Deserialize)]

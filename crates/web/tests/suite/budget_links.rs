@@ -466,8 +466,10 @@ async fn staff_import_a_historical_election_that_recounts_from_its_export(app: A
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let huge = vec![b'x'; 3 * 1024 * 1024];
-    let (status, _, _) = staff.post_multipart(&path, "e.pb", huge, &fields).await;
+    // Read to its end before the refusal, so the sender sees the form's own message, not a reset.
+    let (status, page, _) = staff.post_multipart(&path, "e.pb", huge, &fields).await;
     assert!(status.is_client_error(), "{status}");
+    assert!(page.contains("import-alert"), "{page}");
     let bad_rule = [("title", "종로구 2023"), ("rule", "no_such_rule")];
     let (status, _, _) = staff
         .post_multipart(&path, "e.pb", ELECTION.into(), &bad_rule)

@@ -1,12 +1,12 @@
 //! Accounts: registration and sign-in, sessions and API tokens, passwords and their reset, the language
 //! switch, residence declarations with officials' verification and register import, and people's pages.
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::http::upload;
 
 pub mod api;
 mod pages;
@@ -56,7 +56,7 @@ pub fn pages() -> Router<AppState> {
         )
         .route(
             "/manage/register",
-            post(residency::import).layer(DefaultBodyLimit::max(REGISTER_MAX_BYTES)),
+            upload::limit(post(residency::import), REGISTER_MAX_BYTES),
         )
         .route("/users/{id}", get(people::show))
         .route("/people/{handle}", get(people::by_handle))

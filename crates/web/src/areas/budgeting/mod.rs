@@ -3,12 +3,12 @@
 //! checked and counted by the engine (`maeul-pb`), results that explain themselves and can be re-counted
 //! from the published `.pb` file.
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::http::upload;
 
 pub mod api;
 mod api_cycles;
@@ -46,15 +46,15 @@ pub fn pages() -> Router<AppState> {
         .route("/proposals/{id}/budget-project", post(links::link))
         .route(
             "/budget-projects/{id}/attachments",
-            post(links::attach_page).layer(DefaultBodyLimit::max(
+            upload::limit(
+                post(links::attach_page),
                 maeul_domain::attachment::MAX_BYTES + 64 * 1024,
-            )),
+            ),
         )
         .route("/budget-files/{id}/{name}", get(links::download_page))
         .route(
             "/scopes/{code}/budget/import",
-            post(import::import_page)
-                .layer(DefaultBodyLimit::max(import::MAX_PB_BYTES + 64 * 1024)),
+            upload::limit(post(import::import_page), import::MAX_PB_BYTES + 64 * 1024),
         )
 }
 

@@ -1,12 +1,12 @@
 //! The public sphere: proposals with their threshold ladder, debates, comments, attachments, search,
 //! feeds and the CSV export.
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::http::upload;
 
 pub mod api;
 pub mod demo;
@@ -51,9 +51,10 @@ pub fn pages() -> Router<AppState> {
             "/proposals/{id}/attachments",
             // The body limit admits the largest accepted file plus the multipart envelope; the file's own
             // limit is checked (with a clear message) by the service.
-            post(attachments::attach).layer(DefaultBodyLimit::max(
+            upload::limit(
+                post(attachments::attach),
                 maeul_domain::attachment::MAX_BYTES + 64 * 1024,
-            )),
+            ),
         )
         .route("/attachments/{id}/{name}", get(attachments::download))
         .route("/comments/{id}", get(comments::locate))
