@@ -60,6 +60,9 @@ test('a resident votes in Jongno-gu without JavaScript and changes the ballot; t
   const page = await newPage(browser, { lang: 'en', javaScriptEnabled: false });
   await signIn(page, demoAccount('resident'));
   await visit(page, `/budgets/${ids.jongno}`);
+  // Who takes part is on the page: those who live, work or study in the district, from 14.
+  assert.equal(await page.locator('#budget-voter-bases').innerText(), 'Resident · Works there · Studies there');
+  assert.match(await page.locator('#budget-min-age').innerText(), /14 years or older/);
   await clickAndWait(page, page.locator('#ballot-link'));
   const boxes = page.locator('input[type="checkbox"][name="project"]');
   assert.ok(await boxes.count() >= 12, 'at least 12 projects on the ballot');

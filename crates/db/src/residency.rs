@@ -17,6 +17,8 @@ pub struct ResidencyRow {
     pub declared_at: i64,
     pub decided_at: Option<i64>,
     pub decision_note: Option<String>,
+    /// Declared with the register identity (`YYYY-MM-DD`), for age rules; `None` when never declared.
+    pub birth_date: Option<String>,
 }
 
 /// A pending declaration, with the declarer's name, for the verification queue.
@@ -40,6 +42,20 @@ impl Db {
         scope_id: i64,
         basis: ResidencyBasis,
         identity_hash: Option<&str>,
+    ) -> DbResult<ResidencyStatus> {
+        self.declare_residency_born(user_id, scope_id, basis, identity_hash, None)
+            .await
+    }
+
+    /// [`Db::declare_residency`] with the birth date declared with the identity (`YYYY-MM-DD`, checked by
+    /// the caller), kept for age rules; the register verifies it with the identity.
+    pub async fn declare_residency_born(
+        &self,
+        user_id: i64,
+        scope_id: i64,
+        basis: ResidencyBasis,
+        identity_hash: Option<&str>,
+        birth_date: Option<&str>,
     ) -> DbResult<ResidencyStatus> {
         let at = now();
         db_run!(self, pool => {
@@ -69,13 +85,14 @@ impl Db {
                 (ResidencyStatus::Pending, None)
             };
             sqlx::query(
-                "INSERT INTO residencies (user_id, scope_id, basis, status, identity_hash, declared_at, decided_by, decided_at, decision_note)
-                 VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)
+                "INSERT INTO residencies (user_id, scope_id, basis, status, identity_hash, declared_at, decided_by, decided_at, decision_note, birth_date)
+                 VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8, $9)
                  ON CONFLICT (user_id) DO UPDATE SET scope_id = excluded.scope_id, basis = excluded.basis,
                    status = excluded.status, identity_hash = excluded.identity_hash, declared_at = excluded.declared_at,
-                   decided_by = NULL, decided_at = excluded.decided_at, decision_note = excluded.decision_note")
+                   decided_by = NULL, decided_at = excluded.decided_at, decision_note = excluded.decision_note,
+                   birth_date = excluded.birth_date")
                 .bind(user_id).bind(scope_id).bind(basis.as_str()).bind(status.as_str()).bind(identity_hash)
-                .bind(at).bind(on_register.then_some(at)).bind(note)
+                .bind(at).bind(on_register.then_some(at)).bind(note).bind(birth_date)
                 .execute(&mut *tx).await?;
             audit_query!(Some(user_id), AuditAction::ResidencyDeclare, Subject::User(user_id),
                 &[("scope", scope_id.to_string()), ("status", status.as_str().to_owned())], at)
@@ -92,7 +109,8 @@ impl Db {
 
     pub async fn residency_of(&self, user_id: i64) -> DbResult<Option<ResidencyRow>> {
         Ok(db_run!(self, pool => sqlx::query_as::<_, ResidencyRow>(
-            "SELECT user_id, scope_id, basis, status, declared_at, decided_at, decision_note FROM residencies WHERE user_id = $1")
+            "SELECT user_id, scope_id, basis, status, declared_at, decided_at, decision_note, birth_date
+             FROM residencies WHERE user_id = $1")
             .bind(user_id).fetch_optional(pool).await?))
     }
 

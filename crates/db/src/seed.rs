@@ -107,8 +107,9 @@ impl Db {
                 }
                 if let Some(code) = a.home {
                     sqlx::query(
-                        "INSERT INTO residencies (user_id, scope_id, basis, status, declared_at, decided_at, decision_note)
-                         VALUES ($1, $2, $3, 'verified', $4, $4, 'demo')")
+                        // Demo residents are adults, so processes with a minimum age let them vote.
+                        "INSERT INTO residencies (user_id, scope_id, basis, status, declared_at, decided_at, decision_note, birth_date)
+                         VALUES ($1, $2, $3, 'verified', $4, $4, 'demo', '1986-05-15')")
                         .bind(user_id).bind(scope_id(code)?).bind(ResidencyBasis::Resident.as_str()).bind(at)
                         .execute(&mut *tx).await?;
                 }

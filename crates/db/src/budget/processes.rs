@@ -6,7 +6,7 @@ use maeul_domain::audit::AuditAction;
 use maeul_domain::budget::project::check_cost;
 use maeul_domain::budget::{
     BallotConfig, BallotKind, BudgetRefusal, Phase, PhaseEvent, ProjectState, ReviewEvent,
-    Schedule, ShortlistMotion, apply_phase, apply_review, require_shortlist_motion,
+    Schedule, ShortlistMotion, VoterBases, apply_phase, apply_review, require_shortlist_motion,
 };
 use maeul_domain::notify::EventKind;
 
@@ -31,6 +31,9 @@ pub struct ProcessRow {
     pub max_projects: i64,
     pub points: i64,
     pub min_age: i64,
+    /// The residence bases that take part.
+    #[sqlx(try_from = "String")]
+    pub voter_bases: VoterBases,
     pub created_at: i64,
     pub updated_at: i64,
     pub proposals_open_at: Option<i64>,
@@ -158,7 +161,7 @@ pub struct NewProject<'a> {
 }
 
 pub(super) const SELECT_PROCESS: &str = "SELECT id, envelope_id, scope_id, title, phase, cancel_reason, budget, rule,
-    ballot_kind, min_projects, max_projects, points, min_age, created_at, updated_at, proposals_open_at,
+    ballot_kind, min_projects, max_projects, points, min_age, voter_bases, created_at, updated_at, proposals_open_at,
     proposals_close_at, voting_open_at, voting_close_at, weight_online, weight_committee, weight_school, quotas,
     imported, leftover_applied FROM budget_processes";
 pub(super) const SELECT_PROJECT: &str =

@@ -3,7 +3,7 @@
 //! the one fan-out of events (`Db::fan_out_event`, notifications.rs).
 use maeul_domain::Refusal;
 use maeul_domain::audit::AuditAction;
-use maeul_domain::budget::{BudgetRefusal, Phase, Schedule, format_quotas};
+use maeul_domain::budget::{BudgetRefusal, Phase, Schedule, VoterBases, format_quotas};
 
 use super::ProcessRow;
 use crate::audit::{Subject, audit_query};
@@ -35,10 +35,11 @@ pub struct ProcessSettings {
     pub shares: [u32; 3],
     pub quotas: Vec<(String, u32)>,
     pub min_age: u32,
+    pub voter_bases: VoterBases,
 }
 
 impl Db {
-    /// Sets a process's dates, group shares, quotas and minimum age while it is still `configured`
+    /// Sets a process's dates, group shares, quotas, minimum age and residence bases while it is still `configured`
     /// (compare-and-set), audited. Dates out of order and shares above 100 are refused.
     pub async fn configure_process(
         &self,
@@ -64,10 +65,10 @@ impl Db {
             let n = sqlx::query(
                 "UPDATE budget_processes SET proposals_open_at = $1, proposals_close_at = $2, voting_open_at = $3,
                     voting_close_at = $4, weight_online = $5, weight_committee = $6, weight_school = $7, quotas = $8,
-                    min_age = $9, updated_at = $10 WHERE id = $11 AND phase = 'configured'")
+                    min_age = $9, voter_bases = $10, updated_at = $11 WHERE id = $12 AND phase = 'configured'")
                 .bind(d.proposals_open_at).bind(d.proposals_close_at).bind(d.voting_open_at).bind(d.voting_close_at)
                 .bind(i64::from(s.shares[0])).bind(i64::from(s.shares[1])).bind(i64::from(s.shares[2]))
-                .bind(&quotas).bind(i64::from(s.min_age)).bind(at).bind(id)
+                .bind(&quotas).bind(i64::from(s.min_age)).bind(s.voter_bases.encode()).bind(at).bind(id)
                 .execute(&mut *tx).await?.rows_affected();
             if n == 0 {
                 return Err(DbError::Refused(Refusal::Stale));
@@ -76,7 +77,7 @@ impl Db {
                 &[("process", id.to_string()),
                   ("dates", format!("{:?}", [d.proposals_open_at, d.proposals_close_at, d.voting_open_at, d.voting_close_at])),
                   ("shares", format!("{:?}", s.shares)), ("quotas", quotas.replace('\n', "; ")),
-                  ("min_age", s.min_age.to_string())], at)
+                  ("min_age", s.min_age.to_string()), ("voter_bases", s.voter_bases.encode())], at)
                 .execute(&mut *tx).await?;
             tx.commit().await?;
             Ok(())

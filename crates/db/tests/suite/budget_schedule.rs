@@ -6,7 +6,7 @@ use maeul_db::budget::{NewResult, ProcessSettings, Unawarded, VoteChannel};
 use maeul_db::committees::{NewCommittee, NewMembership};
 use maeul_db::cooperation::NewProgram;
 use maeul_db::notifications::FollowTarget;
-use maeul_domain::budget::{BallotKind, Phase, PhaseEvent, Schedule, VoterGroup};
+use maeul_domain::budget::{BallotKind, Phase, PhaseEvent, Schedule, VoterBases, VoterGroup};
 use maeul_domain::committee::{CommitteeKind, Position, SeatPlan, Sector, Term, VoteRule};
 use maeul_domain::cooperation::ProgramKind;
 
@@ -50,6 +50,7 @@ async fn dates_move_processes_once_and_tell_their_followers(db: Db) {
         shares: [50, 40, 10],
         quotas: vec![("A".into(), 2)],
         min_age: 16,
+        voter_bases: VoterBases::parse(["resident", "worker"]).unwrap(),
     };
     db.configure_process(id, &good, None).await.unwrap();
     let p = db.process(id).await.unwrap().unwrap();
@@ -57,6 +58,7 @@ async fn dates_move_processes_once_and_tell_their_followers(db: Db) {
     assert_eq!(p.group_shares(), Some([50, 40, 10]));
     assert_eq!(p.quota_list(), vec![("A".to_owned(), 2)]);
     assert_eq!(p.min_age, 16);
+    assert_eq!(p.voter_bases, good.voter_bases);
     // Only the proposals' opening is due now.
     let due = db.processes_due(now, 10).await.unwrap();
     assert_eq!(due.len(), 1);

@@ -9,6 +9,7 @@ pub mod link;
 pub mod process;
 pub mod project;
 pub mod refusal;
+pub mod voters;
 pub mod weights;
 
 #[cfg(test)]
@@ -23,3 +24,4 @@ pub use link::{
 pub use process::{Phase, PhaseEvent, Schedule, apply_phase};
 pub use project::{ProjectState, ReviewEvent, apply_review};
 pub use refusal::{BallotProblem, BudgetRefusal};
+pub use voters::{VoterBases, VoterFacts, check_proposer, check_voter};

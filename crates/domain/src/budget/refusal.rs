@@ -63,6 +63,10 @@ pub enum BudgetRefusal {
     DatesOutOfOrder,
     #[error("voters must be at least {min_age} years old")]
     TooYoung { min_age: u32 },
+    #[error("voters must be at least {min_age} years old, and no birth date was declared")]
+    AgeUnknown { min_age: u32 },
+    #[error("this process does not admit the participant's residence basis")]
+    BasisNotAdmitted,
     #[error("quotas are written one `category:n` per line, each category once, n at least 1")]
     BadQuotas,
     #[error("group weights are shares from 0 to 100")]
@@ -170,6 +174,8 @@ impl Explain for BudgetRefusal {
             R::CostOverEnvelope { .. } => "cost_over_envelope",
             R::BadDuration { .. } => "bad_duration",
             R::NotEligible => "not_eligible",
+            R::AgeUnknown { .. } => "age_unknown",
+            R::BasisNotAdmitted => "basis_not_admitted",
             R::VotingClosed => "voting_closed",
             R::NoResult => "no_result",
             R::Ballot(B::WrongKind) => "ballot_wrong_kind",
@@ -229,6 +235,8 @@ impl Explain for BudgetRefusal {
             R::CostOverEnvelope { .. } => "budget-error-cost-over-envelope",
             R::BadDuration { .. } => "budget-error-bad-duration",
             R::NotEligible => "budget-error-not-eligible",
+            R::AgeUnknown { .. } => "budget-error-age-unknown",
+            R::BasisNotAdmitted => "budget-error-basis",
             R::VotingClosed => "budget-error-voting-closed",
             R::NoResult => "budget-error-no-result",
             R::Ballot(B::WrongKind) => "budget-ballot-error-kind",
@@ -290,7 +298,9 @@ impl Explain for BudgetRefusal {
                 vec![("cost", int(*cost)), ("envelope", int(*envelope))]
             }
             R::BadDuration { months } => vec![("months", Arg::from(*months))],
-            R::TooYoung { min_age } => vec![("min_age", Arg::from(*min_age))],
+            R::TooYoung { min_age } | R::AgeUnknown { min_age } => {
+                vec![("min_age", Arg::from(*min_age))]
+            }
             R::ImportMalformed(detail) => vec![("detail", Arg::Text(detail.clone()))],
             R::ImportTooLarge { max_kib } => vec![("max_kib", Arg::from(*max_kib))],
             R::ImportVoteType { vote_type } => vec![("vote_type", Arg::Text(vote_type.clone()))],
@@ -354,7 +364,9 @@ impl Explain for BudgetRefusal {
             | R::ImportPoints { .. }
             | R::ImportLine { .. }
             | R::Ballot(_) => RefusalKind::Invalid,
-            R::NotEligible | R::TooYoung { .. } => RefusalKind::Forbidden,
+            R::NotEligible | R::TooYoung { .. } | R::AgeUnknown { .. } | R::BasisNotAdmitted => {
+                RefusalKind::Forbidden
+            }
             _ => RefusalKind::Conflict,
         }
     }
@@ -424,6 +436,8 @@ pub fn samples() -> Vec<BudgetRefusal> {
         R::VotedOtherChannel,
         R::DatesOutOfOrder,
         R::TooYoung { min_age: 14 },
+        R::AgeUnknown { min_age: 14 },
+        R::BasisNotAdmitted,
         R::BadQuotas,
         R::BadWeights,
         R::ImportMalformed("line 3".into()),

@@ -232,3 +232,10 @@ budget-import-file = The .pb file (at most 2 MB)
 budget-import-submit = Import and count
 budget-imported = Imported historical election
 budget-error-import-line = The .pb file cannot be imported: line { $line }: { $reason }. Nothing was stored.
+
+budget-voter-bases = Who takes part
+budget-voter-bases-all = Everyone verified in this area (living, working, studying, business, foreign residents)
+budget-min-age-value = { $min_age } years or older on the day of voting
+budget-settings-voter-bases = Residence bases that take part (propose and vote)
+budget-error-age-unknown = Voters must be at least { $min_age } years old. Declare your residence again with your legal name and birth date (Account page) so that your age can be checked.
+budget-error-basis = This participatory budget is not open to your residence basis.

@@ -232,3 +232,10 @@ budget-import-file = .pb 파일(2MB 이하)
 budget-import-submit = 가져와 집계
 budget-imported = 가져온 과거 선거
 budget-error-import-line = .pb 파일을 가져올 수 없습니다. { $line }번째 줄: { $reason }. 아무것도 저장되지 않았습니다.
+
+budget-voter-bases = 참여 대상
+budget-voter-bases-all = 이 지역에서 확인된 모든 사람(거주·직장·학교·사업장·외국인 주민)
+budget-min-age-value = 투표일 기준 만 { $min_age }세 이상
+budget-settings-voter-bases = 참여할 수 있는 자격(제안·투표)
+budget-error-age-unknown = 만 { $min_age }세 이상만 투표할 수 있습니다. 나이를 확인할 수 있도록 계정 페이지에서 실명과 생년월일로 거주지를 다시 신고해 주세요.
+budget-error-basis = 이 주민참여예산은 회원님의 참여 자격(거주·직장·학교 등)에 열려 있지 않습니다.

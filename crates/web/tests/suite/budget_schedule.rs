@@ -14,6 +14,7 @@ app_tests!(
     dates_move_a_process_and_the_worker_counts_it_once,
     staff_set_quotas_that_the_engine_checks_on_ballots,
     cycles_envelopes_and_results_are_open_data,
+    voters_are_held_to_the_process_bases_and_minimum_age,
 );
 
 const RESIDENT: &str = "resident@demo.maeul.kr"; // home: Cheongunhyoja-dong
@@ -148,6 +149,7 @@ async fn dates_move_a_process_and_the_worker_counts_it_once(app: App) {
     let bad = [
         ("voting_open_at", "2020-01-05T09:00"),
         ("voting_close_at", "2020-01-04T09:00"),
+        ("voter_bases", "resident"),
     ];
     let (status, page, _) = staff.post(&format!("/budgets/{id}/settings"), &bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -173,6 +175,7 @@ async fn dates_move_a_process_and_the_worker_counts_it_once(app: App) {
         ("weight_online", "50"),
         ("weight_committee", "40"),
         ("weight_school", "10"),
+        ("voter_bases", "resident"),
     ];
     let (status, _, _) = staff.post(&format!("/budgets/{id}/settings"), &good).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -284,7 +287,11 @@ async fn staff_set_quotas_that_the_engine_checks_on_ballots(app: App) {
     let (status, _, _) = staff
         .post(
             &format!("/budgets/{id}/settings"),
-            &[("quotas", "환경:1\n문화:1"), ("min_age", "0")],
+            &[
+                ("quotas", "환경:1\n문화:1"),
+                ("min_age", "0"),
+                ("voter_bases", "resident"),
+            ],
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -338,6 +345,163 @@ async fn staff_set_quotas_that_the_engine_checks_on_ballots(app: App) {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("“환경” 분야에서 2개"), "{page}");
+}
+
+/// A new account whose residence in Cheongunhyoja-dong is declared through the account page (with a legal
+/// name and, when given, a birth date) and verified by the demo's official: its browser and bearer token.
+async fn declared_voter(app: &App, email: &str, basis: &str, birth: &str) -> (Browser, String) {
+    let mut b = app.browser();
+    assert_eq!(
+        b.register("투표 시험", email, "long enough password").await,
+        StatusCode::SEE_OTHER
+    );
+    b.get("/account").await;
+    let legal_name = if birth.is_empty() { "" } else { "투표시험" };
+    let (status, page, _) = b
+        .post(
+            "/account/residency",
+            &[
+                ("scope", CHEONGUN),
+                ("basis", basis),
+                ("legal_name", legal_name),
+                ("birth_date", birth),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+    let user = app.db.user_by_email(email).await.unwrap().unwrap().id;
+    let official = user_id(app, official_email()).await;
+    app.db
+        .decide_residency(
+            user,
+            maeul_domain::residency::ResidencyDecision::Verify,
+            official,
+            None,
+        )
+        .await
+        .unwrap();
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/auth/token"))
+        .json(&json!({"email": email, "password": "long enough password"}))
+        .send()
+        .await
+        .unwrap();
+    let token = r.json::<Value>().await.unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (b, token)
+}
+
+/// Staff set who takes part (residence bases) and the minimum age; ballots and proposals are held to it,
+/// the age by the birth date declared with the register identity, on the day of voting.
+async fn voters_are_held_to_the_process_bases_and_minimum_age(app: App) {
+    let (id, _) = new_process(&app).await;
+    let member = user_id(&app, MEMBER).await;
+    let mut staff = app.signed_in(STAFF).await;
+    staff.get(&format!("/budgets/{id}")).await;
+    let settings = format!("/budgets/{id}/settings");
+    for bad in [vec![], vec![("voter_bases", "alien")]] {
+        let mut fields = vec![("min_age", "14")];
+        fields.extend(bad);
+        let (status, page, _) = staff.post(&settings, &fields).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("voter_bases-error"), "{page}");
+    }
+    assert!(
+        app.db
+            .process(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .voter_bases
+            .is_all()
+    );
+    let (status, _, _) = staff
+        .post(
+            &settings,
+            &[
+                ("min_age", "14"),
+                ("voter_bases", "resident"),
+                ("voter_bases", "student"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let process = app.db.process(id).await.unwrap().unwrap();
+    assert_eq!(
+        (process.voter_bases.encode().as_str(), process.min_age),
+        ("resident,student", 14)
+    );
+    let (_, page) = staff.get(&format!("/budgets/{id}")).await;
+    assert!(
+        page.contains(r#"id="voter-basis-student" name="voter_bases" value="student" checked"#)
+    );
+    assert!(!page.contains(r#"value="worker" checked"#));
+    let en = staff.get_lang(&format!("/budgets/{id}"), "en").await;
+    assert!(en.contains("14 years or older"), "{en}");
+
+    // The birth date declared with the identity is kept with the residence.
+    let year = maeul_domain::time::local_year(maeul_db::now());
+    let child = format!("{}-01-01", year - 10);
+    let (_, adult_token) = declared_voter(&app, "adult@example.kr", "resident", "1990-03-07").await;
+    let (mut child, child_token) =
+        declared_voter(&app, "child@example.kr", "resident", &child).await;
+    let (_, unknown_token) = declared_voter(&app, "unknown@example.kr", "resident", "").await;
+    let (mut worker, worker_token) =
+        declared_voter(&app, "worker@example.kr", "worker", "1980-01-01").await;
+    let (mut student, student_token) =
+        declared_voter(&app, "student@example.kr", "student", "2001-12-31").await;
+    let adult = user_id(&app, "adult@example.kr").await;
+    let stored = app
+        .db
+        .residency_of(adult)
+        .await
+        .unwrap()
+        .unwrap()
+        .birth_date;
+    assert_eq!(stored.as_deref(), Some("1990-03-07"));
+
+    let advance = PhaseEvent::Advance { shortlisted: 0 };
+    app.db.transition_process(id, &advance, None).await.unwrap();
+    // A worker may not propose here; a student may.
+    for (b, expected) in [
+        (&mut worker, StatusCode::FORBIDDEN),
+        (&mut student, StatusCode::SEE_OTHER),
+    ] {
+        b.get(&format!("/budgets/{id}")).await;
+        let (status, page, _) = b
+            .post(
+                &format!("/budgets/{id}/projects"),
+                &[("title", "학교 앞 화단"), ("cost", "1000000")],
+            )
+            .await;
+        assert_eq!(status, expected, "{page}");
+    }
+    assert_eq!(app.db.projects_of(id).await.unwrap().len(), 1);
+    let ids = projects_to_ballot(&app, id, member, &[("그늘막", "환경", 4_000_000)]).await;
+    review_and_fix(&app, id, &ids).await;
+    app.db.transition_process(id, &advance, None).await.unwrap();
+    let ballot = json!({"projects": [ids[0]]});
+    for (token, code) in [
+        (&child_token, "too_young"),
+        (&unknown_token, "age_unknown"),
+        (&worker_token, "basis_not_admitted"),
+    ] {
+        let (status, body) = post_ballot(&app, token, id, ballot.clone()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+        assert_eq!(body["error"]["code"], code);
+    }
+    assert!(app.db.ballots_of(id).await.unwrap().is_empty());
+    for token in [&adult_token, &student_token] {
+        let (status, body) = post_ballot(&app, token, id, ballot.clone()).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    assert_eq!(app.db.ballots_of(id).await.unwrap().len(), 2);
+    // The page says why, in words, instead of offering the ballot.
+    let (_, page) = child.get(&format!("/budgets/{id}")).await;
+    assert!(!page.contains(r#"id="ballot-link""#));
+    assert!(page.contains("만 14세 이상만"), "{page}");
 }
 
 async fn get_json(app: &App, path: &str) -> (StatusCode, Value) {

@@ -329,13 +329,23 @@ pub async fn declare_residency(
     let (Some(scope), Some(basis)) = (scope, basis) else {
         unreachable!("checked above")
     };
+    // The birth date goes with the identity (checked by `register_identity` above), kept for age rules.
+    let birth_date = identity
+        .as_ref()
+        .and_then(|_| maeul_domain::residency::parse_date(d.birth_date).ok());
     let identity_hash = match identity {
         Some(identity) => Some(state.db.identity_hash(&identity).await?),
         None => None,
     };
     let status = state
         .db
-        .declare_residency(caller.id(), scope.id, basis, identity_hash.as_deref())
+        .declare_residency_born(
+            caller.id(),
+            scope.id,
+            basis,
+            identity_hash.as_deref(),
+            birth_date.as_deref(),
+        )
         .await?;
     // One identity, one account: a claim on an identity that already verifies another account stays
     // pending, is reported to the officials, and the claimant is told why.

@@ -28,6 +28,8 @@ struct BallotPage<'a> {
     p: ProcessRow,
     lines: Vec<BallotLine>,
     eligible: bool,
+    /// Why the signed-in caller may not vote, translated.
+    ineligible: Option<String>,
     open: bool,
     voted: bool,
     /// Staff of the scope may enter paper ballots.
@@ -112,6 +114,10 @@ async fn ballot_page_with(
         crumbs: crumbs(ctx, &v.scope, &v.process, ctx.t("budget-ballot-title")),
         ctx,
         eligible: v.eligible,
+        ineligible: v
+            .ineligible
+            .as_ref()
+            .map(|r| ctx.message(&crate::i18n::Message::refusal(r))),
         open: v.process.phase.takes_ballots(),
         voted: v.my_ballot.is_some(),
         may_enter_paper: v.may_manage,

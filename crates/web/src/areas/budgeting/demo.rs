@@ -248,6 +248,9 @@ pub async fn process_to_voting(db: &Db, p: &DemoProcess<'_>) -> Result<(i64, Vec
                 ..Default::default()
             },
             min_age: 14,
+            // Seoul's district budgets: those who live, work or study in the district.
+            voter_bases: maeul_domain::budget::VoterBases::parse(["resident", "worker", "student"])
+                .expect("known bases"),
             ..Default::default()
         },
         None,

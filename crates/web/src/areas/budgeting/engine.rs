@@ -263,6 +263,7 @@ mod tests {
             max_projects: 0,
             points: 0,
             min_age: 0,
+            voter_bases: Default::default(),
             created_at: 0,
             updated_at: 0,
             proposals_open_at: None,

@@ -249,6 +249,8 @@ struct ProcessPage<'a> {
     may_review: bool,
     may_submit: bool,
     may_vote: bool,
+    /// Why the signed-in caller may not vote, translated.
+    ineligible: Option<String>,
     voted: bool,
     next: Option<Phase>,
     user_id: i64,
@@ -260,6 +262,10 @@ struct ProcessPage<'a> {
 impl ProcessPage<'_> {
     fn won(&self, amount: impl super::views::Amount) -> String {
         won(amount.amount())
+    }
+    /// The residence bases a process may admit, for the settings form.
+    fn bases(&self) -> &'static [maeul_domain::ResidencyBasis] {
+        &maeul_domain::ResidencyBasis::ALL
     }
     /// The settings form's single-line inputs: (name, label id, input type, current value).
     fn settings_fields(&self) -> Vec<(&'static str, &'static str, &'static str, String)> {
@@ -388,8 +394,12 @@ async fn process_page(
         notice: notice(ctx, notice_key, NOTICES),
         alert,
         errors,
-        may_submit: v.process.phase.takes_projects() && (v.eligible || v.may_manage),
+        may_submit: v.process.phase.takes_projects() && (v.may_propose || v.may_manage),
         may_vote: v.process.phase.takes_ballots() && v.eligible,
+        ineligible: v
+            .ineligible
+            .as_ref()
+            .map(|r| ctx.message(&crate::i18n::Message::refusal(r))),
         voted: v.my_ballot.is_some(),
         user_id: ctx.caller().map_or(0, |c| c.id()),
         next,

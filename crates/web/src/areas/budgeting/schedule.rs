@@ -1,4 +1,4 @@
-//! A process's settings (dates, voter-group shares, ballot quotas, minimum age) and the dated moves the
+//! A process's settings (dates, voter-group shares, ballot quotas, minimum age, residence bases) and the dated moves the
 //! background worker makes on them: each a recorded phase change (log, audit, followers notified) by
 //! nobody; closing the vote queues the count, which the worker runs next (`service::count_job`).
 use axum::extract::State;
@@ -7,9 +7,8 @@ use maeul_db::DbError;
 use maeul_db::budget::ProcessSettings;
 use maeul_domain::Refusal;
 use maeul_domain::account::FieldError;
-use maeul_domain::budget::{BudgetRefusal, PhaseEvent, Schedule, parse_quotas};
+use maeul_domain::budget::{BudgetRefusal, PhaseEvent, Schedule, VoterBases, parse_quotas};
 use maeul_domain::time::{now, parse_local_datetime};
-use serde::Deserialize;
 
 use super::service::{load, may_manage, refusal};
 use crate::AppState;
@@ -40,26 +39,43 @@ pub async fn advance_due(state: &AppState) -> Result<usize, DbError> {
 }
 
 /// The settings form as typed.
-#[derive(Deserialize, Default)]
+#[derive(Default)]
 pub struct SettingsForm {
-    #[serde(default)]
     pub proposals_open_at: String,
-    #[serde(default)]
     pub proposals_close_at: String,
-    #[serde(default)]
     pub voting_open_at: String,
-    #[serde(default)]
     pub voting_close_at: String,
-    #[serde(default)]
     pub weight_online: String,
-    #[serde(default)]
     pub weight_committee: String,
-    #[serde(default)]
     pub weight_school: String,
-    #[serde(default)]
     pub quotas: String,
-    #[serde(default)]
     pub min_age: String,
+    /// The residence bases ticked (one `voter_bases` field per box).
+    pub voter_bases: Vec<String>,
+}
+
+impl SettingsForm {
+    /// The form from its fields as sent (checkboxes repeat a name, which a struct cannot take).
+    pub fn from_pairs(pairs: &[(String, String)]) -> SettingsForm {
+        let mut form = SettingsForm::default();
+        for (name, value) in pairs {
+            let value = value.clone();
+            match name.as_str() {
+                "proposals_open_at" => form.proposals_open_at = value,
+                "proposals_close_at" => form.proposals_close_at = value,
+                "voting_open_at" => form.voting_open_at = value,
+                "voting_close_at" => form.voting_close_at = value,
+                "weight_online" => form.weight_online = value,
+                "weight_committee" => form.weight_committee = value,
+                "weight_school" => form.weight_school = value,
+                "quotas" => form.quotas = value,
+                "min_age" => form.min_age = value,
+                "voter_bases" => form.voter_bases.push(value),
+                _ => {}
+            }
+        }
+        form
+    }
 }
 
 fn date(input: &str) -> Result<Option<i64>, FieldError> {
@@ -104,6 +120,14 @@ pub async fn configure(
     let committee = fields.check("weight_committee", number(&f.weight_committee, 100));
     let school = fields.check("weight_school", number(&f.weight_school, 100));
     let min_age = fields.check("min_age", number(&f.min_age, 120));
+    let voter_bases = fields.check(
+        "voter_bases",
+        if f.voter_bases.is_empty() {
+            Err(FieldError::Required)
+        } else {
+            VoterBases::parse(f.voter_bases.iter().map(String::as_str)).ok_or(FieldError::Invalid)
+        },
+    );
     let quotas = match parse_quotas(&f.quotas) {
         Ok(q) => Some(q),
         Err(_) => {
@@ -121,9 +145,19 @@ pub async fn configure(
         Some(committee),
         Some(school),
         Some(min_age),
+        Some(voter_bases),
         Some(quotas),
     ) = (
-        open, close, vote_open, vote_close, online, committee, school, min_age, quotas,
+        open,
+        close,
+        vote_open,
+        vote_close,
+        online,
+        committee,
+        school,
+        min_age,
+        voter_bases,
+        quotas,
     )
     else {
         return Err(ServiceError::Refused(Refusal::Stale));
@@ -141,6 +175,7 @@ pub async fn configure(
         shares: [online, committee, school],
         quotas,
         min_age,
+        voter_bases,
     };
     settings.schedule.check().map_err(refusal)?;
     if settings.shares.iter().any(|s| *s > 0) && settings.shares.iter().sum::<u32>() != 100 {
@@ -157,8 +192,9 @@ pub async fn settings(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath(id): PagePath<i64>,
-    CsrfForm(form): CsrfForm<SettingsForm>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    let form = SettingsForm::from_pairs(&pairs);
     let result = configure(&state, ctx.caller(), id, &form).await;
     if let Err(ServiceError::SignInRequired) = result {
         return Err(PageError::Unauthorized);

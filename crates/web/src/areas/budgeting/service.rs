@@ -7,7 +7,8 @@ use maeul_db::budget::{
 use maeul_db::{Db, DbError};
 use maeul_domain::account::FieldError;
 use maeul_domain::budget::{
-    BudgetRefusal, Phase, PhaseEvent, ReviewEvent, StoredBallot, VoterGroup,
+    BudgetRefusal, Phase, PhaseEvent, ReviewEvent, StoredBallot, VoterFacts, VoterGroup,
+    check_proposer, check_voter,
 };
 use maeul_domain::{Action, Refusal, Scope};
 
@@ -94,6 +95,51 @@ pub fn is_eligible(state: &AppState, caller: Option<&Caller>, scope_id: i64) -> 
     caller.is_some_and(|c| c.may(&state.scopes(), Action::ParticipateAsResident, scope_id))
 }
 
+/// What the process's rules know of someone verified in its scope: the basis of their verified residence
+/// (a Resident role granted on the scope counts as living there) and the birth date they declared.
+fn voter_facts(caller: &Caller) -> VoterFacts {
+    let residency = caller.residency.as_ref();
+    let verified = residency.filter(|r| r.status == maeul_domain::ResidencyStatus::Verified);
+    VoterFacts {
+        basis: verified.map_or(maeul_domain::ResidencyBasis::Resident, |r| r.basis),
+        // Stored canonical (`YYYY-MM-DD`) by accounts::service::declare_residency.
+        birth_date: residency
+            .and_then(|r| r.birth_date.as_deref())
+            .and_then(|d| maeul_domain::time::parse_date(d).ok()),
+    }
+}
+
+/// Why `caller` may not vote in the process now (`Ok` when they may): verified in its scope, a residence
+/// basis it admits, and its minimum age.
+pub fn voter_check(
+    state: &AppState,
+    caller: &Caller,
+    process: &ProcessRow,
+) -> Result<(), BudgetRefusal> {
+    if !is_eligible(state, Some(caller), process.scope_id) {
+        return Err(BudgetRefusal::NotEligible);
+    }
+    check_voter(
+        &process.voter_bases,
+        u32::try_from(process.min_age).unwrap_or(0),
+        &voter_facts(caller),
+        maeul_db::now(),
+    )
+}
+
+/// Why `caller` may not propose projects in the process (`Ok` when they may): verified in its scope with a
+/// residence basis it admits.
+pub fn proposer_check(
+    state: &AppState,
+    caller: &Caller,
+    process: &ProcessRow,
+) -> Result<(), BudgetRefusal> {
+    if !is_eligible(state, Some(caller), process.scope_id) {
+        return Err(BudgetRefusal::NotEligible);
+    }
+    check_proposer(&process.voter_bases, &voter_facts(caller))
+}
+
 /// A process's page: the process, its envelope, projects, phase log, result, and what the caller may do.
 pub struct ProcessView {
     pub process: ProcessRow,
@@ -104,7 +150,12 @@ pub struct ProcessView {
     pub result: Option<ResultRow>,
     pub may_manage: bool,
     pub may_review: bool,
+    /// The caller may vote (by [`voter_check`]).
     pub eligible: bool,
+    /// Why a signed-in caller may not vote.
+    pub ineligible: Option<BudgetRefusal>,
+    /// The caller may propose projects (by [`proposer_check`]).
+    pub may_propose: bool,
     pub my_ballot: Option<StoredBallot>,
     /// Every project's files.
     pub files: Vec<maeul_db::attachments::AttachmentInfo>,
@@ -128,7 +179,9 @@ pub async fn view(
     } else {
         public_projects(state, &process).await?
     };
-    let eligible = is_eligible(state, caller, scope.id);
+    let ineligible = caller.and_then(|c| voter_check(state, c, &process).err());
+    let eligible = caller.is_some() && ineligible.is_none();
+    let may_propose = caller.is_some_and(|c| proposer_check(state, c, &process).is_ok());
     let my_ballot = match caller {
         Some(c) if eligible => own_ballot(state, &process, c).await?,
         _ => None,
@@ -149,6 +202,8 @@ pub async fn view(
         may_manage,
         may_review,
         eligible,
+        ineligible,
+        may_propose,
         my_ballot,
         process,
         scope,
@@ -177,10 +232,8 @@ pub async fn cast(
     ballot: &StoredBallot,
 ) -> ServiceResult<i64> {
     let caller = signed_in(caller)?;
-    let (process, scope) = load(state, id).await?;
-    if !is_eligible(state, Some(caller), scope.id) {
-        return Err(refusal(BudgetRefusal::NotEligible));
-    }
+    let (process, _) = load(state, id).await?;
+    voter_check(state, caller, &process).map_err(refusal)?;
     if !process.phase.takes_ballots() {
         return Err(refusal(BudgetRefusal::VotingClosed));
     }
@@ -238,8 +291,8 @@ pub async fn submit_project(
 ) -> ServiceResult<i64> {
     let caller = signed_in(caller)?;
     let (process, scope) = load(state, id).await?;
-    if !is_eligible(state, Some(caller), scope.id) && !may_manage(state, Some(caller), scope.id) {
-        return Err(refusal(BudgetRefusal::NotEligible));
+    if !may_manage(state, Some(caller), scope.id) {
+        proposer_check(state, caller, &process).map_err(refusal)?;
     }
     let mut fields = Fields::default();
     let title = fields.check("title", text(input.title, 2, 120));
@@ -620,9 +673,7 @@ pub async fn cast_paper(
         .await?
         .ok_or_else(|| ServiceError::Refused(Refusal::field("voter", FieldError::Invalid)))?;
     let voter = Caller::load(state, user).await?;
-    if !is_eligible(state, Some(&voter), scope.id) {
-        return Err(refusal(BudgetRefusal::NotEligible));
-    }
+    voter_check(state, &voter, &process).map_err(refusal)?;
     if !process.phase.takes_ballots() {
         return Err(refusal(BudgetRefusal::VotingClosed));
     }
