@@ -24,4 +24,4 @@ pub use link::{
 pub use process::{Phase, PhaseEvent, Schedule, apply_phase};
 pub use project::{ProjectState, ReviewEvent, apply_review};
 pub use refusal::{BallotProblem, BudgetRefusal};
-pub use voters::{VoterBases, VoterFacts, check_proposer, check_voter};
+pub use voters::{VoterBases, VoterFacts, check_age, check_proposer, check_voter};

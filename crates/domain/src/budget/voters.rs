@@ -93,6 +93,11 @@ pub fn check_voter(
     at: i64,
 ) -> Result<(), BudgetRefusal> {
     check_proposer(bases, facts)?;
+    check_age(min_age, facts, at)
+}
+
+/// The age part of [`check_voter`]: none required, or the declared birth date old enough at `at`.
+pub fn check_age(min_age: u32, facts: &VoterFacts, at: i64) -> Result<(), BudgetRefusal> {
     if min_age == 0 {
         return Ok(());
     }

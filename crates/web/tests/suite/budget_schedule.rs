@@ -380,17 +380,7 @@ async fn declared_voter(app: &App, email: &str, basis: &str, birth: &str) -> (Br
         )
         .await
         .unwrap();
-    let r = reqwest::Client::new()
-        .post(app.url("/api/v1/auth/token"))
-        .json(&json!({"email": email, "password": "long enough password"}))
-        .send()
-        .await
-        .unwrap();
-    let token = r.json::<Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    (b, token)
+    (b, registered_token(app, email).await)
 }
 
 /// Staff set who takes part (residence bases) and the minimum age; ballots and proposals are held to it,

@@ -46,20 +46,6 @@ async fn demo_conversation(app: &App) -> i64 {
         .unwrap()
 }
 
-/// A bearer token of an account registered by the tests.
-async fn token_of(app: &App, email: &str) -> String {
-    let r = reqwest::Client::new()
-        .post(app.url("/api/v1/auth/token"))
-        .json(&json!({"email": email, "password": "long enough password"}))
-        .send()
-        .await
-        .unwrap();
-    r.json::<Value>().await.unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 async fn vote(
     app: &App,
     token: &str,
@@ -183,7 +169,7 @@ async fn the_served_map_equals_a_from_scratch_analysis_of_the_stored_votes(app: 
     for i in 0..6 {
         let email = format!("voter{i}@x.kr");
         verified_resident(&app, "주민", &email, SAJIK).await;
-        let token = token_of(&app, &email).await;
+        let token = registered_token(&app, &email).await;
         for (n, tid) in tids.iter().enumerate().take(10) {
             let v = if (n + i) % 3 == 0 {
                 "disagree"
@@ -255,7 +241,7 @@ async fn a_non_resident_cannot_vote_where_residence_is_required(app: App) {
     let tid = statements(&app, id).await[0];
     // A verified resident of another district (Jung-gu).
     verified_resident(&app, "이웃", "jung@x.kr", JUNG_DONG).await;
-    let outsider = token_of(&app, "jung@x.kr").await;
+    let outsider = registered_token(&app, "jung@x.kr").await;
     let (status, body) = vote(&app, &outsider, id, tid, "agree").await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     assert_eq!(body["error"]["code"], "residents_only");
@@ -263,7 +249,7 @@ async fn a_non_resident_cannot_vote_where_residence_is_required(app: App) {
     let mut b = app.browser();
     b.register("무소속", "nobody@x.kr", "long enough password")
         .await;
-    let nobody = token_of(&app, "nobody@x.kr").await;
+    let nobody = registered_token(&app, "nobody@x.kr").await;
     let (status, _) = vote(&app, &nobody, id, tid, "agree").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(
@@ -283,7 +269,7 @@ async fn a_non_resident_cannot_vote_where_residence_is_required(app: App) {
     );
     // A resident of Sajik-dong (in Jongno-gu) may; bad input is named.
     verified_resident(&app, "주민", "sajik@x.kr", SAJIK).await;
-    let resident = token_of(&app, "sajik@x.kr").await;
+    let resident = registered_token(&app, "sajik@x.kr").await;
     let (status, body) = vote(&app, &resident, id, tid, "maybe").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["fields"][0]["field"], "vote");
@@ -307,7 +293,7 @@ async fn closed_conversations_refuse_votes_and_publish_a_report(app: App) {
     let id = demo_conversation(&app).await;
     let tid = statements(&app, id).await[0];
     verified_resident(&app, "주민", "late@x.kr", SAJIK).await;
-    let token = token_of(&app, "late@x.kr").await;
+    let token = registered_token(&app, "late@x.kr").await;
     // A resident may not close it.
     let (mut resident, _) = verified_resident(&app, "주민2", "late2@x.kr", SAJIK).await;
     let (status, _, _) = resident
@@ -377,7 +363,7 @@ async fn moderation_hides_a_statement_from_voting_and_the_map(app: App) {
         )
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let token = token_of(&app, "mod@x.kr").await;
+    let token = registered_token(&app, "mod@x.kr").await;
     let (status, body) = vote(&app, &token, id, hidden, "agree").await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(body["error"]["code"], "statement_not_votable");
@@ -512,7 +498,7 @@ async fn concurrent_api_votes_are_each_an_event_and_the_latest_counts(app: App) 
     for i in 0..4 {
         let email = format!("burst{i}@x.kr");
         verified_resident(&app, "주민", &email, SAJIK).await;
-        tokens.push(token_of(&app, &email).await);
+        tokens.push(registered_token(&app, &email).await);
     }
     let before = app.db.forum_vote_events(id).await.unwrap().len();
     let mut tasks = tokio::task::JoinSet::new();

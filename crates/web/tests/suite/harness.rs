@@ -250,9 +250,18 @@ async fn answer(r: reqwest::Response) -> (StatusCode, String, Option<String>) {
 
 /// A bearer token for a demo account, from the API.
 pub async fn token(app: &App, email: &str) -> String {
+    token_for(app, email, &app.passwords[email]).await
+}
+
+/// A bearer token of an account the tests registered (with the password [`verified_resident`] uses).
+pub async fn registered_token(app: &App, email: &str) -> String {
+    token_for(app, email, "long enough password").await
+}
+
+async fn token_for(app: &App, email: &str, password: &str) -> String {
     let r = reqwest::Client::new()
         .post(app.url("/api/v1/auth/token"))
-        .json(&serde_json::json!({"email": email, "password": app.passwords[email]}))
+        .json(&serde_json::json!({"email": email, "password": password}))
         .send()
         .await
         .unwrap();

@@ -7,8 +7,8 @@ use maeul_db::budget::{
 use maeul_db::{Db, DbError};
 use maeul_domain::account::FieldError;
 use maeul_domain::budget::{
-    BudgetRefusal, Phase, PhaseEvent, ReviewEvent, StoredBallot, VoterFacts, VoterGroup,
-    check_proposer, check_voter,
+    BudgetRefusal, Phase, PhaseEvent, ReviewEvent, StoredBallot, VoterFacts, VoterGroup, check_age,
+    check_proposer,
 };
 use maeul_domain::{Action, Refusal, Scope};
 
@@ -116,11 +116,8 @@ pub fn voter_check(
     caller: &Caller,
     process: &ProcessRow,
 ) -> Result<(), BudgetRefusal> {
-    if !is_eligible(state, Some(caller), process.scope_id) {
-        return Err(BudgetRefusal::NotEligible);
-    }
-    check_voter(
-        &process.voter_bases,
+    proposer_check(state, caller, process)?;
+    check_age(
         u32::try_from(process.min_age).unwrap_or(0),
         &voter_facts(caller),
         maeul_db::now(),
