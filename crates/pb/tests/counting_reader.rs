@@ -132,6 +132,35 @@ fn gzip_is_read_the_same_way_for_counting() {
     );
 }
 
+/// The gzip magic is seen even when a read hands out its first byte alone (found by the arbitrary-bytes
+/// property: a one-byte buffer read a gzip stream as text).
+#[test]
+fn gzip_is_recognised_however_its_magic_is_cut() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/Poland_Czestochowa_2020_Bleszno.pb");
+    let plain = std::fs::read(&path).unwrap();
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut encoder, &plain).unwrap();
+    let zipped = encoder.finish().unwrap();
+    let expected = format::read(&plain[..]).unwrap().election;
+    for sizes in [[1], [2], [3]] {
+        assert!(agree(&zipped, &sizes));
+        let cut = format::read(BufReader::with_capacity(
+            1,
+            Pieces {
+                bytes: &zipped,
+                sizes: sizes.to_vec(),
+                next: 0,
+            },
+        ))
+        .unwrap();
+        assert_eq!(cut.election, expected);
+    }
+    // Not gzip after all: both readers give the same refusal.
+    assert!(!agree(&[0x1f, 0x8b, 0x00, b'K'], &[1]));
+    assert!(!agree(&[0x1f], &[1]));
+}
+
 /// Text that is usually a valid election, with the quirks and mistakes real and hostile files have.
 fn pb_like() -> impl Strategy<Value = String> {
     let junk = prop::sample::select(vec![

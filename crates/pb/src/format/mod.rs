@@ -131,9 +131,21 @@ fn decompressed<R: BufRead, T>(
     mut reader: R,
     then: impl FnOnce(&mut dyn Read) -> Result<T, ParseError>,
 ) -> Result<T, ParseError> {
-    if reader.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
-        then(&mut flate2::bufread::MultiGzDecoder::new(reader))
+    // The magic is the first two bytes however the input is cut into reads (a buffer may hold only one).
+    let mut magic = [0u8; 2];
+    let mut got = 0;
+    while got < magic.len() {
+        match reader.read(&mut magic[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let mut whole = (&magic[..got]).chain(reader);
+    if magic[..got] == [0x1f, 0x8b] {
+        then(&mut flate2::bufread::MultiGzDecoder::new(whole))
     } else {
-        then(&mut reader)
+        then(&mut whole)
     }
 }
