@@ -117,14 +117,20 @@ fn readers_agree_on(files: Vec<PathBuf>) {
     }
 }
 
-#[test]
-fn gzip_is_read_the_same_way_for_counting() {
+/// A small fixture as it is and gzip-compressed.
+fn fixture_plain_and_zipped() -> (Vec<u8>, Vec<u8>) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/Poland_Czestochowa_2020_Bleszno.pb");
     let plain = std::fs::read(&path).unwrap();
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     std::io::Write::write_all(&mut encoder, &plain).unwrap();
     let zipped = encoder.finish().unwrap();
+    (plain, zipped)
+}
+
+#[test]
+fn gzip_is_read_the_same_way_for_counting() {
+    let (plain, zipped) = fixture_plain_and_zipped();
     let counted = format::read_for_counting(&zipped[..]).unwrap();
     assert_eq!(
         counted.profile,
@@ -136,12 +142,7 @@ fn gzip_is_read_the_same_way_for_counting() {
 /// property: a one-byte buffer read a gzip stream as text).
 #[test]
 fn gzip_is_recognised_however_its_magic_is_cut() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/Poland_Czestochowa_2020_Bleszno.pb");
-    let plain = std::fs::read(&path).unwrap();
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    std::io::Write::write_all(&mut encoder, &plain).unwrap();
-    let zipped = encoder.finish().unwrap();
+    let (plain, zipped) = fixture_plain_and_zipped();
     let expected = format::read(&plain[..]).unwrap().election;
     for sizes in [[1], [2], [3]] {
         assert!(agree(&zipped, &sizes));
