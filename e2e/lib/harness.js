@@ -7,7 +7,7 @@
 //                        table `maeul serve --demo` prints on stdout
 //   MAEUL_BACKEND        sqlite | postgres (only used in messages and screenshot names)
 //   CHROMIUM_PATH        defaults to /usr/bin/chromium
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -181,4 +181,27 @@ export async function screenshot(page, name) {
   const file = path.join(RESULTS_DIR, `${BACKEND}-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** The maeul binary the server runs (scripts/e2e.sh passes MAEUL_BIN), to re-run a draw or a count. */
+export function maeulBinary() {
+  const root = path.resolve(here, '..', '..');
+  const candidates = [
+    process.env.MAEUL_BIN,
+    process.env.CARGO_TARGET_DIR && path.join(process.env.CARGO_TARGET_DIR, 'debug', 'maeul'),
+    path.join(root, 'target', 'debug', 'maeul'),
+  ].filter(Boolean);
+  const found = candidates.find((c) => existsSync(c));
+  assert.ok(found, `no maeul binary to re-run a draw or a count (tried ${candidates.join(', ')}); set MAEUL_BIN`);
+  return found;
+}
+
+/**
+ * Asserts the page as it stands: in `lang`, no serious or critical axe-core violations, no script errors.
+ */
+export async function assertAccessible(page, lang, label) {
+  assert.equal(await htmlLang(page), lang, `${label}: page language`);
+  const { serious } = await seriousA11yViolations(page);
+  assert.equal(serious.length, 0, formatViolations(`${label} (${lang})`, serious));
+  assert.deepEqual(page.problems, [], `${label} (${lang}): script errors`);
 }

@@ -8,32 +8,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   launch, newPage, visit, clickAndWait, signIn, demoAccount, htmlLang, seriousA11yViolations,
-  formatViolations, JONGNO,
+  formatViolations, maeulBinary, JONGNO,
 } from '../lib/harness.js';
 
 const SAJIK = '1111053000';
-const here = path.dirname(fileURLToPath(import.meta.url));
 let browser;
 const ids = {};
-
-/** The maeul binary the server runs (scripts/e2e.sh passes MAEUL_BIN), for re-counting the election. */
-function maeulBinary() {
-  const root = path.resolve(here, '..', '..');
-  const candidates = [
-    process.env.MAEUL_BIN,
-    process.env.CARGO_TARGET_DIR && path.join(process.env.CARGO_TARGET_DIR, 'debug', 'maeul'),
-    path.join(root, 'target', 'debug', 'maeul'),
-  ].filter(Boolean);
-  const found = candidates.find((c) => existsSync(c));
-  assert.ok(found, `no maeul binary to re-count the election (tried ${candidates.join(', ')}); set MAEUL_BIN`);
-  return found;
-}
 
 before(async () => {
   browser = await launch();

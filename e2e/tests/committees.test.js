@@ -6,35 +6,20 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   launch, newPage, visit, clickAndWait, register, signIn, signOut, uniqueEmail, demoAccount, pathOf,
-  screenshot,
+  screenshot, maeulBinary,
 } from '../lib/harness.js';
 
 const SAJIK = '1111053000';
 const PASSWORD = 'committee passphrase 1';
-const here = path.dirname(fileURLToPath(import.meta.url));
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-/** The maeul binary the server runs (scripts/e2e.sh passes MAEUL_BIN), for re-running the draw. */
-function maeulBinary() {
-  const root = path.resolve(here, '..', '..');
-  const candidates = [
-    process.env.MAEUL_BIN,
-    process.env.CARGO_TARGET_DIR && path.join(process.env.CARGO_TARGET_DIR, 'debug', 'maeul'),
-    path.join(root, 'target', 'debug', 'maeul'),
-  ].filter(Boolean);
-  const found = candidates.find((c) => existsSync(c));
-  assert.ok(found, `no maeul binary to re-run the draw (tried ${candidates.join(', ')}); set MAEUL_BIN`);
-  return found;
-}
 
 /** A submit in a form whose hidden `event` is `value` (meeting/motion steps). */
 const stepButton = (page, form, value) =>
