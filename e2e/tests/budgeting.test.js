@@ -63,6 +63,8 @@ test('a resident votes in Jongno-gu without JavaScript and changes the ballot; t
   assert.match(await page.locator('#budget-alert').innerText(), /at most 5/);
   await visit(page, `/budgets/${ids.jongno}/ballot`);
   assert.ok(await boxes.nth(0).isChecked() && await boxes.nth(1).isChecked());
+  // Without JavaScript the counter shows the ballot as stored (rendered by the server).
+  assert.equal(await page.locator('#ballot-count').innerText(), '2');
   assert.ok(!(await boxes.nth(2).isChecked()));
   await boxes.nth(0).uncheck();
   await clickAndWait(page, page.locator('#ballot-submit'));

@@ -12,6 +12,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../static/maeul.css"),
     ),
     (
+        "ballot.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../static/ballot.js"),
+    ),
+    (
         "favicon.svg",
         "image/svg+xml",
         include_str!("../static/favicon.svg"),

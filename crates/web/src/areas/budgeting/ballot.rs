@@ -1,5 +1,5 @@
 //! The ballot page (works without JavaScript: checkboxes for approval and knapsack, numbers for points
-//! and ranks), the result page with each project's fate in plain words, and the election's `.pb` file.
+//! and ranks; `static/ballot.js` only keeps the counter and budget bar live), the result page with each project's fate in plain words, and the election's `.pb` file.
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -45,6 +45,21 @@ impl BallotPage<'_> {
     }
     fn is(&self, kind: &str) -> bool {
         self.p.ballot_kind.as_str() == kind
+    }
+    /// How many projects the ballot as shown chooses (the counter; `ballot.js` keeps it live).
+    fn chosen_count(&self) -> usize {
+        self.lines.iter().filter(|l| l.chosen).count()
+    }
+    /// What the chosen projects cost together (the budget bar).
+    fn chosen_cost(&self) -> i64 {
+        self.lines
+            .iter()
+            .filter(|l| l.chosen)
+            .map(|l| l.project.cost)
+            .sum()
+    }
+    fn over_budget(&self) -> bool {
+        self.chosen_cost() > self.p.budget
     }
 }
 
