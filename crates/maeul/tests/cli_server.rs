@@ -211,3 +211,123 @@ fn backup_of_a_missing_database_refuses_and_creates_nothing() {
     assert!(!missing.exists(), "no empty database was created");
     assert!(!copy.exists(), "no copy was written");
 }
+
+/// The JSON body of a raw HTTP response from [`get`].
+fn json_body(response: &str) -> serde_json::Value {
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let (_, body) = response.split_once("\r\n\r\n").expect("a body");
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+}
+
+fn pb_import(db: &std::path::Path, file: &std::path::Path, scope: &str) -> std::process::Output {
+    Command::new(BIN)
+        .args(["pb", "import"])
+        .arg(file)
+        .args(["--scope", scope, "--title", "2023 참여예산 (imported)"])
+        .args(["--rule", "mes_cost", "--database"])
+        .arg(format!("sqlite://{}", db.display()))
+        .output()
+        .unwrap()
+}
+
+/// `maeul pb import` adds a counted historical election to a scope's envelope; a malformed file or an
+/// unknown scope is named and stores nothing. The served API then shows the election with the result
+/// `maeul pb tally` gives on the same file.
+#[test]
+fn pb_import_adds_a_counted_election_and_refuses_bad_files() {
+    let db = temp_db();
+    let port = free_port();
+    let (mut child, _) = serve(&db, port);
+    let before = json_body(&get(port, "/api/v1/budgets"));
+    assert!(terminate(&mut child).success());
+
+    let dir = db.with_extension("pb.d");
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.pb");
+    std::fs::write(&good, "META\nkey;value\nbudget;1000\nvote_type;approval\nnum_projects;2\nnum_votes;2\nPROJECTS\nproject_id;cost;name\n1;600;마을 정원\n2;500;골목 벤치\nVOTES\nvoter_id;vote\n1;1\n2;1,2\n").unwrap();
+    let bad = dir.join("bad.pb");
+    std::fs::write(&bad, "META\nkey;value\nbudget;1000\nvote_type;approval\nPROJECTS\nproject_id;cost;name\n1;six hundred;마을 정원\nVOTES\nvoter_id;vote\n1;1\n").unwrap();
+
+    let refused = pb_import(&db, &bad, "11110");
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("line") && stderr.contains("nothing was imported"),
+        "{stderr}"
+    );
+    let unknown = pb_import(&db, &good, "99999");
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no scope 99999"));
+    let imported = pb_import(&db, &good, "11110");
+    let stdout = String::from_utf8_lossy(&imported.stdout);
+    assert!(
+        imported.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let id: i64 = stdout
+        .trim()
+        .strip_prefix("imported as budget ")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{stdout}"));
+
+    let tally = Command::new(BIN)
+        .args(["pb", "tally"])
+        .arg(&good)
+        .args(["--rule", "mes_cost", "--json"])
+        .output()
+        .unwrap();
+    let tally: serde_json::Value = serde_json::from_slice(&tally.stdout).unwrap();
+    let (mut again, _) = serve(&db, port);
+    let after = json_body(&get(port, "/api/v1/budgets"));
+    assert_eq!(
+        after.as_array().unwrap().len(),
+        before.as_array().unwrap().len() + 1,
+        "exactly one election was added"
+    );
+    let process = &after
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["id"] == id)
+        .unwrap();
+    assert_eq!(process["state"], "tallied");
+    assert_eq!(process["scope_code"], "11110");
+    // The stored selection, by project name, is the one the engine gives on the file.
+    let projects = json_body(&get(port, &format!("/api/v1/budgets/{id}/projects")));
+    let title_of = |project: &serde_json::Value| {
+        projects
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == *project)
+            .map(|p| p["title"].as_str().unwrap().to_owned())
+    };
+    let result = json_body(&get(port, &format!("/api/v1/budgets/{id}/result")));
+    let stored: Vec<_> = result["selected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(title_of)
+        .collect();
+    let names = ["마을 정원", "골목 벤치"];
+    let counted: Vec<_> = tally["selected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let n: usize = p.as_str().unwrap().parse().unwrap();
+            Some(names[n - 1].to_owned())
+        })
+        .collect();
+    assert!(
+        !counted.is_empty(),
+        "the engine selected something to compare"
+    );
+    assert_eq!(stored, counted);
+    assert!(terminate(&mut again).success());
+    let _ = std::fs::remove_dir_all(&dir);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+}
