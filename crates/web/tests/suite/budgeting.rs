@@ -170,6 +170,21 @@ async fn a_resident_votes_without_javascript_and_the_latest_ballot_counts(app: A
         "value=\"{a}\" id=\"choose-{a}\" data-cost=\"{}\" checked",
         projects[0].cost
     )));
+    // The counter and budget bar show the ballot as stored before any script runs.
+    assert!(page.contains(">2</output>"), "two projects counted");
+    let together = maeul_web::areas::budgeting::views::won(projects[0].cost + projects[1].cost);
+    assert!(
+        page.contains(&format!(">{together}원</output>")),
+        "{together}"
+    );
+    let english = resident
+        .get_lang(&format!("/budgets/{}/ballot", jongno.id), "en")
+        .await;
+    assert!(english.contains(&format!(">₩{together}</output>")));
+    assert!(page.contains(&format!(
+        "value=\"{}\" aria-labelledby=\"ballot-total-label\"",
+        projects[0].cost + projects[1].cost
+    )));
     let (status, _, _) = resident
         .post(
             &format!("/budgets/{}/ballot", jongno.id),
