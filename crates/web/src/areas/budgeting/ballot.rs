@@ -1,5 +1,6 @@
 //! The ballot page (works without JavaScript: checkboxes for approval and knapsack, numbers for points
-//! and ranks; `static/ballot.js` only keeps the counter and budget bar live), the result page with each project's fate in plain words, and the election's `.pb` file.
+//! and ranks; `static/ballot.js` only keeps the counter and budget bar live), the result page with each
+//! project's fate in plain words, and the election's `.pb` file.
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -58,6 +59,7 @@ impl BallotPage<'_> {
             .map(|l| l.project.cost)
             .sum()
     }
+    /// A knapsack ballot may not cost more than the budget: the page says so before it is sent.
     fn over_budget(&self) -> bool {
         self.chosen_cost() > self.p.budget
     }
