@@ -379,6 +379,32 @@ async fn register_import_is_all_or_nothing(app: App) {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("name,birth_date,neighbourhood_code"));
     let good = "\u{feff}name,birth_date,neighbourhood_code\n김 민지,19900307,1111051500\n박서준,1985-11-30,1111053000\n";
+    // The upload is read by the one multipart reader: a text field with a control character is refused.
+    let form = reqwest::multipart::Form::new()
+        .text("note", "a\u{0}b")
+        .part(
+            "file",
+            reqwest::multipart::Part::text(good)
+                .file_name("register.csv")
+                .mime_str("text/csv")
+                .unwrap(),
+        );
+    let r = official
+        .http
+        .post(format!(
+            "{}/manage/register?_csrf={}",
+            official.base, official.csrf
+        ))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.db.residency_of(kim).await.unwrap().unwrap().status,
+        maeul_domain::ResidencyStatus::Pending,
+        "nothing imported"
+    );
     let (status, page) = upload_register(&official, good).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("id=\"import-result\""));

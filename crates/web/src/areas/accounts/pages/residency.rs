@@ -1,5 +1,5 @@
 //! Officials' work: the residence verification queue and the resident-register import.
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maeul_db::identity::{IdentityConflict, Resolution};
@@ -166,32 +166,20 @@ pub async fn import(
     }
 }
 
-/// The uploaded `file` field.
+/// The uploaded `file` field, read by the one multipart reader every upload uses.
 async fn read_file(
     request: axum::extract::Request,
     state: &AppState,
 ) -> Result<Vec<u8>, PageError> {
-    use axum::extract::FromRequest;
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            PageError::TooLarge
-        } else {
-            PageError::BadRequest(Message::id("request-error-form"))
-        }
-    };
-    let mut multipart = Multipart::from_request(request, state).await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            PageError::TooLarge
-        } else {
-            PageError::BadRequest(Message::id("request-error-form"))
-        }
-    })?;
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
-        if field.name() == Some("file") {
-            return Ok(field.bytes().await.map_err(bad)?.to_vec());
-        }
+    use crate::http::upload::{Unreadable, read_form};
+    match read_form(request, state).await {
+        Ok(form) => form
+            .file
+            .map(|(_, bytes)| bytes.to_vec())
+            .ok_or_else(|| PageError::BadRequest(Message::id("request-error-no-file"))),
+        Err(Unreadable::TooLarge) => Err(PageError::TooLarge),
+        Err(Unreadable::Broken) => Err(PageError::BadRequest(Message::id("request-error-form"))),
     }
-    Err(PageError::BadRequest(Message::id("request-error-no-file")))
 }
 
 fn problem_text(ctx: &Ctx, p: &RegisterProblem) -> String {
