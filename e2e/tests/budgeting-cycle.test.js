@@ -119,14 +119,17 @@ test('staff open a process on the neighbourhood envelope and configure who takes
 test('the neighbourhood\'s resident submits projects; a malformed cost is named', async () => {
   await checkPage('resident', `/budgets/${processId}`, 'proposals open (project form)');
   await checkPage('visitor', `/budgets/${processId}`, 'proposals open');
+  for (const lang of LANGS) {
+    const p = pages.resident[lang];
+    await visit(p, `/budgets/${processId}`);
+    await p.fill('#project-title', PROJECTS.garden.title);
+    await p.fill('#project-cost', 'three million');
+    const refused = await clickAndWait(p, p.locator('#project-submit'));
+    assert.equal(refused.status(), 422);
+    assert.ok(await p.locator('#cost-error').isVisible());
+    await assertAccessible(p, lang, 'project form refused');
+  }
   const page = as('resident');
-  await visit(page, `/budgets/${processId}`);
-  await page.fill('#project-title', PROJECTS.garden.title);
-  await page.fill('#project-cost', 'three million');
-  const refused = await clickAndWait(page, page.locator('#project-submit'));
-  assert.equal(refused.status(), 422);
-  assert.ok(await page.locator('#cost-error').isVisible());
-  await assertAccessible(page, 'en', 'project form refused');
   for (const [key, project] of Object.entries(PROJECTS)) {
     await visit(page, `/budgets/${processId}`);
     await page.fill('#project-title', project.title);
@@ -209,7 +212,7 @@ test('the resident votes on the ballot page; only shortlisted projects are on it
   assert.equal(await ko.locator('#ballot-total').innerText(), '2,000,000원');
   await clickAndWait(page, page.locator('#ballot-submit'));
   assert.ok(await page.locator('#voted-badge').isVisible());
-  await assertAccessible(page, 'en', 'voted');
+  await checkPage('resident', `/budgets/${processId}?notice=budget-notice-voted`, 'voted');
 });
 
 test('staff close the vote, the worker counts it, staff approve; the result explains itself and re-counts', async () => {
