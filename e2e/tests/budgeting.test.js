@@ -12,8 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  launch, newPage, visit, clickAndWait, signIn, demoAccount, htmlLang, seriousA11yViolations,
-  formatViolations, maeulBinary, JONGNO,
+  launch, newPage, visit, clickAndWait, signIn, demoAccount, maeulBinary, JONGNO, assertAccessible,
 } from '../lib/harness.js';
 
 const SAJIK = '1111053000';
@@ -175,10 +174,7 @@ for (const lang of ['ko', 'en']) {
       const page = await newPage(browser, { lang });
       if (who) await signIn(page, demoAccount(who));
       await visit(page, url());
-      assert.equal(await htmlLang(page), lang);
-      const { serious } = await seriousA11yViolations(page);
-      assert.equal(serious.length, 0, formatViolations(`${name} (${lang})`, serious));
-      assert.deepEqual(page.problems, []);
+      await assertAccessible(page, lang, name);
       await page.context().close();
     });
   }

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, visit, signIn, demoAccount, htmlLang, seriousA11yViolations, formatViolations, JONGNO,
+  launch, newPage, visit, signIn, demoAccount, JONGNO, assertAccessible,
 } from '../lib/harness.js';
 
 const SAJIK = '1111053000';
@@ -54,10 +54,7 @@ for (const lang of ['ko', 'en']) {
       const page = await newPage(browser, { lang });
       if (who) await signIn(page, demoAccount(who));
       await visit(page, paths[key]);
-      assert.equal(await htmlLang(page), lang);
-      const { serious } = await seriousA11yViolations(page);
-      assert.equal(serious.length, 0, formatViolations(`${name} (${lang})`, serious));
-      assert.deepEqual(page.problems, []);
+      await assertAccessible(page, lang, name);
       await page.context().close();
     });
   }

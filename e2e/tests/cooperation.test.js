@@ -5,8 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, visit, clickAndWait, signIn, demoAccount, htmlLang, seriousA11yViolations,
-  formatViolations, JONGNO, screenshot,
+  launch, newPage, visit, clickAndWait, signIn, demoAccount, JONGNO, screenshot, assertAccessible,
 } from '../lib/harness.js';
 
 let browser;
@@ -108,11 +107,8 @@ for (const lang of ['ko', 'en']) {
         `/grants/${calls.find((c) => c.state === 'open').id}`, `/scopes/${JONGNO}`,
       ]) {
         await visit(page, path);
-        assert.equal(await htmlLang(page), lang);
-        const { serious } = await seriousA11yViolations(page);
-        assert.equal(serious.length, 0, formatViolations(`${path} (${lang})`, serious));
+        await assertAccessible(page, lang, path);
       }
-      assert.deepEqual(page.problems, []);
       await page.context().close();
     });
   }

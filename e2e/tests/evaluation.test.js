@@ -10,8 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, visit, clickAndWait, signIn, demoAccount, htmlLang, seriousA11yViolations,
-  formatViolations, JONGNO, CITY, screenshot,
+  launch, newPage, visit, clickAndWait, signIn, demoAccount, JONGNO, CITY, screenshot, assertAccessible,
 } from '../lib/harness.js';
 
 const SAJIK = '1111053000';
@@ -101,15 +100,11 @@ for (const lang of ['ko', 'en']) {
       `/trace?kind=tracked_project&id=${id}`, `/scopes/${JONGNO}/dashboard`, '/scopes/11/dashboard',
     ]) {
       await visit(page, path);
-      assert.equal(await htmlLang(page), lang);
-      const { serious } = await seriousA11yViolations(page);
-      assert.equal(serious.length, 0, formatViolations(`${path} (${lang})`, serious));
+      await assertAccessible(page, lang, path);
     }
     await visit(page, `/scopes/${JONGNO}/evaluations`);
     await clickAndWait(page, page.locator('#cycle-list a').first());
-    const { serious } = await seriousA11yViolations(page);
-    assert.equal(serious.length, 0, formatViolations(`evaluation (${lang})`, serious));
-    assert.deepEqual(page.problems, []);
+    await assertAccessible(page, lang, 'evaluation');
     await page.context().close();
   });
 }
@@ -136,13 +131,6 @@ test('a grant-born project\'s trace starts at the organization and its grant', a
   await page.context().close();
 });
 
-/** Runs axe-core and fails on serious or critical violations, naming the page. */
-async function axeClean(page, label, lang) {
-  assert.equal(await htmlLang(page), lang, `${label}: html lang`);
-  const { serious } = await seriousA11yViolations(page);
-  assert.equal(serious.length, 0, formatViolations(`${label} (${lang})`, serious));
-}
-
 for (const lang of ['ko', 'en']) {
   test(`axe (${lang}): update verification, scoring, indicator forms, surveys, charts and the map`, async () => {
     // Staff: the update form, their own submitted update, the indicator forms of a new cycle, surveys.
@@ -150,23 +138,22 @@ for (const lang of ['ko', 'en']) {
     await signIn(staff, demoAccount('support_staff'));
     const id = await demoProject(staff);
     await visit(staff, `/tracked-projects/${id}`);
-    await axeClean(staff, 'tracked project with the update form', lang);
+    await assertAccessible(staff, lang, 'tracked project with the update form');
     const body = `E2E axe ${lang} ${Date.now() % 100000}`;
     await staff.fill('#update-body', body);
     await staff.fill('#update-progress', '90');
     await staff.fill('#update-evidence', 'https://example.org/evidence.pdf');
     await clickAndWait(staff, staff.locator('#update-submit'));
-    await axeClean(staff, 'tracked project with a submitted update', lang);
+    await assertAccessible(staff, lang, 'tracked project with a submitted update');
     await visit(staff, `/scopes/${JONGNO}/evaluations`);
-    await axeClean(staff, 'evaluations with the form to open one', lang);
+    await assertAccessible(staff, lang, 'evaluations with the form to open one');
     await staff.fill('#cycle-year', lang === 'ko' ? '2031' : '2032');
     await clickAndWait(staff, staff.locator('#open-cycle-submit'));
     assert.equal(await staff.locator('#indicator-form').count(), 1, 'the indicator form of a new cycle');
-    await axeClean(staff, 'evaluation with the indicator forms', lang);
+    await assertAccessible(staff, lang, 'evaluation with the indicator forms');
     await visit(staff, `/scopes/${JONGNO}/surveys`);
     assert.equal(await staff.locator('#survey-form').count(), 1, 'staff may open a survey');
-    await axeClean(staff, 'surveys with the creation form', lang);
-    assert.deepEqual(staff.problems, []);
+    await assertAccessible(staff, lang, 'surveys with the creation form');
     await staff.context().close();
 
     // The official: the update awaiting their verification, then verified.
@@ -175,10 +162,9 @@ for (const lang of ['ko', 'en']) {
     await visit(official, `/tracked-projects/${id}`);
     const pending = official.locator('li.update', { hasText: body });
     assert.equal(await pending.locator('.verify-update').count(), 1);
-    await axeClean(official, 'update verification', lang);
+    await assertAccessible(official, lang, 'update verification');
     await clickAndWait(official, pending.locator('.verify-update'));
-    await axeClean(official, 'tracked project after verification', lang);
-    assert.deepEqual(official.problems, []);
+    await assertAccessible(official, lang, 'tracked project after verification');
     await official.context().close();
 
     // The evaluator: Sajik-dong's evaluation in external review, with the score form.
@@ -187,29 +173,27 @@ for (const lang of ['ko', 'en']) {
     await visit(evaluator, `/scopes/${SAJIK}/evaluations`);
     await clickAndWait(evaluator, evaluator.locator('#cycle-list a').first());
     assert.equal(await evaluator.locator('#score-form').count(), 1, 'the evaluator scores here');
-    await axeClean(evaluator, 'evaluator scoring', lang);
-    assert.deepEqual(evaluator.problems, []);
+    await assertAccessible(evaluator, lang, 'evaluator scoring');
     await evaluator.context().close();
 
     // A resident of Jongno-gu: the survey's answer form and its results.
     const resident = await newPage(browser, { lang });
     await signIn(resident, demoAccount('resident'));
     await visit(resident, `/scopes/${JONGNO}/surveys`);
-    await axeClean(resident, 'surveys', lang);
+    await assertAccessible(resident, lang, 'surveys');
     const survey = await resident.locator('a[href^="/surveys/"]').first().getAttribute('href');
     await visit(resident, survey);
-    await axeClean(resident, 'survey', lang);
+    await assertAccessible(resident, lang, 'survey');
     await visit(resident, `${survey}/results`);
-    await axeClean(resident, 'survey results', lang);
-    assert.deepEqual(resident.problems, []);
+    await assertAccessible(resident, lang, 'survey results');
     await resident.context().close();
 
     // Anyone: the traces, the dashboards under every map measure, and the map SVG as served.
     const page = await newPage(browser, { lang });
     await visit(page, `/trace?kind=tracked_project&id=${await grantProject(page)}`);
-    await axeClean(page, 'trace from a grant', lang);
+    await assertAccessible(page, lang, 'trace from a grant');
     await visit(page, `/trace?kind=tracked_project&id=${await demoProject(page)}`);
-    await axeClean(page, 'trace from a proposal', lang);
+    await assertAccessible(page, lang, 'trace from a proposal');
     await visit(page, `/scopes/${JONGNO}/dashboard`);
     const measures = await page.locator('#map-measure option').evaluateAll((os) => os.map((o) => o.value));
     assert.ok(measures.length >= 5);
@@ -217,7 +201,7 @@ for (const lang of ['ko', 'en']) {
       await visit(page, `/scopes/${JONGNO}/dashboard?measure=${measure}`);
       assert.ok(await page.locator('svg.chart').count() >= 6, 'the charts');
       assert.equal(await page.locator('svg.chart title#chart-turnout-title').count(), 1);
-      await axeClean(page, `dashboard (${measure})`, lang);
+      await assertAccessible(page, lang, `dashboard (${measure})`);
     }
     for (const code of [CITY, JONGNO]) {
       const svg = await page.request.get(`/scopes/${code}/map.svg`, { headers: { 'Accept-Language': lang } });
@@ -228,9 +212,8 @@ for (const lang of ['ko', 'en']) {
       // its areas' links and their names.
       await page.setContent(`<!doctype html><html lang="${lang}"><head><title>map.svg</title></head>`
         + `<body><main>${markup}</main></body></html>`);
-      await axeClean(page, `map.svg of ${code}`, lang);
+      await assertAccessible(page, lang, `map.svg of ${code}`);
     }
-    assert.deepEqual(page.problems, []);
     await page.context().close();
   });
 }

@@ -6,8 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, visit, clickAndWait, signIn, demoAccount, htmlLang, seriousA11yViolations,
-  formatViolations, JONGNO,
+  launch, newPage, visit, clickAndWait, signIn, demoAccount, JONGNO, assertAccessible,
 } from '../lib/harness.js';
 
 let browser;
@@ -70,11 +69,8 @@ for (const lang of ['ko', 'en']) {
       const id = await demoConversation(page);
       for (const path of [`/scopes/${JONGNO}/conversations`, `/conversations/${id}`, `/conversations/${id}/map`]) {
         await visit(page, path);
-        assert.equal(await htmlLang(page), lang);
-        const { serious } = await seriousA11yViolations(page);
-        assert.equal(serious.length, 0, formatViolations(`${path} (${lang})`, serious));
+        await assertAccessible(page, lang, path);
       }
-      assert.deepEqual(page.problems, []);
       await page.context().close();
     });
   }

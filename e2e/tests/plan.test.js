@@ -14,8 +14,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, visit, clickAndWait, signIn, demoAccount, htmlLang, seriousA11yViolations,
-  formatViolations, JONGNO, CITY, screenshot, register, uniqueEmail,
+  launch, newPage, visit, clickAndWait, signIn, demoAccount, seriousA11yViolations, formatViolations,
+  JONGNO, CITY, screenshot, register, uniqueEmail, assertAccessible,
 } from '../lib/harness.js';
 
 const SAJIK = '1111053000';
@@ -261,10 +261,7 @@ for (const lang of ['ko', 'en']) {
       const group = await page.locator('.project-group a').first().getAttribute('href');
       assert.match(group, /^\/working-groups\/\d+$/);
       await visit(page, group);
-      assert.equal(await htmlLang(page), lang);
-      const { serious } = await seriousA11yViolations(page);
-      assert.equal(serious.length, 0, formatViolations(`${group} (${lang})`, serious));
-      assert.deepEqual(page.problems, []);
+      await assertAccessible(page, lang, group);
       await page.context().close();
     });
   }
@@ -286,11 +283,8 @@ for (const lang of ['ko', 'en']) {
       if (who) paths.push('/notifications');
       for (const path of paths) {
         await visit(page, path);
-        assert.equal(await htmlLang(page), lang);
-        const { serious } = await seriousA11yViolations(page);
-        assert.equal(serious.length, 0, formatViolations(`${path} (${lang})`, serious));
+        await assertAccessible(page, lang, path);
       }
-      assert.deepEqual(page.problems, []);
       await page.context().close();
     });
   }
