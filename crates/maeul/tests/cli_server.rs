@@ -285,7 +285,7 @@ fn pb_import_adds_a_counted_election_and_refuses_bad_files() {
         before.as_array().unwrap().len() + 1,
         "exactly one election was added"
     );
-    let process = &after
+    let process = after
         .as_array()
         .unwrap()
         .iter()
